@@ -1,0 +1,10 @@
+# Warnings on for every target of this project; -Werror in CI (AH_WERROR).
+add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+                    -Wunused -Woverloaded-virtual -Wnull-dereference -Wformat=2)
+if(AH_WERROR)
+  add_compile_options(-Werror)
+endif()
+if(AH_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the product and the tests need.
+# Idempotent: installs only what is missing, and fails loudly when apt does.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libboost-dev libboost-filesystem-dev libpistache-dev nlohmann-json3-dev libspdlog-dev
+  prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libhiredis-dev redis-server redis-tools
+  libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev
+  tzdata curl python3 nodejs npm
+)
+if [[ "${1:-}" == "--test" ]]; then
+  # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl checks.
+  packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
