@@ -1,0 +1,761 @@
+// agent_host/sdk.hpp — the idiomatic C++ layer over abi.h.
+//
+// A plugin is a class derived from agent_host::Plugin, constructed with the
+// host services and its validated config section, plus one registration line:
+//
+//   class Hello : public agent_host::Plugin {
+//    public:
+//     Hello(agent_host::Host& host, const nlohmann::json& config) : Plugin(host) {
+//       host.route("GET", "/greet/{name}", "Greets someone", [](const agent_host::Request& r) {
+//         return agent_host::Response::json({{"hello", r.param("name")}});
+//       });
+//     }
+//   };
+//   AGENT_HOST_PLUGIN(Hello, "hello", "1.0.0", "/hello", "Says hello", R"({"type":"object"})")
+//
+// Header-only: it compiles into the plugin, so no C++ type crosses into the
+// host. Exceptions thrown by plugin code never leave the plugin: HttpError
+// becomes its 4xx/5xx JSON answer, anything else a 500 the host logs.
+#ifndef AGENT_HOST_SDK_HPP
+#define AGENT_HOST_SDK_HPP
+
+#include <agent_host/abi.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace agent_host {
+
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------
+// Small adapters between C views/sinks and C++ strings
+// ---------------------------------------------------------------------------
+namespace detail {
+inline ah_str view(std::string_view s) {
+  return ah_str{s.data(), s.size()};
+}
+inline std::string_view view(ah_str s) {
+  return {s.data ? s.data : "", s.size};
+}
+
+// A sink that appends into a std::string the caller owns.
+class StringSink {
+ public:
+  StringSink() : sink_{&text_, &StringSink::append} {}
+  StringSink(const StringSink&) = delete;
+  StringSink& operator=(const StringSink&) = delete;
+  ah_sink* get() { return &sink_; }
+  std::string& text() { return text_; }
+
+ private:
+  static void append(void* state, const char* data, size_t size) {
+    static_cast<std::string*>(state)->append(data, size);
+  }
+  std::string text_;
+  ah_sink sink_;
+};
+
+inline void write(ah_sink* sink, std::string_view text) {
+  if (sink && sink->append) sink->append(sink->state, text.data(), text.size());
+}
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+// A failed host service call. `status()` tells what kind of failure.
+class Error : public std::runtime_error {
+ public:
+  Error(ah_status status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  ah_status status() const { return status_; }
+
+ private:
+  ah_status status_;
+};
+
+// Throw from a handler to answer with an HTTP error. The body is
+//   {"error":{"status":400,"code":"invalid_field","message":"...","field":"title"}}
+// with `field` omitted when empty and `details` merged in when given.
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, std::string code, const std::string& message, std::string field = {},
+            json details = nullptr)
+      : std::runtime_error(message),
+        status_(status),
+        code_(std::move(code)),
+        field_(std::move(field)),
+        details_(std::move(details)) {}
+  int status() const { return status_; }
+  const std::string& code() const { return code_; }
+  const std::string& field() const { return field_; }
+  const json& details() const { return details_; }
+
+  json body() const {
+    json error = {{"status", status_}, {"code", code_}, {"message", what()}};
+    if (!field_.empty()) error["field"] = field_;
+    if (details_.is_object()) error.update(details_);
+    return json{{"error", std::move(error)}};
+  }
+
+  static HttpError bad_request(const std::string& field, const std::string& message) {
+    return HttpError(400, "invalid_field", message, field);
+  }
+  static HttpError not_found(const std::string& what) {
+    return HttpError(404, "not_found", what + " not found");
+  }
+  static HttpError conflict(const std::string& message) {
+    return HttpError(409, "conflict", message);
+  }
+
+ private:
+  int status_;
+  std::string code_;
+  std::string field_;
+  json details_;
+};
+
+// ---------------------------------------------------------------------------
+// Requests and responses
+// ---------------------------------------------------------------------------
+
+// Read-only view of an incoming request; valid during the handler call only.
+class Request {
+ public:
+  explicit Request(const ah_request* raw) : raw_(raw) {}
+
+  std::string_view method() const { return detail::view(raw_->method); }
+  std::string_view path() const { return detail::view(raw_->path); }
+  std::string_view route() const { return detail::view(raw_->route); }
+  std::string_view query_string() const { return detail::view(raw_->query); }
+  std::string_view body() const { return detail::view(raw_->body); }
+  std::string_view request_id() const { return detail::view(raw_->request_id); }
+  bool in_process() const { return raw_->in_process != 0; }
+
+  // Header by lower-case name.
+  std::optional<std::string_view> header(std::string_view lower_name) const {
+    return find(raw_->headers, raw_->header_count, lower_name);
+  }
+  // A `{name}` segment of the route. Every declared segment is present.
+  std::string param(std::string_view name) const {
+    auto value = find(raw_->path_params, raw_->path_param_count, name);
+    return value ? std::string(*value) : std::string();
+  }
+  // A query parameter (decoded); the first one when repeated.
+  std::optional<std::string> query(std::string_view name) const {
+    auto value = find(raw_->query_params, raw_->query_param_count, name);
+    if (!value) return std::nullopt;
+    return std::string(*value);
+  }
+  // Every value of a repeated query parameter, in order.
+  std::vector<std::string> query_all(std::string_view name) const {
+    std::vector<std::string> values;
+    for (size_t i = 0; i < raw_->query_param_count; ++i)
+      if (detail::view(raw_->query_params[i].name) == name)
+        values.emplace_back(detail::view(raw_->query_params[i].value));
+    return values;
+  }
+  // Every query parameter name, for rejecting unknown ones.
+  std::vector<std::string> query_names() const {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < raw_->query_param_count; ++i)
+      names.emplace_back(detail::view(raw_->query_params[i].name));
+    return names;
+  }
+
+  // The body parsed as JSON; a 400 naming "body" when it is not valid JSON.
+  json json_body() const {
+    if (body().empty()) throw HttpError::bad_request("body", "request body is empty; send JSON");
+    try {
+      return json::parse(body());
+    } catch (const json::parse_error& e) {
+      throw HttpError::bad_request("body",
+                                   std::string("request body is not valid JSON: ") + e.what());
+    }
+  }
+
+  const ah_request* raw() const { return raw_; }
+
+ private:
+  static std::optional<std::string_view> find(const ah_pair* pairs, size_t count,
+                                              std::string_view name) {
+    for (size_t i = 0; i < count; ++i)
+      if (detail::view(pairs[i].name) == name) return detail::view(pairs[i].value);
+    return std::nullopt;
+  }
+  const ah_request* raw_;
+};
+
+// What a handler returns. Defaults: 200, JSON, empty body.
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response json(const nlohmann::json& value, int status = 200) {
+    return Response{status, value.dump(), "application/json", {}};
+  }
+  static Response text(std::string text, int status = 200,
+                       std::string content_type = "text/plain; charset=utf-8") {
+    return Response{status, std::move(text), std::move(content_type), {}};
+  }
+  static Response no_content() { return Response{204, {}, {}, {}}; }
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// The answer to an outbound call (another agent, or any URL).
+struct HttpResult {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  bool ok() const { return status >= 200 && status < 300; }
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  std::optional<std::string> header(std::string_view lower_name) const {
+    for (const auto& [name, value] : headers)
+      if (name == lower_name) return value;
+    return std::nullopt;
+  }
+};
+
+// An outbound request. `path` (agent calls) is relative to the target agent's
+// prefix and may carry a query string.
+struct Call {
+  std::string method = "GET";
+  std::string path;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds timeout{0};  // 0 = host default
+
+  static Call get(std::string path) { return Call{"GET", std::move(path), {}, {}, {}}; }
+  static Call post(std::string path, const nlohmann::json& body) {
+    return Call{"POST", std::move(path), body.dump(), {{"content-type", "application/json"}}, {}};
+  }
+};
+
+// Documentation of a route for /openapi.json.
+struct RouteDoc {
+  std::string summary;
+  nlohmann::json request_schema = nullptr;
+  nlohmann::json response_schema = nullptr;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+enum class Health { ok = AH_HEALTH_OK, degraded = AH_HEALTH_DEGRADED, failing = AH_HEALTH_FAILING };
+
+struct HealthReport {
+  Health state = Health::ok;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+// ---------------------------------------------------------------------------
+// Metrics handles (cheap to copy; valid while the plugin lives)
+// ---------------------------------------------------------------------------
+class Counter {
+ public:
+  Counter() = default;
+  Counter(const ah_host_api* api, ah_metric* m) : api_(api), m_(m) {}
+  void inc(double by = 1) const {
+    if (m_) api_->metric_add(m_, by);
+  }
+
+ private:
+  const ah_host_api* api_ = nullptr;
+  ah_metric* m_ = nullptr;
+};
+
+class Gauge {
+ public:
+  Gauge() = default;
+  Gauge(const ah_host_api* api, ah_metric* m) : api_(api), m_(m) {}
+  void set(double value) const {
+    if (m_) api_->metric_set(m_, value);
+  }
+  void add(double by) const {
+    if (m_) api_->metric_add(m_, by);
+  }
+
+ private:
+  const ah_host_api* api_ = nullptr;
+  ah_metric* m_ = nullptr;
+};
+
+class Histogram {
+ public:
+  Histogram() = default;
+  Histogram(const ah_host_api* api, ah_metric* m) : api_(api), m_(m) {}
+  void observe(double value) const {
+    if (m_) api_->metric_observe(m_, value);
+  }
+
+ private:
+  const ah_host_api* api_ = nullptr;
+  ah_metric* m_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------
+// SQL
+// ---------------------------------------------------------------------------
+
+// Statements inside one transaction; see Sql::transaction.
+class Transaction {
+ public:
+  Transaction(const ah_host_api* api, ah_sql_tx* tx) : api_(api), tx_(tx) {}
+  // Runs one statement with $1.. parameters; returns the rows (array of objects).
+  nlohmann::json query(std::string_view sql,
+                       const nlohmann::json& params = nlohmann::json::array()) {
+    detail::StringSink rows, error;
+    const std::string params_text = params.dump();
+    ah_status status = api_->sql_tx_query(tx_, detail::view(sql), detail::view(params_text),
+                                          rows.get(), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+    return rows.text().empty() ? nlohmann::json::array() : nlohmann::json::parse(rows.text());
+  }
+
+ private:
+  const ah_host_api* api_;
+  ah_sql_tx* tx_;
+};
+
+// The plugin's own database (SQLite by default; $1-style parameters keep plugin
+// SQL portable to PostgreSQL).
+class Sql {
+ public:
+  Sql(const ah_host_api* api, ah_host* host) : api_(api), host_(host) {}
+
+  // Applies migrations in order, each once per database. Call from the constructor.
+  void migrate(const std::vector<std::string>& migrations) {
+    detail::StringSink error;
+    const std::string text = nlohmann::json(migrations).dump();
+    ah_status status = api_->sql_migrate(host_, detail::view(text), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+  }
+
+  // One autocommit statement; returns the rows.
+  nlohmann::json query(std::string_view sql,
+                       const nlohmann::json& params = nlohmann::json::array()) {
+    detail::StringSink rows, error;
+    const std::string params_text = params.dump();
+    ah_status status = api_->sql_query(host_, detail::view(sql), detail::view(params_text),
+                                       rows.get(), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+    return rows.text().empty() ? nlohmann::json::array() : nlohmann::json::parse(rows.text());
+  }
+
+  // Runs `body` in one transaction: it commits when `body` returns, rolls back
+  // when it throws (the exception is rethrown here, HttpError included). The
+  // host may run `body` on another thread, batched with other transactions.
+  template <typename Body>
+  void transaction(Body&& body) {
+    struct Context {
+      const ah_host_api* api;
+      Body* body;
+      std::exception_ptr thrown;
+    } context{api_, &body, nullptr};
+    auto trampoline = [](void* user, ah_sql_tx* tx, ah_sink* error) -> ah_status {
+      auto* ctx = static_cast<Context*>(user);
+      try {
+        Transaction transaction(ctx->api, tx);
+        (*ctx->body)(transaction);
+        return AH_OK;
+      } catch (const std::exception& e) {
+        ctx->thrown = std::current_exception();
+        detail::write(error, e.what());
+      } catch (...) {
+        ctx->thrown = std::current_exception();
+        detail::write(error, "unknown exception in transaction body");
+      }
+      return AH_ERR_INTERNAL;
+    };
+    detail::StringSink error;
+    ah_status status = api_->sql_transaction(host_, trampoline, &context, error.get());
+    if (context.thrown) std::rethrow_exception(context.thrown);
+    if (status != AH_OK) throw Error(status, error.text());
+  }
+
+ private:
+  const ah_host_api* api_;
+  ah_host* host_;
+};
+
+// ---------------------------------------------------------------------------
+// Host: every service the host offers, in C++ form
+// ---------------------------------------------------------------------------
+class Host {
+ public:
+  using JobFn = std::function<void(std::chrono::system_clock::time_point fire_time)>;
+
+  Host(const ah_host_api* api, ah_host* host) : api_(api), host_(host), sql_(api, host) {}
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  // {"service","plugin","prefix","data_dir","instance","host_abi_minor"}
+  nlohmann::json environment() const {
+    detail::StringSink out;
+    api_->environment(host_, out.get());
+    return nlohmann::json::parse(out.text());
+  }
+
+  // --- routes ---
+  void route(std::string_view method, std::string_view path, RouteDoc doc, Handler handler) {
+    handlers_.push_back(std::make_unique<BoundHandler>(BoundHandler{api_, std::move(handler)}));
+    const std::string request_schema =
+        doc.request_schema.is_null() ? "" : doc.request_schema.dump();
+    const std::string response_schema =
+        doc.response_schema.is_null() ? "" : doc.response_schema.dump();
+    ah_route route{};
+    route.struct_size = sizeof(ah_route);
+    route.method = detail::view(method);
+    route.path = detail::view(path);
+    route.summary = detail::view(doc.summary);
+    route.request_schema_json = detail::view(request_schema);
+    route.response_schema_json = detail::view(response_schema);
+    route.handler = &Host::dispatch;
+    route.user = handlers_.back().get();
+    detail::StringSink error;
+    ah_status status = api_->route_add(host_, &route, error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+  }
+  void route(std::string_view method, std::string_view path, std::string summary, Handler handler) {
+    route(method, path, RouteDoc{std::move(summary), nullptr, nullptr}, std::move(handler));
+  }
+
+  // --- logs ---
+  void log(ah_log_level level, std::string_view message,
+           const nlohmann::json& fields = nlohmann::json()) const {
+    if (!api_->log_enabled(host_, level)) return;
+    const std::string text = fields.is_object() ? fields.dump() : std::string();
+    api_->log(host_, level, detail::view(message), detail::view(text));
+  }
+  void debug(std::string_view m, const nlohmann::json& f = {}) const { log(AH_LOG_DEBUG, m, f); }
+  void info(std::string_view m, const nlohmann::json& f = {}) const { log(AH_LOG_INFO, m, f); }
+  void warn(std::string_view m, const nlohmann::json& f = {}) const { log(AH_LOG_WARN, m, f); }
+  void error(std::string_view m, const nlohmann::json& f = {}) const { log(AH_LOG_ERROR, m, f); }
+
+  // --- metrics (name without the agent_<plugin>_ prefix the host adds) ---
+  Counter counter(std::string_view name, std::string_view help,
+                  const nlohmann::json& labels = nlohmann::json::object()) {
+    return Counter(api_, metric(AH_METRIC_COUNTER, name, help, labels, {}));
+  }
+  Gauge gauge(std::string_view name, std::string_view help,
+              const nlohmann::json& labels = nlohmann::json::object()) {
+    return Gauge(api_, metric(AH_METRIC_GAUGE, name, help, labels, {}));
+  }
+  Histogram histogram(std::string_view name, std::string_view help,
+                      const nlohmann::json& labels = nlohmann::json::object(),
+                      const std::vector<double>& buckets = {}) {
+    return Histogram(api_, metric(AH_METRIC_HISTOGRAM, name, help, labels, buckets));
+  }
+
+  // --- storage ---
+  Sql& sql() { return sql_; }
+
+  // --- jobs ---
+  // Recurring job on a 5-field cron expression; empty zone = the host's zone.
+  void cron(std::string_view name, std::string_view cron, JobFn job, std::string_view zone = {}) {
+    ah_status status;
+    detail::StringSink error;
+    status = api_->schedule_cron(host_, detail::view(name), detail::view(cron), detail::view(zone),
+                                 &Host::run_job, keep_job(std::move(job)), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+  }
+  // One-shot job after `delay`.
+  void once(std::string_view name, std::chrono::milliseconds delay, JobFn job) {
+    detail::StringSink error;
+    ah_status status =
+        api_->schedule_once(host_, detail::view(name), static_cast<uint64_t>(delay.count()),
+                            &Host::run_job, keep_job(std::move(job)), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+  }
+
+  // --- calls ---
+  // Calls another agent's route (in-process when co-located, else HTTP to the
+  // peer). Throws Error when no answer came (down, timeout, unknown agent);
+  // any HTTP status is a result.
+  HttpResult call_agent(std::string_view agent, const Call& call) {
+    return send(call, agent, {}, api_->agent_call);
+  }
+  // Outbound HTTP(S) to an absolute URL.
+  HttpResult http(std::string_view url, const Call& call) {
+    return send(call, {}, url, api_->http_request);
+  }
+
+  // --- secrets ---
+  // The value of a mounted secret file ("<secret>/<key>"), or nullopt when absent.
+  std::optional<std::string> secret(std::string_view name) const {
+    detail::StringSink value, error;
+    ah_status status = api_->secret_read(host_, detail::view(name), value.get(), error.get());
+    if (status == AH_ERR_NOT_FOUND) return std::nullopt;
+    if (status != AH_OK) throw Error(status, error.text());
+    return std::move(value.text());
+  }
+
+  // --- LLM ---
+  // One completion; see llm_generate in abi.h for the request and answer shapes.
+  nlohmann::json llm_generate(const nlohmann::json& request) {
+    detail::StringSink out, error;
+    const std::string text = request.dump();
+    ah_status status = api_->llm_generate(host_, detail::view(text), out.get(), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+    return nlohmann::json::parse(out.text());
+  }
+
+  const ah_host_api* api() const { return api_; }
+  ah_host* handle() const { return host_; }
+
+ private:
+  ah_metric* metric(ah_metric_kind kind, std::string_view name, std::string_view help,
+                    const nlohmann::json& labels, const std::vector<double>& buckets) {
+    detail::StringSink error;
+    const std::string labels_text = labels.empty() ? std::string() : labels.dump();
+    ah_metric* m =
+        api_->metric(host_, kind, detail::view(name), detail::view(help), detail::view(labels_text),
+                     buckets.empty() ? nullptr : buckets.data(), buckets.size(), error.get());
+    if (!m) throw Error(AH_ERR_INVALID_ARGUMENT, error.text());
+    return m;
+  }
+
+  void* keep_job(JobFn job) {
+    std::lock_guard<std::mutex> lock(jobs_mutex_);
+    jobs_.push_back(std::make_unique<JobFn>(std::move(job)));
+    return jobs_.back().get();
+  }
+
+  static ah_status run_job(void* user, int64_t fire_time_ms, ah_sink* error) {
+    try {
+      (*static_cast<JobFn*>(user))(
+          std::chrono::system_clock::time_point(std::chrono::milliseconds(fire_time_ms)));
+      return AH_OK;
+    } catch (const std::exception& e) {
+      detail::write(error, e.what());
+    } catch (...) {
+      detail::write(error, "unknown exception in job");
+    }
+    return AH_ERR_INTERNAL;
+  }
+
+  // A handler with the table it answers through (the C handler gets only `user`).
+  struct BoundHandler {
+    const ah_host_api* api;
+    Handler handler;
+  };
+  static ah_status dispatch(void* user, const ah_request* raw, ah_response* out, ah_sink* error);
+
+  using CallFn = ah_status (*)(ah_host*, const ah_http_call*, ah_http_result_fn, void*, ah_sink*);
+  HttpResult send(const Call& call, std::string_view agent, std::string_view url, CallFn fn) const {
+    std::vector<ah_pair> headers;
+    headers.reserve(call.headers.size());
+    for (const auto& [name, value] : call.headers)
+      headers.push_back(ah_pair{detail::view(name), detail::view(value)});
+    ah_http_call raw{};
+    raw.struct_size = sizeof(ah_http_call);
+    raw.agent = detail::view(agent);
+    raw.url = detail::view(url);
+    raw.method = detail::view(call.method);
+    raw.path = detail::view(call.path);
+    raw.headers = headers.data();
+    raw.header_count = headers.size();
+    raw.body = detail::view(call.body);
+    raw.timeout_ms = static_cast<uint32_t>(call.timeout.count());
+    HttpResult result;
+    auto collect = [](void* user, const ah_http_result* r) {
+      auto* out = static_cast<HttpResult*>(user);
+      out->status = r->status;
+      for (size_t i = 0; i < r->header_count; ++i)
+        out->headers.emplace_back(detail::view(r->headers[i].name),
+                                  detail::view(r->headers[i].value));
+      out->body.assign(detail::view(r->body));
+    };
+    detail::StringSink error;
+    ah_status status = fn(host_, &raw, collect, &result, error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+    return result;
+  }
+
+  const ah_host_api* api_;
+  ah_host* host_;
+  Sql sql_;
+  std::deque<std::unique_ptr<BoundHandler>> handlers_;
+  std::mutex jobs_mutex_;
+  std::deque<std::unique_ptr<JobFn>> jobs_;
+};
+
+// ---------------------------------------------------------------------------
+// Plugin base class
+// ---------------------------------------------------------------------------
+class Plugin {
+ public:
+  explicit Plugin(Host& host) : host_(host) {}
+  virtual ~Plugin() = default;
+  Plugin(const Plugin&) = delete;
+  Plugin& operator=(const Plugin&) = delete;
+
+  // Begin background work. Routes are live once this returns.
+  virtual void start() {}
+  // A new, validated config section. Throw to refuse it (the old one stays).
+  virtual void reload(const nlohmann::json& /*config*/) {}
+  // Stop background work; HTTP traffic has already drained.
+  virtual void stop() {}
+  virtual HealthReport health() { return {}; }
+
+ protected:
+  Host& host() { return host_; }
+
+ private:
+  Host& host_;
+};
+
+// ---------------------------------------------------------------------------
+// Implementation details
+// ---------------------------------------------------------------------------
+inline void answer(const ah_host_api* api, ah_response* out, const Response& response) {
+  api->response_set_status(out, response.status);
+  for (const auto& [name, value] : response.headers)
+    api->response_add_header(out, detail::view(name), detail::view(value));
+  api->response_set_body(out, detail::view(response.body), detail::view(response.content_type));
+}
+
+inline ah_status Host::dispatch(void* user, const ah_request* raw, ah_response* out,
+                                ah_sink* error) {
+  const auto* bound = static_cast<const BoundHandler*>(user);
+  try {
+    answer(bound->api, out, bound->handler(Request(raw)));
+    return AH_OK;
+  } catch (const HttpError& e) {
+    answer(bound->api, out, Response::json(e.body(), e.status()));
+    return AH_OK;
+  } catch (const std::exception& e) {
+    detail::write(error, e.what());
+  } catch (...) {
+    detail::write(error, "unknown exception in handler");
+  }
+  return AH_ERR_INTERNAL;
+}
+
+// ---------------------------------------------------------------------------
+// The bridge from the C descriptor to a Plugin subclass (used by AGENT_HOST_PLUGIN)
+// ---------------------------------------------------------------------------
+namespace detail {
+
+template <typename P>
+struct Instance {
+  Instance(const ah_host_api* api, ah_host* handle) : host(api, handle) {}
+  Host host;
+  std::unique_ptr<P> plugin;  // declared after host: destroyed first
+};
+
+// Runs `fn`, turning any exception into an error status with its message.
+template <typename Fn>
+ah_status guarded(ah_sink* error, Fn&& fn) {
+  try {
+    fn();
+    return AH_OK;
+  } catch (const Error& e) {
+    write(error, e.what());
+    return e.status() == AH_OK ? AH_ERR_INTERNAL : e.status();
+  } catch (const std::exception& e) {
+    write(error, e.what());
+  } catch (...) {
+    write(error, "unknown exception");
+  }
+  return AH_ERR_INTERNAL;
+}
+
+inline nlohmann::json parse_config(ah_str text) {
+  return text.size ? nlohmann::json::parse(view(text)) : nlohmann::json::object();
+}
+
+template <typename P>
+struct Adapter {
+  static Instance<P>* self(ah_plugin_instance* raw) { return reinterpret_cast<Instance<P>*>(raw); }
+
+  static ah_plugin_instance* create(const ah_host_api* api, ah_host* handle, ah_str config,
+                                    ah_sink* error) {
+    std::unique_ptr<Instance<P>> instance;
+    ah_status status = guarded(error, [&] {
+      instance = std::make_unique<Instance<P>>(api, handle);
+      instance->plugin = std::make_unique<P>(instance->host, parse_config(config));
+    });
+    if (status != AH_OK) return nullptr;
+    return reinterpret_cast<ah_plugin_instance*>(instance.release());
+  }
+  static ah_status start(ah_plugin_instance* raw, ah_sink* error) {
+    return guarded(error, [&] { self(raw)->plugin->start(); });
+  }
+  static ah_status reload(ah_plugin_instance* raw, ah_str config, ah_sink* error) {
+    return guarded(error, [&] { self(raw)->plugin->reload(parse_config(config)); });
+  }
+  static void stop(ah_plugin_instance* raw) {
+    StringSink ignored;
+    guarded(ignored.get(), [&] { self(raw)->plugin->stop(); });
+  }
+  static void destroy(ah_plugin_instance* raw) { delete self(raw); }
+  static ah_health_state health(ah_plugin_instance* raw, ah_sink* detail_json) {
+    HealthReport report;
+    StringSink error;
+    if (guarded(error.get(), [&] { report = self(raw)->plugin->health(); }) != AH_OK) {
+      write(detail_json, nlohmann::json{{"error", error.text()}}.dump());
+      return AH_HEALTH_FAILING;
+    }
+    if (!report.detail.is_null()) write(detail_json, report.detail.dump());
+    return static_cast<ah_health_state>(report.state);
+  }
+
+  static ah_plugin_descriptor describe(const char* name, const char* version, const char* prefix,
+                                       const char* description, const char* config_schema) {
+    ah_plugin_descriptor d{};
+    d.abi_major = AH_ABI_MAJOR;
+    d.abi_minor = AH_ABI_MINOR;
+    d.struct_size = sizeof(ah_plugin_descriptor);
+    d.name = name;
+    d.version = version;
+    d.default_prefix = prefix;
+    d.description = description;
+    d.config_schema_json = config_schema;
+    d.create = &create;
+    d.start = &start;
+    d.reload = &reload;
+    d.stop = &stop;
+    d.destroy = &destroy;
+    d.health = &health;
+    return d;
+  }
+};
+
+}  // namespace detail
+
+}  // namespace agent_host
+
+// Registers `Class` (constructible from (agent_host::Host&, const nlohmann::json&))
+// as this library's plugin. Exactly once per plugin library, at namespace scope.
+//   name         unique, [a-z][a-z0-9-]*       version  the plugin's own version
+//   prefix       default route prefix, "/name"  description  one line
+//   config_schema  JSON Schema of the plugin's config section (string literal)
+#define AGENT_HOST_PLUGIN(Class, name, version, prefix, description, config_schema)                \
+  extern "C" AH_EXPORT const ah_plugin_descriptor* agent_host_plugin_entry(void) {                 \
+    static const ah_plugin_descriptor descriptor = ::agent_host::detail::Adapter<Class>::describe( \
+        name, version, prefix, description, config_schema);                                        \
+    return &descriptor;                                                                            \
+  }
+
+#endif  // AGENT_HOST_SDK_HPP
