@@ -1,0 +1,70 @@
+{{/* Role name; every per-role object is named after it. */}}
+{{- define "agent-host.role" -}}
+{{- required "role is required: use -f values-<role>.yaml" .Values.role -}}
+{{- end -}}
+
+{{/* The host config (from --set-file config=configs/<role>.yaml), parsed. */}}
+{{- define "agent-host.configText" -}}
+{{- required "config is required: add --set-file config=configs/<role>.yaml" .Values.config -}}
+{{- end -}}
+
+{{- define "agent-host.drainTimeoutSeconds" -}}
+{{- $cfg := fromYaml (include "agent-host.configText" .) -}}
+{{- if hasKey $cfg "Error" -}}
+{{- fail (printf "config is not valid YAML: %s" (get $cfg "Error")) -}}
+{{- end -}}
+{{- $http := default dict (get $cfg "http") -}}
+{{- $ms := default 10000 (get $http "drain_timeout_ms") | int -}}
+{{- div (add $ms 999) 1000 -}}
+{{- end -}}
+
+{{- define "agent-host.image" -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag | toString -}}
+{{- if eq $tag "latest" -}}
+{{- fail "image.tag must not be \"latest\": pin a version" -}}
+{{- end -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+
+{{- define "agent-host.labels" -}}
+app.kubernetes.io/name: agent-host
+app.kubernetes.io/instance: {{ include "agent-host.role" . }}
+app.kubernetes.io/part-of: agent-host
+app.kubernetes.io/version: {{ default .Chart.AppVersion .Values.image.tag | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Selector of the long-running host pods (not the CronJob pods). */}}
+{{- define "agent-host.serverSelector" -}}
+app.kubernetes.io/name: agent-host
+app.kubernetes.io/component: server
+{{- end -}}
+
+{{- define "agent-host.jobSelector" -}}
+app.kubernetes.io/name: agent-host
+app.kubernetes.io/component: job
+{{- end -}}
+
+{{/* Pod Security "restricted": pod level, then container level. */}}
+{{- define "agent-host.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "agent-host.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
