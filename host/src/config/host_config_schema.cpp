@@ -1,0 +1,121 @@
+#include "config/host_config.hpp"
+
+namespace agent_host::config {
+namespace {
+
+// The one description of the host's config file: validation, defaults,
+// `check-config` and the docs all read it. Every key but `service` and
+// `plugins` has a default.
+constexpr const char* kHostConfigSchema = R"json({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "agent-host configuration",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["service", "plugins"],
+  "properties": {
+    "service": {
+      "type": "string", "pattern": "^[a-z][a-z0-9-]*$", "maxLength": 63,
+      "description": "name of this deployment, e.g. task-manager: lower-case letters, digits and dashes, starting with a letter"
+    },
+    "http": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "description": "the HTTP server that serves the plugins' routes",
+      "properties": {
+        "address": {"type": "string", "minLength": 1, "default": "0.0.0.0", "description": "address to listen on"},
+        "port": {"type": "integer", "minimum": 0, "maximum": 65535, "default": 8080, "description": "TCP port, 1..65535, or 0 to pick a free port"},
+        "threads": {"type": "integer", "minimum": 0, "maximum": 1024, "default": 2, "description": "worker threads; 0 = number of cores"},
+        "max_request_bytes": {"type": "integer", "minimum": 1024, "maximum": 1073741824, "default": 1048576, "description": "largest request (headers + body) in bytes; larger ones get 413"},
+        "request_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000, "description": "time allowed for one request, in milliseconds"},
+        "drain_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000, "description": "grace for in-flight requests on SIGTERM, in milliseconds"},
+        "public_url": {"type": "string", "pattern": "^$|^https?://", "default": "", "description": "optional external base URL (http:// or https://) used in printed URLs"}
+      }
+    },
+    "metrics": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "description": "the Prometheus /metrics endpoint",
+      "properties": {
+        "address": {"type": "string", "minLength": 1, "default": "0.0.0.0", "description": "address to listen on"},
+        "port": {"type": "integer", "minimum": 0, "maximum": 65535, "default": 9090, "description": "TCP port, 1..65535, or 0 to pick a free port"}
+      }
+    },
+    "log": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "properties": {
+        "level": {"enum": ["trace", "debug", "info", "warn", "error"], "default": "info", "description": "lowest level written; the environment variable AGENT_HOST_LOG_LEVEL overrides it"},
+        "format": {"enum": ["json", "text"], "default": "json", "description": "json: one JSON object per line; text: for humans"},
+        "file": {
+          "type": "object", "additionalProperties": false, "default": {},
+          "description": "optional daily-rotated log file in addition to stdout",
+          "properties": {
+            "path": {"type": "string", "default": "", "description": "log file path; empty = stdout only"},
+            "retention_days": {"type": "integer", "minimum": 1, "maximum": 3650, "default": 7, "description": "rotated files older than this many days are deleted"},
+            "max_size_mb": {"type": "integer", "minimum": 1, "maximum": 102400, "default": 100, "description": "a file is rotated early when it grows past this size in MiB"}
+          }
+        }
+      }
+    },
+    "auth": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "properties": {
+        "api_keys_file": {"type": "string", "default": "", "description": "file with one API key per line (# comments and blank lines ignored); empty = no authentication"}
+      }
+    },
+    "secrets_dir": {"type": "string", "minLength": 1, "default": "/etc/agent-host/secrets", "description": "directory where secrets are mounted as <secret>/<key> files"},
+    "storage": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "properties": {
+        "data_dir": {"type": "string", "minLength": 1, "default": "./data", "description": "directory for the plugins' SQLite databases"},
+        "synchronous": {"enum": ["normal", "full"], "default": "normal", "description": "SQLite synchronous mode: normal (fast, WAL-safe) or full"}
+      }
+    },
+    "scheduler": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "properties": {
+        "enabled": {"type": "boolean", "default": true, "description": "false: cron jobs never fire in-process (Kubernetes CronJobs call the endpoints instead)"},
+        "time_zone": {"type": "string", "minLength": 1, "default": "UTC", "description": "IANA time zone for cron expressions, e.g. Europe/Berlin"},
+        "job_threads": {"type": "integer", "minimum": 1, "maximum": 256, "default": 2, "description": "threads that run scheduled jobs"}
+      }
+    },
+    "plugin_dirs": {
+      "type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+      "description": "directories searched for plugin libraries; empty = next to the agent-host binary, then /usr/lib/agent-host/plugins"
+    },
+    "llm": {
+      "type": "object", "additionalProperties": false, "default": {},
+      "properties": {
+        "url": {"type": "string", "pattern": "^$|^https?://", "default": "", "description": "Ollama base URL (http:// or https://); empty = read <secrets_dir>/<secret>/url if present"},
+        "model": {"type": "string", "default": "", "description": "model name; empty = <secrets_dir>/<secret>/model, else llama3.2"},
+        "secret": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "default": "llm-config", "description": "name of the mounted secret holding url and model"},
+        "num_ctx": {"type": "integer", "minimum": 1, "default": 4096, "description": "context window in tokens"},
+        "timeout_ms": {"type": "integer", "minimum": 1, "default": 120000, "description": "time allowed for one completion, in milliseconds"}
+      }
+    },
+    "peers": {
+      "type": "object", "default": {},
+      "description": "plugin name to base URL of the pod that runs it, e.g. task-manager: http://task-manager.task-manager.svc:8080",
+      "additionalProperties": {"type": "string", "pattern": "^https?://[^/\\s]+", "description": "an http:// or https:// base URL, e.g. http://task-manager.task-manager.svc:8080"}
+    },
+    "peer_timeout_ms": {"type": "integer", "minimum": 1, "default": 10000, "description": "default timeout of calls to peers, in milliseconds"},
+    "plugins": {
+      "type": "object", "minProperties": 1,
+      "description": "plugin name to its section; enable at least one plugin, e.g. plugins: {task-manager: {}}",
+      "additionalProperties": {
+        "type": "object", "additionalProperties": false, "default": {},
+        "properties": {
+          "enabled": {"type": "boolean", "default": true, "description": "false keeps the plugin unloaded"},
+          "prefix": {"type": "string", "pattern": "^$|^(/[A-Za-z0-9][A-Za-z0-9._~-]*)+$", "default": "", "description": "URL prefix of the plugin's routes, e.g. /task; empty = the plugin's own default"},
+          "config": {"type": "object", "default": {}, "description": "the plugin's own settings, checked against the plugin's schema"}
+        }
+      }
+    }
+  }
+})json";
+
+}  // namespace
+
+const nlohmann::json& host_config_schema() {
+  static const nlohmann::json schema = nlohmann::json::parse(kHostConfigSchema);
+  return schema;
+}
+
+}  // namespace agent_host::config
