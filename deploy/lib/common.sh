@@ -1,0 +1,63 @@
+# Shared by deploy-all.sh and undeploy-all.sh: paths, tools, the role list and
+# the option parsing both scripts accept. Sourced, not run.
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+chart="$repo_root/deploy/helm/agent-host"
+overlays="$repo_root/deploy/k8s/overlays"
+shared="$repo_root/deploy/k8s/shared"
+# Deploy order: workflow first (Redis, and the others call it), reporting last.
+all_roles=(workflow task-manager reporting)
+
+mode=helm
+dry_run=false
+image=""
+monitoring=true
+purge=false
+roles=("${all_roles[@]}")
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+# A tool from PATH, else the copy tools/fetch-helm.sh puts under build/tools.
+find_tool() {
+  local name=$1
+  if command -v "$name" >/dev/null; then command -v "$name"; return; fi
+  if [[ ! -x "$repo_root/build/tools/$name" ]]; then
+    "$repo_root/tools/fetch-helm.sh" >&2 || die "$name not found; install it or run tools/fetch-helm.sh"
+  fi
+  echo "$repo_root/build/tools/$name"
+}
+
+parse_common_args() {
+  while (($#)); do
+    case "$1" in
+      --kustomize) mode=kustomize ;;
+      --helm) mode=helm ;;
+      --dry-run) dry_run=true ;;
+      --image) image=${2:?--image needs REPOSITORY:TAG}; shift ;;
+      --image=*) image=${1#--image=} ;;
+      --no-monitoring) monitoring=false ;;
+      --purge) purge=true ;;
+      --role) roles=("${2:?--role needs a role name}"); shift ;;
+      -h | --help) usage; exit 0 ;;
+      *) die "unknown option '$1' (see --help)" ;;
+    esac
+    shift
+  done
+  local role
+  for role in "${roles[@]}"; do
+    [[ " ${all_roles[*]} " == *" $role "* ]] || die "unknown role '$role'; roles: ${all_roles[*]}"
+  done
+  if [[ -n "$image" ]]; then
+    [[ "$image" == *:* && "${image##*:}" != latest ]] ||
+      die "--image needs an explicit tag other than 'latest' (e.g. registry.example.com/agent-host:0.1.0)"
+  fi
+}
+
+# Prints a command in dry-run mode, runs it otherwise.
+run() {
+  if $dry_run; then
+    printf '+'; printf ' %q' "$@"; printf '\n'
+  else
+    "$@"
+  fi
+}
