@@ -1,0 +1,31 @@
+// The agent-host command line: one function per subcommand, each returning the
+// process exit code.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace agent_host::cli {
+
+// Parses argv and runs the chosen command.
+int main(int argc, char** argv);
+
+const char* version();
+
+// Runs the host until SIGTERM/SIGINT (exit 0 after draining); SIGHUP or a
+// change of the config file reloads it.
+int run(const std::string& config_file);
+
+// Validates a config and every enabled plugin's section; prints the problems.
+int check_config(const std::string& config_file);
+
+// Lists the plugin files in the directories (or the config's / the defaults).
+int list_plugins(const std::vector<std::string>& directories, const std::string& config_file,
+                 bool as_json);
+
+// What a Kubernetes CronJob runs: POST <target>/jobs/<plugin>/<job>.
+int run_job(const std::string& target, const std::string& job, const std::string& api_key_file,
+            std::chrono::seconds timeout);
+
+}  // namespace agent_host::cli

@@ -1,0 +1,161 @@
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/config_watcher.hpp"
+#include "config/host_config.hpp"
+#include "http_server/http_server.hpp"
+#include "logging/logging.hpp"
+#include "runtime/runtime.hpp"
+
+namespace agent_host::cli {
+namespace {
+
+void log(ah_log_level level, const std::string& message, const nlohmann::json& fields = nlohmann::json::object()) {
+  logging::Logging::log(level, "host", message, fields.empty() ? std::string() : fields.dump());
+}
+
+logging::LogOptions log_options(const config::HostConfig& config) {
+  logging::LogOptions options;
+  options.service = config.service;
+  options.level = config.log.level;
+  options.format = config.log.format;
+  options.file_path = config.log.file.path;
+  options.retention_days = config.log.file.retention_days;
+  options.max_size_mb = config.log.file.max_size_mb;
+  return options;
+}
+
+// Signals are handled synchronously by the main thread (sigwait); every other
+// thread inherits this mask and never sees them.
+sigset_t block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+void reload(runtime::Runtime& runtime, const std::string& config_file) {
+  try {
+    config::HostConfig next = config::load_host_config(config_file);
+    runtime.reload(next);
+    logging::Logging::configure(log_options(runtime.config()));
+  } catch (const config::ConfigError& e) {
+    runtime.host_metrics().config_reload(false);
+    log(AH_LOG_ERROR, "config reload refused; the running config stays", {{"error", e.what()}});
+  } catch (const std::exception&) {
+    // Runtime::reload has logged and counted it.
+  }
+}
+
+void drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
+  runtime.set_draining();
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (runtime.in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (runtime.in_flight() > 0)
+    log(AH_LOG_WARN, "drain grace period ended with requests in flight",
+        {{"in_flight", runtime.in_flight()}, {"grace_ms", grace.count()}});
+}
+
+}  // namespace
+
+int run(const std::string& config_file) {
+  const sigset_t signals = block_signals();
+  config::HostConfig config;
+  try {
+    config = config::load_host_config(config_file);
+  } catch (const config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  logging::Logging::configure(log_options(config));
+  log(AH_LOG_INFO, "starting", {{"version", version()}, {"config", config_file}, {"service", config.service}});
+  if (config.auth.api_keys_file.empty())
+    log(AH_LOG_WARN, "authentication is off: no auth.api_keys_file is configured; every plugin route is open");
+
+  runtime::RuntimeOptions options;
+  options.config_file = config_file;
+  options.version = version();
+  auto runtime = std::make_unique<runtime::Runtime>(config, std::move(options));
+  try {
+    runtime->start();
+  } catch (const std::exception& e) {
+    log(AH_LOG_ERROR, "startup refused", {{"error", e.what()}});
+    logging::Logging::flush();
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  http_server::HttpServer server(*runtime);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    log(AH_LOG_ERROR, "startup refused", {{"error", e.what()}});
+    logging::Logging::flush();
+    std::cerr << e.what() << "\n";
+    runtime->stop();
+    return 1;
+  }
+  const std::string host = config.http.public_url.empty()
+                               ? "http://127.0.0.1:" + std::to_string(server.port())
+                               : config.http.public_url;
+  log(AH_LOG_INFO, "listening",
+      {{"http_port", server.port()},
+       {"metrics_port", server.metrics_port()},
+       {"health", host + "/health"},
+       {"docs", host + "/docs"},
+       {"metrics", "http://127.0.0.1:" + std::to_string(server.metrics_port()) + "/metrics"}});
+
+  const pid_t self = getpid();
+  ConfigWatcher watcher(config_file, [self] { kill(self, SIGHUP); });
+
+  while (true) {
+    int signal_number = 0;
+    if (sigwait(&signals, &signal_number) != 0) continue;
+    if (signal_number == SIGHUP) {
+      log(AH_LOG_INFO, "reloading config", {{"config", config_file}});
+      reload(*runtime, config_file);
+      continue;
+    }
+    log(AH_LOG_INFO, "draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  drain(*runtime, std::chrono::milliseconds(runtime->config().http.drain_timeout_ms));
+  server.shutdown();
+  runtime->stop();
+  log(AH_LOG_INFO, "stopped");
+  logging::Logging::flush();
+  return 0;
+}
+
+int check_config(const std::string& config_file) {
+  try {
+    config::HostConfig config = config::load_host_config(config_file);
+    runtime::RuntimeOptions options;
+    options.config_file = config_file;
+    options.version = version();
+    runtime::Runtime runtime(config, std::move(options));
+    const auto problems = runtime.check_plugins();
+    if (!problems.empty()) {
+      for (const auto& problem : problems) std::cerr << problem << "\n";
+      return 1;
+    }
+    std::string enabled;
+    for (const auto& section : config.plugins)
+      if (section.enabled) enabled += (enabled.empty() ? "" : ", ") + section.name;
+    std::cout << config_file << ": ok (service " << config.service << "; plugins: " << enabled << ")\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace agent_host::cli

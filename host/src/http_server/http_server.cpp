@@ -1,0 +1,162 @@
+#include "http_server/http_server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/net.h>
+
+#include <thread>
+
+namespace agent_host::http_server {
+namespace {
+
+using namespace Pistache;
+
+// Extra room over http.max_request_bytes for the request line and headers, so
+// an oversized body gets the host's JSON 413 rather than Pistache's plain one.
+constexpr size_t kHeaderAllowance = 16 * 1024;
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response, bool head) {
+  auto& headers = writer.headers();
+  for (const auto& [name, value] : response.headers) headers.addRaw(Http::Header::Raw(name, value));
+  if (!response.content_type.empty())
+    headers.add<Http::Header::ContentType>(Http::Mime::MediaType::fromString(response.content_type));
+  writer.send(static_cast<Http::Code>(response.status), head ? std::string() : response.body);
+}
+
+// Pistache 0.0.5 closes the connection after every response unless the client
+// sent "Connection: keep-alive" (HTTP/1.0 semantics). HTTP/1.1 clients such as
+// curl, Go and ingress-nginx rely on persistent connections by default, so the
+// connection is kept unless the client asked to close it.
+void keep_alive_for_http11(const Http::Request& request, Http::ResponseWriter& writer) {
+  if (request.version() != Http::Version::Http11) return;
+  auto connection = request.headers().tryGet<Http::Header::Connection>();
+  if (connection && connection->control() == Http::ConnectionControl::Close) return;
+  writer.headers().remove<Http::Header::Connection>();
+  writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+}
+
+class ApiHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(ApiHandler)
+  ApiHandler(runtime::Runtime* runtime, size_t max_body) : runtime_(runtime), max_body_(max_body) {}
+
+  void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
+    keep_alive_for_http11(request, writer);
+    runtime::HttpRequest in;
+    in.method = Http::methodString(request.method());
+    in.path = request.resource();
+    std::string query = request.query().as_str();
+    if (!query.empty() && query.front() == '?') query.erase(0, 1);
+    in.query = std::move(query);
+    for (const auto& [name, raw] : request.headers().rawList()) in.headers.emplace_back(lower(name), raw.value());
+    for (const auto& header : request.headers().list())
+      if (!request.headers().tryGetRaw(header->name()))
+        in.headers.emplace_back(lower(header->name()), header_value(*header));
+    const bool head = request.method() == Http::Method::Head;
+    if (request.body().size() > max_body_) {
+      in.request_id.clear();
+      auto response = runtime::json_error(
+          413, "payload_too_large",
+          "request body of " + std::to_string(request.body().size()) + " bytes exceeds the limit of " +
+              std::to_string(max_body_) + " bytes (http.max_request_bytes)",
+          "", "body");
+      send(writer, response, head);
+      return;
+    }
+    in.body = request.body();
+    send(writer, runtime_->dispatch(in), head);
+  }
+
+ private:
+  static std::string header_value(const Http::Header::Header& header) {
+    std::ostringstream out;
+    header.write(out);
+    return out.str();
+  }
+  runtime::Runtime* runtime_;
+  size_t max_body_;
+};
+
+class MetricsHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(MetricsHandler)
+  explicit MetricsHandler(runtime::Runtime* runtime) : runtime_(runtime) {}
+
+  void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
+    keep_alive_for_http11(request, writer);
+    runtime::HttpResponse response;
+    if (request.resource() == "/metrics" && request.method() == Http::Method::Get) {
+      response.body = runtime_->metrics().serialize();
+      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    } else {
+      response = runtime::json_error(404, "not_found", "the metrics port serves GET /metrics only", "");
+    }
+    send(writer, response, false);
+  }
+
+ private:
+  runtime::Runtime* runtime_;
+};
+
+std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string& address, int port,
+                                       int threads, size_t max_request,
+                                       std::shared_ptr<Http::Handler> handler) {
+  try {
+    auto endpoint = std::make_shared<Http::Endpoint>(Address(address, Port(static_cast<uint16_t>(port))));
+    endpoint->init(Http::Endpoint::options()
+                       .threads(threads)
+                       .flags(Tcp::Options::ReuseAddr)
+                       .maxRequestSize(max_request)
+                       .maxResponseSize(256 * 1024 * 1024)
+                       .backlog(1024));
+    endpoint->setHandler(std::move(handler));
+    endpoint->serveThreaded();
+    return endpoint;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + " (" + key +
+                             "): " + e.what() + "; free the port or change " + key);
+  }
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  runtime::Runtime& runtime;
+  std::shared_ptr<Http::Endpoint> api;
+  std::shared_ptr<Http::Endpoint> metrics;
+};
+
+HttpServer::HttpServer(runtime::Runtime& runtime) : impl_(new Impl{runtime, nullptr, nullptr}) {}
+
+HttpServer::~HttpServer() { shutdown(); }
+
+void HttpServer::start() {
+  const auto& config = impl_->runtime.config();
+  int threads = config.http.threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const size_t max_body = static_cast<size_t>(config.http.max_request_bytes);
+  impl_->api = listen("http.port", config.http.address, config.http.port, threads,
+                      max_body + kHeaderAllowance,
+                      std::make_shared<ApiHandler>(&impl_->runtime, max_body));
+  impl_->metrics = listen("metrics.port", config.metrics.address, config.metrics.port, 1,
+                          kHeaderAllowance, std::make_shared<MetricsHandler>(&impl_->runtime));
+}
+
+void HttpServer::shutdown() {
+  if (impl_->api) impl_->api->shutdown();
+  if (impl_->metrics) impl_->metrics->shutdown();
+  impl_->api.reset();
+  impl_->metrics.reset();
+}
+
+std::uint16_t HttpServer::port() const { return impl_->api ? static_cast<uint16_t>(impl_->api->getPort()) : 0; }
+std::uint16_t HttpServer::metrics_port() const {
+  return impl_->metrics ? static_cast<uint16_t>(impl_->metrics->getPort()) : 0;
+}
+
+}  // namespace agent_host::http_server

@@ -1,0 +1,222 @@
+// The host's own endpoints: health, readiness, API docs and the job trigger.
+#include <fstream>
+#include <sstream>
+
+#include "loader/plugin_library.hpp"
+#include "runtime/runtime.hpp"
+
+namespace agent_host::runtime {
+namespace {
+
+HttpResponse text_response(int status, std::string body, std::string content_type) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  response.content_type = std::move(content_type);
+  return response;
+}
+
+// Swagger UI from npm's swagger-ui-dist, installed with the product.
+std::filesystem::path swagger_ui_directory() {
+  static const std::filesystem::path found = [] {
+    std::vector<std::filesystem::path> candidates;
+    for (const auto& dir : loader::default_plugin_directories()) {
+      candidates.push_back(dir / "swagger-ui");
+      candidates.push_back(dir / ".." / "share" / "agent-host" / "swagger-ui");
+    }
+    candidates.emplace_back("/usr/share/agent-host/swagger-ui");
+    for (const auto& candidate : candidates) {
+      std::error_code error;
+      if (std::filesystem::exists(candidate / "swagger-ui-bundle.js", error)) return candidate;
+    }
+    return std::filesystem::path();
+  }();
+  return found;
+}
+
+bool safe_file_name(const std::string& name) {
+  if (name.empty() || name.front() == '.') return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+std::string content_type_of(const std::string& name) {
+  auto ends = [&](const char* suffix) {
+    const std::string s(suffix);
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends(".js")) return "application/javascript";
+  if (ends(".css")) return "text/css";
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".png")) return "image/png";
+  if (ends(".map") || ends(".json")) return "application/json";
+  return "application/octet-stream";
+}
+
+const char* kDocsPage = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Agent Host API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});</script>
+</body></html>
+)";
+
+}  // namespace
+
+HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, bool& handled) {
+  handled = true;
+  const std::string& path = request.path;
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  if (path == "/healthz" && read)
+    return json_response(200, {{"status", "alive"}, {"service", config_.service}});
+  if (path == "/readyz" && read) {
+    const bool is_ready = ready();
+    return json_response(is_ready ? 200 : 503,
+                         {{"ready", is_ready},
+                          {"status", is_ready ? "ready" : draining_ ? "draining" : "not ready"},
+                          {"service", config_.service}});
+  }
+  if (path == "/health" && read) {
+    nlohmann::json body = health();
+    return json_response(body["status"] == "failing" ? 503 : 200, body);
+  }
+  if (path == "/openapi.json" && read) {
+    HttpResponse response;
+    response.body = snap.openapi ? *snap.openapi : build_openapi(snap);
+    return response;
+  }
+  if ((path == "/docs" || path == "/docs/") && read) {
+    if (swagger_ui_directory().empty())
+      return json_error(404, "not_found",
+                        "Swagger UI files are not installed; run tools/fetch-swagger-ui.sh and "
+                        "rebuild, or read /openapi.json",
+                        request.request_id);
+    return text_response(200, kDocsPage, "text/html; charset=utf-8");
+  }
+  if (path.rfind("/docs/", 0) == 0 && read) {
+    const std::string name = path.substr(6);
+    const auto dir = swagger_ui_directory();
+    std::ifstream in(dir / name, std::ios::binary);
+    if (dir.empty() || !safe_file_name(name) || !in)
+      return json_error(404, "not_found", "no such documentation file: " + name, request.request_id);
+    std::ostringstream body;
+    body << in.rdbuf();
+    auto response = text_response(200, body.str(), content_type_of(name));
+    response.headers.emplace_back("cache-control", "public, max-age=3600");
+    return response;
+  }
+  if (path.rfind("/jobs/", 0) == 0) {
+    const std::string rest = path.substr(6);
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size())
+      return json_error(404, "not_found", "job endpoints are POST /jobs/<plugin>/<job>",
+                        request.request_id);
+    if (request.method != "POST") {
+      auto response = json_error(405, "method_not_allowed", "jobs are triggered with POST",
+                                 request.request_id);
+      response.headers.emplace_back("allow", "POST");
+      return response;
+    }
+    return run_job_endpoint(snap, rest.substr(0, slash), rest.substr(slash + 1), request);
+  }
+  handled = false;
+  return {};
+}
+
+HttpResponse Runtime::run_job_endpoint(const Snapshot&, const std::string& plugin,
+                                       const std::string& job, HttpRequest& request) {
+  if (!request.in_process && api_keys_.enabled()) {
+    const std::string* authorization = request.header("authorization");
+    if (!authorization || !api_keys_.accepts(*authorization))
+      return json_error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'",
+                        request.request_id);
+  }
+  const auto names = job_names(plugin);
+  if (std::find(names.begin(), names.end(), job) == names.end()) {
+    std::string known;
+    for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
+    return json_error(404, "not_found",
+                      "no job \"" + job + "\" in plugin \"" + plugin + "\" (jobs: " +
+                          (known.empty() ? "none" : known) + ")",
+                      request.request_id);
+  }
+  const auto began = std::chrono::steady_clock::now();
+  std::string error;
+  const bool ok = run_job(plugin, job, std::chrono::system_clock::now(), error);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  if (!ok)
+    return json_error(500, "job_failed", error, request.request_id, {},
+                      {{"plugin", plugin}, {"job", job}});
+  return json_response(200, {{"plugin", plugin}, {"job", job}, {"ok", true}, {"seconds", seconds}});
+}
+
+std::string Runtime::build_openapi(const Snapshot& snap) const {
+  nlohmann::json paths = nlohmann::json::object();
+  const nlohmann::json error_schema = {{"$ref", "#/components/schemas/Error"}};
+  for (const auto& slot : snap.plugins) {
+    for (const auto& route : slot->routes()) {
+      const std::string path = slot->prefix() + route.pattern.text();
+      std::string method = route.method;
+      for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      nlohmann::json operation = {{"summary", route.summary}, {"tags", {slot->name()}}};
+      nlohmann::json parameters = nlohmann::json::array();
+      for (size_t start = path.find('{'); start != std::string::npos; start = path.find('{', start + 1)) {
+        const auto end = path.find('}', start);
+        parameters.push_back({{"name", path.substr(start + 1, end - start - 1)},
+                              {"in", "path"},
+                              {"required", true},
+                              {"schema", {{"type", "string"}}}});
+      }
+      if (!parameters.empty()) operation["parameters"] = parameters;
+      if (route.request_schema.is_object())
+        operation["requestBody"] = {
+            {"required", true},
+            {"content", {{"application/json", {{"schema", route.request_schema}}}}}};
+      nlohmann::json ok = {{"description", "Success"}};
+      if (route.response_schema.is_object())
+        ok["content"] = {{"application/json", {{"schema", route.response_schema}}}};
+      operation["responses"] = {
+          {"200", ok},
+          {"400", {{"description", "Invalid input"}, {"content", {{"application/json", {{"schema", error_schema}}}}}}},
+          {"default", {{"description", "Error"}, {"content", {{"application/json", {{"schema", error_schema}}}}}}}};
+      if (api_keys_.enabled()) operation["security"] = {{{"bearer", nlohmann::json::array()}}};
+      paths[path][method] = operation;
+    }
+  }
+  const nlohmann::json plain = {{"description", "OK"}};
+  paths["/health"]["get"] = {{"summary", "Service and per-plugin health"}, {"tags", {"host"}}, {"responses", {{"200", plain}, {"503", plain}}}};
+  paths["/healthz"]["get"] = {{"summary", "Liveness"}, {"tags", {"host"}}, {"responses", {{"200", plain}}}};
+  paths["/readyz"]["get"] = {{"summary", "Readiness"}, {"tags", {"host"}}, {"responses", {{"200", plain}, {"503", plain}}}};
+  paths["/jobs/{plugin}/{job}"]["post"] = {
+      {"summary", "Run a plugin's scheduled job now (what Kubernetes CronJobs call)"},
+      {"tags", {"host"}},
+      {"parameters",
+       {{{"name", "plugin"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}},
+        {{"name", "job"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}}},
+      {"responses", {{"200", plain}, {"404", plain}, {"500", plain}}}};
+  nlohmann::json document = {
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "Agent Host: " + config_.service}, {"version", options_.version}}},
+      {"paths", paths},
+      {"components",
+       {{"schemas",
+         {{"Error",
+           {{"type", "object"},
+            {"properties",
+             {{"error",
+               {{"type", "object"},
+                {"properties",
+                 {{"status", {{"type", "integer"}}},
+                  {"code", {{"type", "string"}}},
+                  {"message", {{"type", "string"}}},
+                  {"field", {{"type", "string"}}}}}}},
+              {"request_id", {{"type", "string"}}}}}}}}},
+        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+  return document.dump();
+}
+
+}  // namespace agent_host::runtime

@@ -1,0 +1,153 @@
+#include "runtime/plugin_slot.hpp"
+
+#include <stdexcept>
+
+#include "runtime/host_api.hpp"
+#include "runtime/runtime.hpp"
+
+namespace agent_host::runtime {
+namespace {
+
+bool is_method(const std::string& m) {
+  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || m == "HEAD" ||
+         m == "OPTIONS";
+}
+
+nlohmann::json parse_schema(ah_str text) {
+  if (text.size == 0) return nullptr;
+  return nlohmann::json::parse(to_view(text), nullptr, false);
+}
+
+}  // namespace
+
+PluginSlot::PluginSlot(Runtime& runtime, loader::PluginCode code, std::string prefix,
+                       nlohmann::json config)
+    : runtime_(runtime),
+      handle_{this},
+      code_(std::move(code)),
+      name_(code_.descriptor->name),
+      prefix_(std::move(prefix)),
+      version_(code_.descriptor->version ? code_.descriptor->version : "unknown"),
+      config_(std::move(config)) {}
+
+PluginSlot::~PluginSlot() { destroy(); }
+
+void PluginSlot::create() {
+  SinkString error;
+  const std::string config_text = config_.dump();
+  instance_ = descriptor().create(host_api_table(), &handle_,
+                                  ah_str{config_text.data(), config_text.size()}, error.get());
+  if (!instance_)
+    throw std::runtime_error(code_.origin + ": plugin \"" + name_ + "\" refused to start (init): " +
+                             (error.text().empty() ? "no reason given" : error.text()));
+}
+
+void PluginSlot::start() {
+  SinkString error;
+  if (descriptor().start(instance_, error.get()) != AH_OK)
+    throw std::runtime_error(code_.origin + ": plugin \"" + name_ + "\" failed to start: " +
+                             (error.text().empty() ? "no reason given" : error.text()));
+  routes_open_ = false;
+  started_ = true;
+}
+
+void PluginSlot::reload(const nlohmann::json& config) {
+  SinkString error;
+  const std::string text = config.dump();
+  if (descriptor().reload(instance_, ah_str{text.data(), text.size()}, error.get()) != AH_OK)
+    throw std::runtime_error("plugin \"" + name_ + "\" refused the new config: " +
+                             (error.text().empty() ? "no reason given" : error.text()));
+  config_ = config;
+}
+
+void PluginSlot::stop() {
+  if (!instance_ || stopped_) return;
+  stopped_ = true;
+  started_ = false;
+  descriptor().stop(instance_);
+}
+
+void PluginSlot::destroy() {
+  if (!instance_) return;
+  stop();
+  descriptor().destroy(instance_);
+  instance_ = nullptr;
+}
+
+ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
+  if (!routes_open_) {
+    error = "routes can only be added while the plugin is created or started";
+    return AH_ERR_UNSUPPORTED;
+  }
+  if (!route.handler) {
+    error = "route has no handler";
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  std::string method = to_string(route.method);
+  for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!is_method(method)) {
+    error = "route method \"" + method + "\" is not one of GET, POST, PUT, PATCH, DELETE";
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  Route entry{method, router::RoutePattern(), to_string(route.summary),
+              parse_schema(route.request_schema_json), parse_schema(route.response_schema_json),
+              route.handler, route.user, nullptr};
+  try {
+    entry.pattern = router::RoutePattern::parse(to_view(route.path));
+  } catch (const router::RoutePatternError& e) {
+    error = e.what();
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  for (const auto& existing : routes_)
+    if (existing.method == method && existing.pattern.same_shape(entry.pattern)) {
+      error = method + " " + entry.pattern.text() + " is already registered (as " +
+              existing.pattern.text() + ")";
+      return AH_ERR_CONFLICT;
+    }
+  entry.series = &runtime_.host_metrics().route(name_, entry.pattern.text(), method);
+  routes_.push_back(std::move(entry));
+  return AH_OK;
+}
+
+ah_status PluginSlot::add_job(Job job, std::string& error) {
+  std::lock_guard<std::mutex> lock(jobs_mutex_);
+  if (job.name.empty()) {
+    error = "a job needs a name";
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  if (jobs_.count(job.name) && !jobs_[job.name].cron.empty()) {
+    error = "job \"" + job.name + "\" is already registered by plugin \"" + name_ + "\"";
+    return AH_ERR_CONFLICT;
+  }
+  jobs_[job.name] = std::move(job);
+  return AH_OK;
+}
+
+bool PluginSlot::find_job(const std::string& name, Job& job) const {
+  std::lock_guard<std::mutex> lock(jobs_mutex_);
+  auto it = jobs_.find(name);
+  if (it == jobs_.end()) return false;
+  job = it->second;
+  return true;
+}
+
+std::vector<Job> PluginSlot::jobs() const {
+  std::lock_guard<std::mutex> lock(jobs_mutex_);
+  std::vector<Job> list;
+  for (const auto& [name, job] : jobs_) list.push_back(job);
+  return list;
+}
+
+store::Database& PluginSlot::database() {
+  std::lock_guard<std::mutex> lock(database_mutex_);
+  if (!database_) {
+    const auto& storage = runtime_.config().storage;
+    store::Options options;
+    options.full_sync = storage.synchronous == "full";
+    database_ = store::Database::open(std::filesystem::path(storage.data_dir) / (name_ + ".db"),
+                                      options);
+  }
+  return *database_;
+}
+
+}  // namespace agent_host::runtime

@@ -1,0 +1,563 @@
+#include "runtime/runtime.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "config/plugin_section.hpp"
+#include "logging/logging.hpp"
+#include "runtime/plugin_slot.hpp"
+#include "scheduler/cron_expression.hpp"
+
+namespace agent_host::runtime {
+namespace {
+
+void host_log(ah_log_level level, const std::string& message,
+              const nlohmann::json& fields = nlohmann::json::object()) {
+  if (!logging::Logging::enabled(level)) return;
+  logging::Logging::log(level, "host", message, fields.empty() ? std::string() : fields.dump());
+}
+
+std::string random_hex(size_t digits) {
+  static const char* kHex = "0123456789abcdef";
+  std::random_device device;
+  std::mt19937_64 generator(device());
+  std::string out;
+  for (size_t i = 0; i < digits; ++i) out.push_back(kHex[generator() % 16]);
+  return out;
+}
+
+std::string hostname() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
+bool path_under_prefix(const std::string& path, const std::string& prefix) {
+  if (path.compare(0, prefix.size(), prefix) != 0) return false;
+  return path.size() == prefix.size() || path[prefix.size()] == '/';
+}
+
+// A request id from the caller is kept when it is short and printable.
+bool usable_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+}  // namespace
+
+Runtime::Runtime(config::HostConfig config, RuntimeOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      host_metrics_(std::make_unique<metrics::HostMetrics>(metrics_.registry(), options_.version)),
+      instance_(hostname()),
+      request_id_prefix_(random_hex(8)) {
+  http_client_ = std::make_unique<http::Client>();
+  configure_llm();
+  scheduler::SchedulerOptions scheduler_options;
+  scheduler_options.cron_enabled = config_.scheduler.enabled && !options_.outside.manual_jobs;
+  scheduler_options.default_zone = config_.scheduler.time_zone;
+  scheduler_options.job_threads = static_cast<std::size_t>(std::max(1, config_.scheduler.job_threads));
+  scheduler_options.on_run = [this](const scheduler::JobRun& run) {
+    job_finished(run.owner, run.name, run.ok, run.skipped, run.error, run.seconds);
+  };
+  scheduler_ = std::make_unique<scheduler::Scheduler>(std::move(scheduler_options));
+}
+
+Runtime::~Runtime() { stop(); }
+
+void Runtime::configure_llm() {
+  llm::Options options;
+  options.url = config_.llm.url;
+  options.model = config_.llm.model;
+  options.num_ctx = config_.llm.num_ctx;
+  options.timeout = std::chrono::milliseconds(config_.llm.timeout_ms);
+  // Values from the mounted llm-config secret fill what the config leaves empty.
+  std::string value, ignored;
+  if (options.url.empty() && read_secret(config_.llm.secret + "/url", value, ignored) == AH_OK)
+    options.url = value;
+  if (options.model.empty() && read_secret(config_.llm.secret + "/model", value, ignored) == AH_OK)
+    options.model = value;
+  if (options.model.empty()) options.model = "llama3.2";
+  llm_ = std::make_unique<llm::OllamaClient>(options, *http_client_);
+}
+
+std::shared_ptr<const Runtime::Snapshot> Runtime::snapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+void Runtime::publish(std::shared_ptr<const Snapshot> next) {
+  std::lock_guard<std::mutex> lock(snapshot_mutex_);
+  snapshot_ = std::move(next);
+}
+
+const loader::PluginCode* Runtime::find_code(const std::string& name, std::string& why) {
+  for (const auto& code : options_.static_plugins)
+    if (code.name() == name) return &code;
+  if (!scan_) {
+    std::vector<std::filesystem::path> dirs(config_.plugin_dirs.begin(), config_.plugin_dirs.end());
+    if (dirs.empty()) dirs = loader::default_plugin_directories();
+    scan_ = loader::scan_plugin_directories(dirs);
+    for (const auto& refused : scan_->refused)
+      host_log(AH_LOG_WARN, "plugin file refused", {{"reason", refused}});
+  }
+  for (const auto& code : scan_->plugins)
+    if (code.name() == name) return &code;
+  std::string known;
+  for (const auto& code : scan_->plugins) known += (known.empty() ? "" : ", ") + code.name();
+  why = "no plugin named \"" + name + "\" in the plugin directories (found: " +
+        (known.empty() ? "none" : known) + "); check plugin_dirs or the plugin name";
+  for (const auto& refused : scan_->refused)
+    if (refused.find("\"" + name + "\"") != std::string::npos || refused.find(name) != std::string::npos)
+      why += "; refused: " + refused;
+  return nullptr;
+}
+
+std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& section,
+                                               std::vector<std::string>& problems) {
+  std::string why;
+  const loader::PluginCode* code = find_code(section.name, why);
+  const std::string where = options_.config_file + ": plugins." + section.name;
+  if (!code) {
+    problems.push_back(where + ": " + why);
+    return nullptr;
+  }
+  const auto schema_text = code->descriptor->config_schema_json;
+  nlohmann::json schema =
+      schema_text ? nlohmann::json::parse(schema_text, nullptr, false) : nlohmann::json();
+  nlohmann::json section_config = section.config.is_null() ? nlohmann::json::object() : section.config;
+  const auto section_problems = config::validate_plugin_section(schema, section_config, section.name);
+  for (const auto& problem : section_problems) problems.push_back(options_.config_file + ": " + problem.to_string());
+  if (!section_problems.empty()) return nullptr;
+  std::string prefix = section.prefix.empty() ? code->descriptor->default_prefix : section.prefix;
+  if (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  return std::make_shared<PluginSlot>(*this, *code, prefix, section_config);
+}
+
+// A peer's routes live under that agent's default prefix, which the plugin file
+// (the same image serves every pod) tells.
+void Runtime::learn_peer_prefixes() {
+  peer_prefixes_.clear();
+  for (const auto& [agent, url] : config_.peers) {
+    std::string ignored;
+    if (const loader::PluginCode* code = find_code(agent, ignored))
+      peer_prefixes_[agent] = code->descriptor->default_prefix;
+  }
+}
+
+std::vector<std::string> Runtime::check_plugins() {
+  std::vector<std::string> problems;
+  for (const auto& section : config_.plugins)
+    if (section.enabled) make_slot(section, problems);
+  return problems;
+}
+
+void Runtime::start() {
+  std::lock_guard<std::mutex> lock(lifecycle_mutex_);
+  if (!config_.auth.api_keys_file.empty()) {
+    try {
+      api_keys_ = ApiKeys::load(config_.auth.api_keys_file);
+    } catch (const std::exception& e) {
+      throw RuntimeError(options_.config_file + ": auth.api_keys_file: " + e.what());
+    }
+  }
+  std::vector<std::string> problems;
+  std::vector<std::shared_ptr<PluginSlot>> slots;
+  std::set<std::string> prefixes;
+  for (const auto& section : config_.plugins) {
+    if (!section.enabled) continue;
+    auto slot = make_slot(section, problems);
+    if (!slot) continue;
+    if (!prefixes.insert(slot->prefix()).second)
+      problems.push_back(options_.config_file + ": plugins." + section.name + ".prefix: \"" +
+                         slot->prefix() + "\" is already used by another plugin; give each plugin its own prefix");
+    slots.push_back(std::move(slot));
+  }
+  if (slots.empty() && problems.empty())
+    problems.push_back(options_.config_file + ": plugins: no plugin is enabled; enable at least one");
+  if (!problems.empty()) throw RuntimeError(join_lines(problems));
+
+  std::vector<std::shared_ptr<PluginSlot>> started;
+  try {
+    for (auto& slot : slots) {
+      slot->create();
+      slot->start();
+      started.push_back(slot);
+      host_log(AH_LOG_INFO, "plugin started",
+               {{"name", slot->name()}, {"version", slot->version()}, {"prefix", slot->prefix()},
+                {"file", slot->code().origin}});
+    }
+  } catch (const std::exception& e) {
+    for (auto it = started.rbegin(); it != started.rend(); ++it) (*it)->destroy();
+    for (auto& slot : slots) slot->destroy();
+    throw RuntimeError(e.what());
+  }
+  learn_peer_prefixes();
+  auto snap = std::make_shared<Snapshot>();
+  snap->plugins = std::move(started);
+  snap->openapi = std::make_shared<const std::string>(build_openapi(*snap));
+  publish(snap);
+  host_metrics_->set_plugins_loaded(static_cast<double>(snap->plugins.size()));
+  scheduler_->start();
+  started_ = true;
+}
+
+void Runtime::stop() {
+  std::lock_guard<std::mutex> lock(lifecycle_mutex_);
+  if (stopped_.exchange(true)) return;
+  draining_ = true;
+  if (scheduler_) scheduler_->stop();
+  auto snap = snapshot();
+  publish(nullptr);
+  if (snap) {
+    for (auto it = snap->plugins.rbegin(); it != snap->plugins.rend(); ++it) {
+      (*it)->stop();
+      host_log(AH_LOG_INFO, "plugin stopped", {{"name", (*it)->name()}});
+    }
+    for (auto it = snap->plugins.rbegin(); it != snap->plugins.rend(); ++it) (*it)->destroy();
+  }
+  started_ = false;
+}
+
+bool Runtime::ready() const {
+  if (!started_ || draining_) return false;
+  auto snap = snapshot();
+  if (!snap) return false;
+  for (const auto& slot : snap->plugins) {
+    SinkString detail;
+    if (slot->descriptor().health(slot->instance(), detail.get()) == AH_HEALTH_FAILING) return false;
+  }
+  return true;
+}
+
+nlohmann::json Runtime::health() const {
+  nlohmann::json plugins = nlohmann::json::object();
+  std::string overall = "ok";
+  auto snap = snapshot();
+  if (snap) {
+    for (const auto& slot : snap->plugins) {
+      SinkString detail;
+      const ah_health_state state = slot->descriptor().health(slot->instance(), detail.get());
+      const char* text = state == AH_HEALTH_OK ? "ok" : state == AH_HEALTH_DEGRADED ? "degraded" : "failing";
+      if (state == AH_HEALTH_FAILING) overall = "failing";
+      else if (state == AH_HEALTH_DEGRADED && overall == "ok") overall = "degraded";
+      nlohmann::json entry = {{"status", text}, {"version", slot->version()}, {"prefix", slot->prefix()}};
+      if (!detail.text().empty()) {
+        auto parsed = nlohmann::json::parse(detail.text(), nullptr, false);
+        entry["detail"] = parsed.is_discarded() ? nlohmann::json(detail.text()) : parsed;
+      }
+      plugins[slot->name()] = entry;
+    }
+  }
+  if (!started_) overall = "starting";
+  if (draining_) overall = "draining";
+  return {{"status", overall}, {"service", config_.service}, {"version", options_.version},
+          {"instance", instance_}, {"plugins", plugins}};
+}
+
+HttpResponse Runtime::dispatch(HttpRequest& request) {
+  const auto began = std::chrono::steady_clock::now();
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  if (!usable_request_id(request.request_id)) {
+    const std::string* incoming = request.header("x-request-id");
+    if (incoming && usable_request_id(*incoming)) {
+      request.request_id = *incoming;
+    } else {
+      std::ostringstream id;
+      id << request_id_prefix_ << '-' << std::hex << request_counter_.fetch_add(1) + 1;
+      request.request_id = id.str();
+    }
+  }
+  HttpResponse response;
+  auto snap = snapshot();
+  bool handled = false;
+  try {
+    if (snap) response = host_endpoint(*snap, request, handled);
+    else {
+      static const Snapshot kEmpty;
+      response = host_endpoint(kEmpty, request, handled);
+    }
+    if (!handled) {
+      if (snap) {
+        response = dispatch_plugin(*snap, request);
+      } else {
+        response = json_error(503, "unavailable", "the host is not serving plugins (starting or stopping)",
+                              request.request_id);
+      }
+    }
+  } catch (const std::exception& e) {
+    response = json_error(500, "internal", "the host failed to answer; see the log line with this request_id",
+                          request.request_id);
+    host_log(AH_LOG_ERROR, "request failed in the host",
+             {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});
+  }
+  response.headers.emplace_back("x-request-id", request.request_id);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  if (!request.in_process) {
+    if (response.route.empty()) response.route = handled ? request.path : "unmatched";
+    host_metrics_->route(response.plugin, response.route, request.method).record(response.status, seconds);
+  }
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  return response;
+}
+
+HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request) {
+  PluginSlot* slot = nullptr;
+  for (const auto& candidate : snap.plugins)
+    if (path_under_prefix(request.path, candidate->prefix()) &&
+        (!slot || candidate->prefix().size() > slot->prefix().size()))
+      slot = candidate.get();
+  if (!slot)
+    return json_error(404, "not_found", "no route for " + request.path, request.request_id);
+
+  HttpResponse response;
+  response.plugin = slot->name();
+  if (!request.in_process && api_keys_.enabled()) {
+    const std::string* authorization = request.header("authorization");
+    if (!authorization || !api_keys_.accepts(*authorization)) {
+      response = json_error(401, "unauthorized",
+                            "send a valid API key as 'Authorization: Bearer <key>'", request.request_id);
+      response.plugin = slot->name();
+      response.headers.emplace_back("www-authenticate", "Bearer");
+      return response;
+    }
+  }
+  const std::string relative =
+      request.path.size() == slot->prefix().size() ? "/" : request.path.substr(slot->prefix().size());
+  const Route* best = nullptr;
+  router::Params params, candidate_params;
+  std::set<std::string> allowed;
+  for (const auto& route : slot->routes()) {
+    candidate_params.clear();
+    if (!route.pattern.match(relative, candidate_params)) continue;
+    allowed.insert(route.method);
+    if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET")) continue;
+    if (!best || route.pattern.literal_count() > best->pattern.literal_count()) {
+      best = &route;
+      params = candidate_params;
+    }
+  }
+  if (!best) {
+    if (allowed.empty()) {
+      response = json_error(404, "not_found", "no route for " + request.method + " " + request.path,
+                            request.request_id);
+      response.plugin = slot->name();
+      return response;
+    }
+    std::string allow;
+    for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+    response = json_error(405, "method_not_allowed",
+                          request.method + " is not allowed on " + request.path + "; allowed: " + allow,
+                          request.request_id);
+    response.plugin = slot->name();
+    response.headers.emplace_back("allow", allow);
+    return response;
+  }
+  response.route = slot->prefix() + best->pattern.text();
+
+  std::vector<ah_pair> headers, path_params, query_params;
+  auto pair_of = [](const std::string& a, const std::string& b) {
+    return ah_pair{{a.data(), a.size()}, {b.data(), b.size()}};
+  };
+  headers.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers) headers.push_back(pair_of(name, value));
+  for (const auto& [name, value] : params) path_params.push_back(pair_of(name, value));
+  const router::Params query = router::parse_query(request.query);
+  for (const auto& [name, value] : query) query_params.push_back(pair_of(name, value));
+  const std::string& route_text = best->pattern.text();
+
+  ah_request raw{};
+  raw.struct_size = sizeof(ah_request);
+  raw.method = {request.method.data(), request.method.size()};
+  raw.path = {request.path.data(), request.path.size()};
+  raw.route = {route_text.data(), route_text.size()};
+  raw.query = {request.query.data(), request.query.size()};
+  raw.headers = headers.data();
+  raw.header_count = headers.size();
+  raw.path_params = path_params.data();
+  raw.path_param_count = path_params.size();
+  raw.query_params = query_params.data();
+  raw.query_param_count = query_params.size();
+  raw.body = {request.body.data(), request.body.size()};
+  raw.request_id = {request.request_id.data(), request.request_id.size()};
+  raw.in_process = request.in_process ? 1 : 0;
+
+  ah_response out{&response};
+  SinkString error;
+  ah_status status = AH_ERR_INTERNAL;
+  try {
+    status = best->handler(best->user, &raw, &out, error.get());
+  } catch (...) {
+    error.text() = "an exception escaped the plugin's handler (the SDK should have caught it)";
+  }
+  if (status != AH_OK) {
+    host_metrics_->plugin_failure(slot->name());
+    host_log(AH_LOG_ERROR, "plugin handler failed",
+             {{"plugin", slot->name()}, {"route", response.route}, {"method", request.method},
+              {"request_id", request.request_id}, {"error", error.text()}});
+    const std::string route = response.route;
+    response = json_error(500, "internal",
+                          "the " + slot->name() + " plugin failed to answer; see the log line with this request_id",
+                          request.request_id);
+    response.plugin = slot->name();
+    response.route = route;
+  }
+  return response;
+}
+
+std::vector<std::string> Runtime::job_names(const std::string& plugin) const {
+  std::vector<std::string> names;
+  auto snap = snapshot();
+  if (!snap) return names;
+  for (const auto& slot : snap->plugins)
+    if (slot->name() == plugin)
+      for (const auto& job : slot->jobs()) names.push_back(job.name);
+  return names;
+}
+
+bool Runtime::run_job(const std::string& plugin, const std::string& job_name,
+                      std::chrono::system_clock::time_point fire_time, std::string& error) {
+  auto snap = snapshot();
+  std::shared_ptr<PluginSlot> slot;
+  if (snap)
+    for (const auto& candidate : snap->plugins)
+      if (candidate->name() == plugin) slot = candidate;
+  Job job;
+  if (!slot || !slot->find_job(job_name, job)) {
+    error = "no job \"" + job_name + "\" in plugin \"" + plugin + "\"";
+    return false;
+  }
+  const auto began = std::chrono::steady_clock::now();
+  SinkString job_error;
+  const auto fire_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(fire_time.time_since_epoch()).count();
+  const ah_status status = job.fn(job.user, fire_ms, job_error.get());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  job_finished(plugin, job_name, status == AH_OK, false, job_error.text(), seconds);
+  if (status != AH_OK) error = job_error.text().empty() ? "job failed" : job_error.text();
+  return status == AH_OK;
+}
+
+void Runtime::job_finished(const std::string& plugin, const std::string& job, bool ok, bool skipped,
+                           const std::string& error, double seconds) {
+  const std::string outcome = skipped ? "skipped" : ok ? "ok" : "failed";
+  host_metrics_->job_run(plugin, job, outcome, seconds);
+  host_log(ok ? AH_LOG_INFO : AH_LOG_WARN, "job " + outcome,
+           {{"plugin", plugin}, {"job", job}, {"seconds", seconds}, {"error", error}});
+}
+
+ah_status Runtime::schedule(PluginSlot& slot, Job job, std::chrono::milliseconds once_delay,
+                            std::string& error) {
+  const bool recurring = !job.cron.empty();
+  if (recurring) {
+    try {
+      scheduler::CronExpression::parse(job.cron);
+      if (!job.zone.empty()) scheduler::find_zone(job.zone);
+    } catch (const std::exception& e) {
+      error = "job \"" + job.name + "\": " + e.what();
+      return AH_ERR_INVALID_ARGUMENT;
+    }
+  }
+  const ah_status status = slot.add_job(job, error);
+  if (status != AH_OK || options_.outside.manual_jobs) return status;
+  const std::string owner = slot.name();
+  ah_job_fn fn = job.fn;
+  void* user = job.user;
+  scheduler::JobFn run = [fn, user](std::int64_t fire_ms, std::string& message) {
+    SinkString job_error;
+    const ah_status result = fn(user, fire_ms, job_error.get());
+    message = std::move(job_error.text());
+    return result;
+  };
+  try {
+    if (recurring)
+      scheduler_->add_cron(owner, job.name, job.cron, job.zone, std::move(run));
+    else
+      scheduler_->add_once(owner, job.name, once_delay, std::move(run));
+  } catch (const std::exception& e) {
+    error = "job \"" + job.name + "\": " + e.what();
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  return AH_OK;
+}
+
+std::string Runtime::environment_json(const PluginSlot& slot) const {
+  return nlohmann::json{{"service", config_.service},
+                        {"plugin", slot.name()},
+                        {"prefix", slot.prefix()},
+                        {"data_dir", config_.storage.data_dir},
+                        {"instance", instance_},
+                        {"time_zone", config_.scheduler.time_zone},
+                        {"scheduler_enabled", config_.scheduler.enabled},
+                        {"host_version", options_.version},
+                        {"host_abi_minor", AH_ABI_MINOR}}
+      .dump();
+}
+
+ah_status Runtime::read_secret(const std::string& name, std::string& value, std::string& error) {
+  if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) {
+    error = "secret name \"" + name + "\" must be \"<secret>/<key>\" below the secrets directory";
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  if (!options_.outside.secrets.empty() || options_.outside.manual_jobs) {
+    auto it = options_.outside.secrets.find(name);
+    if (it == options_.outside.secrets.end()) {
+      error = "secret \"" + name + "\" is not set";
+      return AH_ERR_NOT_FOUND;
+    }
+    value = it->second;
+  } else {
+    const std::filesystem::path file = std::filesystem::path(config_.secrets_dir) / name;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      error = "secret \"" + name + "\" not found at " + file.string() +
+              "; mount the secret there or change secrets_dir";
+      return AH_ERR_NOT_FOUND;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    value = text.str();
+  }
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  logging::Logging::add_secret(value);
+  return AH_OK;
+}
+
+ah_status Runtime::llm_generate(const std::string& request_json, std::string& response_json,
+                                std::string& error) {
+  const auto request = nlohmann::json::parse(request_json, nullptr, false);
+  if (!request.is_object() || !request.contains("prompt") || !request["prompt"].is_string()) {
+    error = "llm_generate needs a JSON object with a string \"prompt\"";
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  if (options_.outside.llm) {
+    nlohmann::json answer;
+    const ah_status status = options_.outside.llm(request, answer, error);
+    if (status == AH_OK) response_json = answer.dump();
+    return status;
+  }
+  auto result = llm_->generate(request);
+  if (auto* failure = std::get_if<llm::Failure>(&result)) {
+    error = failure->message;
+    return failure->status;
+  }
+  response_json = std::get<nlohmann::json>(result).dump();
+  return AH_OK;
+}
+
+}  // namespace agent_host::runtime

@@ -1,0 +1,163 @@
+// The host runtime: everything agent-host does except the network listener and
+// the command line. It owns the plugins and every service they use, and answers
+// requests given as HttpRequest, so the HTTP server, in-process agent calls and
+// the SDK's fake host all go through the same code.
+#pragma once
+
+#include <agent_host/abi.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "config/host_config.hpp"
+#include "http_client/client.hpp"
+#include "llm/ollama_client.hpp"
+#include "loader/plugin_library.hpp"
+#include "metrics/host_metrics.hpp"
+#include "metrics/metrics.hpp"
+#include "runtime/api_keys.hpp"
+#include "runtime/http_types.hpp"
+#include "runtime/plugin_slot.hpp"
+#include "scheduler/scheduler.hpp"
+
+namespace agent_host::runtime {
+
+// A refused start or reload; what() lists every problem, one per line.
+class RuntimeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Replacements for the outside world (the fake host). Unset = the real thing.
+struct OutsideWorld {
+  // An agent call to an agent not loaded here (instead of HTTP to a peer).
+  std::function<ah_status(const HttpRequest& request, const std::string& agent,
+                          HttpResponse& response)>
+      agent;
+  // An outbound http_request.
+  std::function<ah_status(const HttpRequest& request, const std::string& url,
+                          HttpResponse& response)>
+      http;
+  // llm_generate; answer JSON or a status + message.
+  std::function<ah_status(const nlohmann::json& request, nlohmann::json& response,
+                          std::string& error)>
+      llm;
+  std::map<std::string, std::string> secrets;  // used instead of files when not empty
+  bool manual_jobs = false;                    // jobs fire only when run explicitly
+};
+
+struct RuntimeOptions {
+  std::string config_file;  // for messages
+  std::string version = "0.0.0";
+  OutsideWorld outside;
+  // Plugins compiled into the process (fake host), looked up before files.
+  std::vector<loader::PluginCode> static_plugins;
+};
+
+class Runtime {
+ public:
+  Runtime(config::HostConfig config, RuntimeOptions options);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Finds, validates, creates and starts every enabled plugin, then opens the
+  // routes. Throws RuntimeError listing every refused plugin or section.
+  void start();
+  // The problems start() would report about plugins and their config sections,
+  // without creating any plugin (check-config).
+  std::vector<std::string> check_plugins();
+  // Readiness off, then stop and destroy plugins in reverse order. Idempotent.
+  void stop();
+
+  // Answers one request: host endpoints, then plugin routes. Never throws.
+  HttpResponse dispatch(HttpRequest& request);
+
+  // Validates and applies a new configuration. On any problem the running
+  // configuration stays and RuntimeError says why (and the failure is counted).
+  void reload(const config::HostConfig& next);
+
+  void set_draining() { draining_ = true; }
+  bool ready() const;
+  nlohmann::json health() const;
+  const config::HostConfig& config() const { return config_; }
+  metrics::Metrics& metrics() { return metrics_; }
+  metrics::HostMetrics& host_metrics() { return *host_metrics_; }
+  std::size_t in_flight() const { return in_flight_.load(); }
+
+  // Jobs, for the jobs endpoint and the fake host.
+  std::vector<std::string> job_names(const std::string& plugin) const;
+  // Runs a job now, on this thread. False + error when unknown or failed.
+  bool run_job(const std::string& plugin, const std::string& job,
+               std::chrono::system_clock::time_point fire_time, std::string& error);
+
+  // --- services used by the C API table (host_api.cpp) ---
+  ah_status agent_call(PluginSlot& caller, const ah_http_call& call, HttpResponse& response,
+                       std::string& error);
+  ah_status http_request(const ah_http_call& call, HttpResponse& response, std::string& error);
+  ah_status read_secret(const std::string& name, std::string& value, std::string& error);
+  ah_status llm_generate(const std::string& request_json, std::string& response_json,
+                         std::string& error);
+  ah_status schedule(PluginSlot& slot, Job job, std::chrono::milliseconds once_delay,
+                     std::string& error);
+  std::string environment_json(const PluginSlot& slot) const;
+  const OutsideWorld& outside() const { return options_.outside; }
+  const std::string& version() const { return options_.version; }
+
+ private:
+  // What requests see: the started plugins, by prefix. Replaced as a whole on
+  // reload; a request keeps the snapshot (and the plugins' code) it started with.
+  struct Snapshot {
+    std::vector<std::shared_ptr<PluginSlot>> plugins;  // start order
+    std::shared_ptr<const std::string> openapi;
+  };
+
+  std::shared_ptr<const Snapshot> snapshot() const;
+  void publish(std::shared_ptr<const Snapshot> next);
+  std::shared_ptr<PluginSlot> make_slot(const config::PluginSection& section,
+                                        std::vector<std::string>& problems);
+  const loader::PluginCode* find_code(const std::string& name, std::string& why);
+  void retire(std::vector<std::shared_ptr<PluginSlot>> slots);
+  void learn_peer_prefixes();
+  HttpResponse dispatch_plugin(const Snapshot& snap, HttpRequest& request);
+  HttpResponse host_endpoint(const Snapshot& snap, HttpRequest& request, bool& handled);
+  HttpResponse run_job_endpoint(const Snapshot& snap, const std::string& plugin,
+                                const std::string& job, HttpRequest& request);
+  std::string build_openapi(const Snapshot& snap) const;
+  std::string peer_base(const std::string& agent) const;
+  void configure_llm();
+  void job_finished(const std::string& plugin, const std::string& job, bool ok, bool skipped,
+                    const std::string& error, double seconds);
+
+  config::HostConfig config_;
+  RuntimeOptions options_;
+  metrics::Metrics metrics_;
+  std::unique_ptr<metrics::HostMetrics> host_metrics_;
+  ApiKeys api_keys_;
+  std::unique_ptr<http::Client> http_client_;
+  std::unique_ptr<llm::OllamaClient> llm_;
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::optional<loader::Scan> scan_;  // plugin files, scanned once on first need
+  std::map<std::string, std::string> peer_prefixes_;  // agent -> its default prefix
+  std::string instance_;              // host name
+
+  mutable std::mutex snapshot_mutex_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::mutex lifecycle_mutex_;  // start / reload / stop
+  std::atomic<bool> started_{false};
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> stopped_{false};
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<std::uint64_t> request_counter_{0};
+  std::string request_id_prefix_;
+};
+
+}  // namespace agent_host::runtime
