@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""The policy checker must catch each kind of violation: every case breaks the
+real rendered manifests in one way and expects a failure naming it."""
+import copy
+import sys
+
+import policy
+import render
+
+
+def server(objects, role):
+    return policy.find(objects, "Deployment", role)[0]["spec"]["template"]["spec"]["containers"][0]
+
+
+def drop_policy(objects, name):
+    objects[:] = [o for o in objects if not (o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == name)]
+
+
+def allow_all_ingress(objects):
+    objects.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                    "metadata": {"name": "oops", "namespace": "task-manager"},
+                    "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{}]}})
+
+
+def add_hpa(objects):
+    objects.append({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                    "metadata": {"name": "task-manager", "namespace": "task-manager"},
+                    "spec": {"minReplicas": 1, "maxReplicas": 3, "metrics": []}})
+
+
+CASES = [  # (what, role to break, mutation, expected message fragment)
+    ("missing limits", "task-manager", lambda o: server(o, "task-manager")["resources"].pop("limits"), "resources.limits.cpu"),
+    ("latest tag", "workflow", lambda o: server(o, "workflow").update(image="x/agent-host:latest"), "pinned tag"),
+    ("no readiness probe", "reporting", lambda o: server(o, "reporting").pop("readinessProbe"), "needs a readinessProbe"),
+    ("writable root", "task-manager", lambda o: server(o, "task-manager")["securityContext"].update(readOnlyRootFilesystem=False), "readOnlyRootFilesystem"),
+    ("privilege escalation", "task-manager", lambda o: server(o, "task-manager")["securityContext"].pop("allowPrivilegeEscalation"), "allowPrivilegeEscalation"),
+    ("unnamed service port", "workflow", lambda o: policy.find(o, "Service", "workflow")[0]["spec"]["ports"][0].pop("name"), "needs a name"),
+    ("extra flow", "task-manager", allow_all_ingress, "not in the list"),
+    ("missing flow", "workflow", lambda o: drop_policy(o, "allow-to-redis"), "block a required flow"),
+    ("HPA on SQLite role", "task-manager", add_hpa, "must not have an HPA"),
+    ("config drift", "reporting", lambda o: policy.find(o, "ConfigMap", "agent-host-config")[0]["data"].update({"config.yaml": "service: x\n"}), "byte for byte"),
+    ("grace shorter than drain", "workflow", lambda o: policy.find(o, "Deployment", "workflow")[0]["spec"]["template"]["spec"].update(terminationGracePeriodSeconds=10), "terminationGracePeriodSeconds"),
+    ("wrong liveness timing", "reporting", lambda o: server(o, "reporting")["livenessProbe"].update(initialDelaySeconds=5), "liveness must be"),
+]
+
+
+def run_all(objects_by_role, configs):
+    checks = render.Checks()
+    for role, objects in objects_by_role.items():
+        policy.check_generic(checks, objects)
+        policy.check_role(checks, role, role, objects, configs[role])
+    policy.check_flows(checks, "flows", objects_by_role)
+    return checks.failures
+
+
+def main():
+    pristine = {role: render.parse(render.overlay_text(role)) for role in render.ROLES}
+    configs = {role: open(render.config_path(role)).read() for role in render.ROLES}
+    baseline = run_all(copy.deepcopy(pristine), configs)
+    if baseline:
+        print("FAIL the unmodified manifests already fail:\n  " + "\n  ".join(baseline))
+        return 1
+    failed = 0
+    for what, role, mutate, fragment in CASES:
+        broken = copy.deepcopy(pristine)
+        mutate(broken[role])
+        failures = run_all(broken, configs)
+        caught = any(fragment in f for f in failures)
+        print("%-4s %-28s %s" % ("ok" if caught else "FAIL", what,
+                                 "caught" if caught else "not caught (got: %s)" % failures[:3]))
+        failed += 0 if caught else 1
+    print("policy self-test: %d cases, %d not caught" % (len(CASES), failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
