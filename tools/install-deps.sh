@@ -11,10 +11,21 @@ packages=(
   libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev
   tzdata curl python3 nodejs npm
 )
-if [[ "${1:-}" == "--test" ]]; then
-  # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl checks.
-  packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip)
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --test)
+      # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl checks.
+      packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip)
+      ;;
+    --image)
+      # The container image test (ctest -L image): podman with runc, a debootstrap'ed
+      # base image, podman-compose, and netavark/aardvark-dns for service names.
+      packages+=(podman runc debootstrap debian-archive-keyring podman-compose uidmap slirp4netns
+        fuse-overlayfs netavark aardvark-dns python3-yaml)
+      ;;
+    *) echo "install-deps: unknown option '$flag' (use --test and/or --image)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
