@@ -100,12 +100,17 @@ void api_response_set_body(ah_response* response, ah_str body, ah_str content_ty
 
 void api_log(ah_host* host, ah_log_level level, ah_str message, ah_str fields_json) {
   try {
-    logging::Logging::log(level, slot_of(host).name(), to_view(message), to_view(fields_json));
+    PluginSlot& slot = slot_of(host);
+    if (const auto& capture = slot.runtime().outside().log)
+      capture(slot.name(), level, to_view(message), to_view(fields_json));
+    else
+      logging::Logging::log(level, slot.name(), to_view(message), to_view(fields_json));
   } catch (...) {
   }
 }
 
-int32_t api_log_enabled(ah_host*, ah_log_level level) {
+int32_t api_log_enabled(ah_host* host, ah_log_level level) {
+  if (slot_of(host).runtime().outside().log) return 1;
   return logging::Logging::enabled(level) ? 1 : 0;
 }
 

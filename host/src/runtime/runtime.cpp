@@ -80,7 +80,7 @@ Runtime::Runtime(config::HostConfig config, RuntimeOptions options)
 Runtime::~Runtime() { stop(); }
 
 void Runtime::configure_llm() {
-  llm::Options options;
+  llm::OllamaClient::Options options;
   options.url = config_.llm.url;
   options.model = config_.llm.model;
   options.num_ctx = config_.llm.num_ctx;
@@ -141,7 +141,7 @@ std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& sect
       schema_text ? nlohmann::json::parse(schema_text, nullptr, false) : nlohmann::json();
   nlohmann::json section_config = section.config.is_null() ? nlohmann::json::object() : section.config;
   const auto section_problems = config::validate_plugin_section(schema, section_config, section.name);
-  for (const auto& problem : section_problems) problems.push_back(options_.config_file + ": " + problem.to_string());
+  for (const auto& problem : section_problems) problems.push_back(config::format_problem(problem, options_.config_file));
   if (!section_problems.empty()) return nullptr;
   std::string prefix = section.prefix.empty() ? code->descriptor->default_prefix : section.prefix;
   if (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();

@@ -50,6 +50,10 @@ struct OutsideWorld {
   std::function<ah_status(const nlohmann::json& request, nlohmann::json& response,
                           std::string& error)>
       llm;
+  // Plugin log lines go here instead of the process log.
+  std::function<void(const std::string& plugin, ah_log_level level, std::string_view message,
+                     std::string_view fields_json)>
+      log;
   std::map<std::string, std::string> secrets;  // used instead of files when not empty
   bool manual_jobs = false;                    // jobs fire only when run explicitly
 };
