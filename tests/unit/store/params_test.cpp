@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+
+#include "store_test_support.hpp"
+
+namespace agent_host::store::testing {
+namespace {
+
+class Params : public StoreFixture, public ::testing::Test {
+ protected:
+  void SetUp() override { db_ = open_db(); }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(Params, BindsEveryJsonTypeWithItsSqliteType) {
+  const auto rows = query_ok(
+      *db_,
+      "SELECT typeof($1) AS t1, $1 AS v1, typeof($2) AS t2, $2 AS v2, typeof($3) AS t3, $3 AS v3,"
+      " typeof($4) AS t4, $4 AS v4, typeof($5) AS t5, $5 AS v5, typeof($6) AS t6, $6 AS v6,"
+      " typeof($7) AS t7, $7 AS v7",
+      R"([null, true, false, 42, -9223372036854775808, 2.5, "text \"quoted\""])");
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& row = rows[0];
+  EXPECT_EQ(row["t1"], "null");
+  EXPECT_TRUE(row["v1"].is_null());
+  EXPECT_EQ(row["t2"], "integer");
+  EXPECT_EQ(row["v2"], 1);
+  EXPECT_EQ(row["t3"], "integer");
+  EXPECT_EQ(row["v3"], 0);
+  EXPECT_EQ(row["t4"], "integer");
+  EXPECT_EQ(row["v4"], 42);
+  EXPECT_EQ(row["v5"].get<std::int64_t>(), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(row["t6"], "real");
+  EXPECT_EQ(row["v6"], 2.5);
+  EXPECT_EQ(row["t7"], "text");
+  EXPECT_EQ(row["v7"], "text \"quoted\"");
+}
+
+TEST_F(Params, OrderOfFirstUseDoesNotMatterAndRepeatsAreAllowed) {
+  const auto rows = query_ok(*db_, "SELECT $2 AS b, $1 AS a, $2 + $1 AS sum", "[1, 10]");
+  EXPECT_EQ(rows, nlohmann::json::parse(R"([{"b":10,"a":1,"sum":11}])"));
+}
+
+TEST_F(Params, EmptyTextAndEmptyArrayMeanNoParameters) {
+  EXPECT_EQ(query_ok(*db_, "SELECT 1 AS one", ""), nlohmann::json::parse(R"([{"one":1}])"));
+  EXPECT_EQ(query_ok(*db_, "SELECT 1 AS one", "[]"), nlohmann::json::parse(R"([{"one":1}])"));
+}
+
+TEST_F(Params, CachedStatementIsReboundEachTime) {
+  for (int i = 0; i < 3; ++i) {
+    const auto rows = query_ok(*db_, "SELECT $1 AS v", "[" + std::to_string(i) + "]");
+    EXPECT_EQ(rows[0]["v"], i);
+  }
+}
+
+void expect_invalid(const Outcome& outcome, const std::string& mention) {
+  EXPECT_EQ(outcome.status, AH_ERR_INVALID_ARGUMENT) << outcome.error;
+  EXPECT_NE(outcome.error.find(mention), std::string::npos)
+      << "message '" << outcome.error << "' should mention '" << mention << "'";
+}
+
+TEST_F(Params, TooFewValuesNamesTheMissingParameter) {
+  expect_invalid(query_failing(*db_, "SELECT $1, $2", "[1]"), "$2");
+}
+
+TEST_F(Params, TooManyValuesNamesTheUnusedParameter) {
+  expect_invalid(query_failing(*db_, "SELECT $1", "[1, 2]"), "$2");
+  expect_invalid(query_failing(*db_, "SELECT 1", "[1]"), "$1");
+}
+
+TEST_F(Params, ValuesForAStatementWithoutPlaceholdersAreMissingOnes) {
+  expect_invalid(query_failing(*db_, "SELECT $1"), "$1");
+}
+
+TEST_F(Params, NestedValuesAreRefusedNamingTheParameter) {
+  expect_invalid(query_failing(*db_, "SELECT $1, $2", R"([1, {"a":1}])"), "$2");
+  expect_invalid(query_failing(*db_, "SELECT $1", "[[1]]"), "$1");
+}
+
+TEST_F(Params, InvalidJsonAndNonArraysAreRefused) {
+  expect_invalid(query_failing(*db_, "SELECT $1", "[1,"), "params_json");
+  expect_invalid(query_failing(*db_, "SELECT $1", R"({"1": 1})"), "array");
+  expect_invalid(query_failing(*db_, "SELECT $1", "5"), "array");
+}
+
+TEST_F(Params, OtherPlaceholderFormsAreRefused) {
+  expect_invalid(query_failing(*db_, "SELECT ?", "[1]"), "$1, $2");
+  expect_invalid(query_failing(*db_, "SELECT :name", "[1]"), ":name");
+  expect_invalid(query_failing(*db_, "SELECT ?1", "[1]"), "?1");
+}
+
+TEST_F(Params, UnsignedBeyondInt64IsRefused) {
+  expect_invalid(query_failing(*db_, "SELECT $1", "[18446744073709551615]"), "$1");
+}
+
+TEST_F(Params, ABadCallLeavesTheCachedStatementUsable) {
+  query_failing(*db_, "SELECT $1 AS v", "[[1]]");
+  EXPECT_EQ(query_ok(*db_, "SELECT $1 AS v", "[7]")[0]["v"], 7);
+}
+
+}  // namespace
+}  // namespace agent_host::store::testing

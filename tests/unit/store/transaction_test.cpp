@@ -1,0 +1,192 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "store_test_support.hpp"
+
+namespace agent_host::store::testing {
+namespace {
+
+class Transactions : public StoreFixture, public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = open_db();
+    ASSERT_TRUE(db_->migrate({"CREATE TABLE item (id INTEGER PRIMARY KEY, v TEXT)"}).ok());
+  }
+  Outcome insert(Transaction& tx, int id) {
+    std::string rows;
+    return tx.query("INSERT INTO item (id, v) VALUES ($1, 'x')", "[" + std::to_string(id) + "]",
+                    rows);
+  }
+  std::int64_t count() { return query_ok(*db_, "SELECT count(*) AS n FROM item")[0]["n"]; }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(Transactions, OkCommitsEveryStatement) {
+  const Outcome outcome = db_->transaction([&](Transaction& tx) {
+    for (int id = 1; id <= 3; ++id) {
+      Outcome inserted = insert(tx, id);
+      if (!inserted.ok()) return inserted;
+    }
+    return Outcome{};
+  });
+  ASSERT_TRUE(outcome.ok()) << outcome.error;
+  EXPECT_EQ(count(), 3);
+}
+
+TEST_F(Transactions, AnErrorFromTheBodyRollsBackAndIsReturned) {
+  const Outcome outcome = db_->transaction([&](Transaction& tx) {
+    EXPECT_TRUE(insert(tx, 1).ok());
+    EXPECT_TRUE(insert(tx, 2).ok());
+    return Outcome{AH_ERR_NOT_FOUND, "business rule said no"};
+  });
+  EXPECT_EQ(outcome.status, AH_ERR_NOT_FOUND);
+  EXPECT_EQ(outcome.error, "business rule said no");
+  EXPECT_EQ(count(), 0);
+}
+
+TEST_F(Transactions, TheBodySeesItsOwnWrites) {
+  std::string rows;
+  ASSERT_TRUE(db_->transaction([&](Transaction& tx) {
+                   EXPECT_TRUE(insert(tx, 7).ok());
+                   return tx.query("SELECT id FROM item", "", rows);
+                 })
+                  .ok());
+  EXPECT_EQ(nlohmann::json::parse(rows), nlohmann::json::parse(R"([{"id":7}])"));
+}
+
+TEST_F(Transactions, AFailedStatementUndoesOnlyItselfWhenTheBodyGoesOn) {
+  const Outcome outcome = db_->transaction([&](Transaction& tx) {
+    EXPECT_TRUE(insert(tx, 1).ok());
+    EXPECT_EQ(insert(tx, 1).status, AH_ERR_CONFLICT);
+    return insert(tx, 2);
+  });
+  ASSERT_TRUE(outcome.ok()) << outcome.error;
+  EXPECT_EQ(count(), 2);
+}
+
+TEST_F(Transactions, AThrowingBodyRollsBackAndIsInternal) {
+  const Outcome outcome = db_->transaction([&](Transaction& tx) -> Outcome {
+    EXPECT_TRUE(insert(tx, 1).ok());
+    throw std::runtime_error("boom");
+  });
+  EXPECT_EQ(outcome.status, AH_ERR_INTERNAL);
+  EXPECT_NE(outcome.error.find("boom"), std::string::npos);
+  EXPECT_EQ(count(), 0);
+  EXPECT_TRUE(db_->transaction([&](Transaction& tx) { return insert(tx, 2); }).ok());
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_F(Transactions, CallingBackIntoTheDatabaseFromABodyIsRefusedNotDeadlocked) {
+  Outcome nested_transaction;
+  Outcome nested_write;
+  const Outcome outcome = db_->transaction([&](Transaction& tx) {
+    nested_transaction = db_->transaction([&](Transaction& inner) { return insert(inner, 1); });
+    std::string rows;
+    nested_write = db_->query("INSERT INTO item (id) VALUES (2)", "", rows);
+    return insert(tx, 3);
+  });
+  EXPECT_TRUE(outcome.ok()) << outcome.error;
+  EXPECT_EQ(nested_transaction.status, AH_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(nested_write.status, AH_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(query_ok(*db_, "SELECT id FROM item"), nlohmann::json::parse(R"([{"id":3}])"));
+}
+
+TEST_F(Transactions, AnEmptyBodyIsRefused) {
+  EXPECT_EQ(db_->transaction(TransactionBody{}).status, AH_ERR_INVALID_ARGUMENT);
+}
+
+TEST_F(Transactions, DeferredForeignKeyViolationIsConflictAtTheEnd) {
+  ASSERT_TRUE(db_->migrate({"CREATE TABLE item (id INTEGER PRIMARY KEY, v TEXT)",
+                            "CREATE TABLE link (id INTEGER PRIMARY KEY, item_id INTEGER"
+                            " REFERENCES item(id) DEFERRABLE INITIALLY DEFERRED)"})
+                  .ok());
+  std::string rows;
+  // Fixed before the end: fine.
+  ASSERT_TRUE(db_->transaction([&](Transaction& tx) {
+                   EXPECT_TRUE(tx.query("INSERT INTO link VALUES (1, 10)", "", rows).ok());
+                   return tx.query("INSERT INTO item (id) VALUES (10)", "", rows);
+                 })
+                  .ok());
+  const Outcome dangling = db_->transaction(
+      [&](Transaction& tx) { return tx.query("INSERT INTO link VALUES (2, 99)", "", rows); });
+  EXPECT_EQ(dangling.status, AH_ERR_CONFLICT) << dangling.error;
+  EXPECT_EQ(query_ok(*db_, "SELECT count(*) AS n FROM link")[0]["n"], 1);
+}
+
+TEST_F(Transactions, ReadersSeeEveryCommittedWriteAndNeverGoBack) {
+  constexpr int kWrites = 300;
+  std::atomic<int> acknowledged{0};
+  std::atomic<bool> stop{false};
+  std::atomic<int> violations{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      std::int64_t last_seen = 0;
+      while (!stop.load()) {
+        const int floor = acknowledged.load();
+        std::string rows;
+        if (!db_->query("SELECT count(*) AS n FROM item", "", rows).ok()) {
+          ++violations;
+          continue;
+        }
+        const auto seen = nlohmann::json::parse(rows)[0]["n"].get<std::int64_t>();
+        if (seen < floor || seen < last_seen) ++violations;
+        last_seen = seen;
+      }
+    });
+  }
+  for (int id = 1; id <= kWrites; ++id) {
+    ASSERT_TRUE(db_->transaction([&](Transaction& tx) { return insert(tx, id); }).ok());
+    acknowledged.store(id);
+  }
+  stop.store(true);
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(violations.load(), 0);
+  EXPECT_EQ(count(), kWrites);
+}
+
+TEST_F(Transactions, ClosingWaitsForABodyInFlight) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool body_started = false;
+  bool release_body = false;
+  std::atomic<bool> body_finished{false};
+  std::thread writer([&] {
+    const Outcome outcome = db_->transaction([&](Transaction& tx) {
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        body_started = true;
+        changed.notify_all();
+        changed.wait(lock, [&] { return release_body; });
+      }
+      Outcome inserted = insert(tx, 1);
+      body_finished.store(true);
+      return inserted;
+    });
+    EXPECT_TRUE(outcome.ok()) << outcome.error;
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return body_started; });
+  }
+  std::thread closer([&] {
+    db_.reset();
+    EXPECT_TRUE(body_finished.load()) << "the database closed while a body was running";
+  });
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    release_body = true;
+  }
+  changed.notify_all();
+  closer.join();
+  writer.join();
+  db_ = open_db();
+  EXPECT_EQ(count(), 1);
+}
+
+}  // namespace
+}  // namespace agent_host::store::testing
