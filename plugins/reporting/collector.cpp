@@ -1,0 +1,40 @@
+#include "collector.hpp"
+
+#include <future>
+
+namespace reporting {
+namespace {
+
+std::string stats_path(const Window& window) {
+  return "/stats?from=" + url_encode(format_rfc3339(window.from)) +
+         "&to=" + url_encode(format_rfc3339(window.to));
+}
+
+}  // namespace
+
+Gathered gather(const PeerClient& peers, const Window& current, const std::vector<Window>& previous,
+                int list_limit) {
+  auto fetch = [&peers](const char* agent, std::string path) {
+    return std::async(std::launch::async,
+                      [&peers, agent, path = std::move(path)] { return peers.get(agent, path); });
+  };
+  const std::string limit = "&limit=" + std::to_string(list_limit);
+  auto task_stats = fetch(kTaskAgent, stats_path(current));
+  std::vector<std::future<PeerAnswer>> history;
+  for (const Window& window : previous) history.push_back(fetch(kTaskAgent, stats_path(window)));
+  auto blocked = fetch(kTaskAgent, "/tasks?status=blocked" + limit);
+  auto overdue = fetch(kTaskAgent, "/tasks?overdue=true" + limit);
+  auto workflow_stats = fetch(kWorkflowAgent, stats_path(current));
+  auto workflow_previous = fetch(kWorkflowAgent, stats_path(previous.front()));
+
+  Gathered gathered;
+  gathered.task_stats = task_stats.get();
+  for (auto& answer : history) gathered.task_history.push_back(answer.get());
+  gathered.blocked_tasks = blocked.get();
+  gathered.overdue_tasks = overdue.get();
+  gathered.workflow_stats = workflow_stats.get();
+  gathered.workflow_previous = workflow_previous.get();
+  return gathered;
+}
+
+}  // namespace reporting

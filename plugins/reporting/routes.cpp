@@ -1,0 +1,266 @@
+#include "routes.hpp"
+
+#include <set>
+
+#include "formats.hpp"
+
+namespace reporting {
+namespace {
+
+using agent_host::HttpError;
+using agent_host::Request;
+using agent_host::Response;
+using nlohmann::json;
+
+constexpr int kMaxListLimit = 100;
+constexpr auto kMaxCustomRange = std::chrono::hours(24 * 366);
+
+TimePoint now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+}
+
+TimePoint time_field(const json& value, const std::string& field) {
+  if (!value.is_string())
+    throw HttpError::bad_request(
+        field, field + " must be an RFC 3339 time string, e.g. 2024-05-06T09:00:00Z");
+  try {
+    return parse_rfc3339(value.get<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw HttpError::bad_request(field, field + ": " + e.what());
+  }
+}
+
+TimePoint time_query(const std::string& value, const std::string& field) {
+  return time_field(json(value), field);
+}
+
+void reject_unknown_query(const Request& request, const std::set<std::string>& known) {
+  for (const std::string& name : request.query_names())
+    if (!known.count(name)) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw HttpError::bad_request(name, "unknown query parameter '" + name + "'; known: " + list);
+    }
+}
+
+ListFilter parse_list_query(const Request& request) {
+  reject_unknown_query(request, {"period", "outcome", "since", "until", "limit", "cursor"});
+  ListFilter filter;
+  if (auto period = request.query("period")) {
+    if (*period != "daily" && *period != "weekly" && *period != "custom")
+      throw HttpError::bad_request("period", "period must be daily, weekly or custom");
+    filter.period = *period;
+  }
+  if (auto outcome = request.query("outcome")) {
+    if (*outcome != "ok" && *outcome != "partial")
+      throw HttpError::bad_request("outcome", "outcome must be ok or partial");
+    filter.outcome = *outcome;
+  }
+  if (auto since = request.query("since"))
+    filter.since_ms = time_query(*since, "since").time_since_epoch().count();
+  if (auto until = request.query("until"))
+    filter.until_ms = time_query(*until, "until").time_since_epoch().count();
+  if (auto limit = request.query("limit")) {
+    int value = 0;
+    try {
+      size_t used = 0;
+      value = std::stoi(*limit, &used);
+      if (used != limit->size()) value = 0;
+    } catch (const std::exception&) {
+      value = 0;
+    }
+    if (value < 1 || value > kMaxListLimit)
+      throw HttpError::bad_request(
+          "limit", "limit must be an integer from 1 to " + std::to_string(kMaxListLimit));
+    filter.limit = value;
+  }
+  if (auto cursor = request.query("cursor")) {
+    filter.after = decode_cursor(*cursor);
+    if (!filter.after)
+      throw HttpError::bad_request("cursor",
+                                   "cursor is not one this API handed out; pass "
+                                   "next_cursor from the previous page unchanged");
+  }
+  return filter;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+HttpError not_acceptable(const ReportRecord& record, const std::string& asked) {
+  std::vector<std::string> types;
+  for (const std::string& name : record.formats())
+    types.push_back(format_named(name)->content_type);
+  return HttpError(406, "not_acceptable",
+                   "report " + record.id + " has no document matching " + asked +
+                       "; stored formats: " + joined(record.formats()) +
+                       " (use ?format=<name> or an Accept header of " + joined(types) + ")",
+                   "format", json{{"available", record.formats()}});
+}
+
+Response get_report(ReportService& service, const Request& request) {
+  reject_unknown_query(request, {"format"});
+  const std::string id = request.param("id");
+  const auto record = service.find(id);
+  if (!record) throw HttpError::not_found("report " + id);
+  std::optional<Format> format;
+  if (auto name = request.query("format")) {
+    format = format_named(*name);
+    if (!format)
+      throw HttpError::bad_request("format", "format must be one of markdown, html, json, csv");
+    const auto stored = record->formats();
+    if (std::find(stored.begin(), stored.end(), format->name) == stored.end())
+      throw not_acceptable(*record, "format=" + *name);
+  } else {
+    const std::string accept = std::string(request.header("accept").value_or(""));
+    format = negotiate(accept, record->formats());
+    if (!format) throw not_acceptable(*record, "Accept: " + accept);
+  }
+  auto text = service.document(*record, format->name);
+  if (!text)
+    throw HttpError(410, "gone",
+                    "the " + format->name + " file of report " + id +
+                        " is missing from the reports volume; generate the report again");
+  Response response = Response::text(std::move(*text), 200, format->content_type);
+  response.header("vary", "Accept");
+  response.header("content-disposition",
+                  "inline; filename=\"report-" + id + "." + format->extension + "\"");
+  return response;
+}
+
+json created_answer(ReportService& service, const GeneratedReport& report) {
+  json answer = report.record.to_json(service.prefix());
+  answer["tasks_available"] = report.model["tasks"].value("available", false);
+  answer["workflows_available"] = report.model["workflows"].value("available", false);
+  answer["summary_note"] = report.model["summary"].value("note", json());
+  return answer;
+}
+
+}  // namespace
+
+ReportRequest parse_report_request(const json& body, TimePoint now) {
+  if (!body.is_object())
+    throw HttpError::bad_request("body",
+                                 "body must be a JSON object such as {\"period\":\"daily\"}");
+  static const std::set<std::string> known = {"period", "from", "to", "at", "summary"};
+  for (const auto& [key, value] : body.items())
+    if (!known.count(key))
+      throw HttpError::bad_request(
+          key, "unknown field '" + key + "'; known: period, from, to, at, summary");
+  ReportRequest request;
+  request.reference = now;
+  const bool has_range = body.contains("from") || body.contains("to");
+  std::string period = has_range ? "custom" : "";
+  if (body.contains("period")) {
+    if (!body["period"].is_string())
+      throw HttpError::bad_request("period", "period must be daily, weekly or custom");
+    period = body["period"].get<std::string>();
+  }
+  if (period.empty())
+    throw HttpError::bad_request("period",
+                                 "give period (daily or weekly) or a range with from and to");
+  if (period == "daily")
+    request.period = PeriodKind::daily;
+  else if (period == "weekly")
+    request.period = PeriodKind::weekly;
+  else if (period == "custom")
+    request.period = PeriodKind::custom;
+  else
+    throw HttpError::bad_request("period",
+                                 "period must be daily, weekly or custom, not '" + period + "'");
+
+  if (request.period == PeriodKind::custom) {
+    if (!body.contains("from")) throw HttpError::bad_request("from", "a custom range needs from");
+    if (!body.contains("to")) throw HttpError::bad_request("to", "a custom range needs to");
+    if (body.contains("at"))
+      throw HttpError::bad_request(
+          "at", "at applies to daily and weekly reports; a range uses from and to");
+    const TimePoint from = time_field(body["from"], "from");
+    const TimePoint to = time_field(body["to"], "to");
+    if (to <= from) throw HttpError::bad_request("to", "to must be later than from");
+    if (to - from > kMaxCustomRange)
+      throw HttpError::bad_request("to", "a range may span at most 366 days");
+    request.window = Window{from, to};
+  } else {
+    if (has_range)
+      throw HttpError::bad_request(
+          body.contains("from") ? "from" : "to",
+          "from/to define a custom range; leave out period or set it to custom");
+    if (body.contains("at")) request.reference = time_field(body["at"], "at");
+  }
+  if (body.contains("summary")) {
+    if (!body["summary"].is_boolean())
+      throw HttpError::bad_request("summary", "summary must be true or false");
+    request.summary = body["summary"].get<bool>();
+  }
+  return request;
+}
+
+void register_routes(agent_host::Host& host, ReportService& service) {
+  const json report_schema = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"period", {{"type", "string"}, {"enum", {"daily", "weekly", "custom"}}}},
+        {"from", {{"type", "string"}, {"format", "date-time"}}},
+        {"to", {{"type", "string"}, {"format", "date-time"}}},
+        {"at", {{"type", "string"}, {"format", "date-time"}}},
+        {"summary", {{"type", "boolean"}}}}}};
+  const json record_schema = {{"type", "object"},
+                              {"properties",
+                               {{"id", {{"type", "string"}}},
+                                {"period", {{"type", "string"}}},
+                                {"from", {{"type", "string"}}},
+                                {"to", {{"type", "string"}}},
+                                {"created_at", {{"type", "string"}}},
+                                {"outcome", {{"type", "string"}}},
+                                {"formats", {{"type", "array"}}},
+                                {"sizes", {{"type", "object"}}},
+                                {"location", {{"type", "string"}}}}}};
+
+  host.route("POST", "/reports",
+             agent_host::RouteDoc{"Generate a report now: {\"period\":\"daily\"|\"weekly\"} or "
+                                  "{\"from\",\"to\"}; answers its id and location",
+                                  report_schema, record_schema},
+             [&service](const Request& request) {
+               const ReportRequest parsed = parse_report_request(request.json_body(), now_ms());
+               GeneratedReport report = service.generate(parsed);
+               Response response = Response::json(created_answer(service, report), 201);
+               response.header("location", service.prefix() + "/reports/" + report.record.id);
+               return response;
+             });
+  host.route("GET", "/reports",
+             agent_host::RouteDoc{"List stored reports, newest first (period, outcome, since, "
+                                  "until, limit, cursor)",
+                                  nullptr,
+                                  {{"type", "object"},
+                                   {"properties",
+                                    {{"items", {{"type", "array"}, {"items", record_schema}}},
+                                     {"next_cursor", {{"type", {"string", "null"}}}}}}}},
+             [&service](const Request& request) {
+               const ListPage page = service.list(parse_list_query(request));
+               json items = json::array();
+               for (const ReportRecord& r : page.items)
+                 items.push_back(r.to_json(service.prefix()));
+               return Response::json(
+                   {{"items", items},
+                    {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}});
+             });
+  host.route("GET", "/reports/{id}",
+             agent_host::RouteDoc{"One report as HTML, Markdown, JSON or CSV (Accept header or "
+                                  "?format=html|markdown|json|csv)",
+                                  nullptr, nullptr},
+             [&service](const Request& request) { return get_report(service, request); });
+  host.route("DELETE", "/reports/{id}",
+             agent_host::RouteDoc{"Delete a report and its files", nullptr, nullptr},
+             [&service](const Request& request) {
+               const std::string id = request.param("id");
+               if (!service.remove(id)) throw HttpError::not_found("report " + id);
+               return Response::no_content();
+             });
+}
+
+}  // namespace reporting
