@@ -49,8 +49,14 @@ RUN groupadd --gid 1000 agent-host \
 # default configs/templates (/usr/share/agent-host).
 COPY --from=build /staging/usr/ /usr/
 
-# Fail the build, not the first pod, when a runtime library is missing.
-RUN missing="$(ldd /usr/bin/agent-host /usr/lib/agent-host/plugins/*.so | grep 'not found' || true)" \
+# Fail the build, not the first pod, when a file or a runtime library is missing.
+RUN for plugin in task-manager workflow reporting hello; do \
+      test -f /usr/lib/agent-host/plugins/ah-$plugin.so \
+        || { echo "missing plugin /usr/lib/agent-host/plugins/ah-$plugin.so (install rules)"; exit 1; }; \
+    done \
+ && test -f /usr/share/agent-host/swagger-ui/index.html \
+      || { echo "missing Swagger UI in /usr/share/agent-host/swagger-ui (tools/fetch-swagger-ui.sh)"; exit 1; } \
+ && missing="$(ldd /usr/bin/agent-host /usr/lib/agent-host/plugins/*.so | grep 'not found' || true)" \
  && if [ -n "$missing" ]; then echo "missing runtime libraries:"; echo "$missing"; exit 1; fi \
  && /usr/bin/agent-host --version
 
