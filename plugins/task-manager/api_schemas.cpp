@@ -1,0 +1,147 @@
+#include "api_schemas.hpp"
+
+namespace task_manager::schemas {
+namespace {
+
+using nlohmann::json;
+
+json statuses() {
+  return json::array({"todo", "in_progress", "blocked", "done", "cancelled"});
+}
+json priorities() {
+  return json::array({"low", "medium", "high", "urgent"});
+}
+json nullable(const char* type) {
+  return json{{"type", json::array({type, "null"})}};
+}
+json time_or_null() {
+  return json{{"type", json::array({"string", "null"})}, {"format", "date-time"}};
+}
+json count() {
+  return json{{"type", "integer"}, {"minimum", 0}};
+}
+
+json editable_properties() {
+  return json{{"title", {{"type", "string"}, {"minLength", 1}, {"maxLength", 500}}},
+              {"description", {{"type", "string"}, {"maxLength", 20000}}},
+              {"priority", {{"enum", priorities()}}},
+              {"assignee", nullable("string")},
+              {"tags",
+               {{"type", "array"},
+                {"maxItems", 20},
+                {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}}}},
+              {"due_at", time_or_null()}};
+}
+
+}  // namespace
+
+json task() {
+  return json{{"type", "object"},
+              {"properties",
+               {{"id", {{"type", "string"}}},
+                {"title", {{"type", "string"}}},
+                {"description", {{"type", "string"}}},
+                {"status", {{"enum", statuses()}}},
+                {"priority", {{"enum", priorities()}}},
+                {"assignee", nullable("string")},
+                {"tags", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                {"due_at", time_or_null()},
+                {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+                {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
+                {"completed_at", time_or_null()},
+                {"cancelled_at", time_or_null()},
+                {"version", {{"type", "integer"}, {"minimum", 1}}}}}};
+}
+
+json new_task() {
+  json properties = editable_properties();
+  properties["status"] = {{"enum", statuses()}};
+  return json{{"type", "object"},
+              {"required", json::array({"title"})},
+              {"additionalProperties", false},
+              {"properties", properties}};
+}
+
+json task_changes() {
+  return json{
+      {"type", "object"}, {"additionalProperties", false}, {"properties", editable_properties()}};
+}
+
+json transition() {
+  return json{{"type", "object"},
+              {"required", json::array({"to"})},
+              {"additionalProperties", false},
+              {"properties", {{"to", {{"enum", statuses()}}}}}};
+}
+
+json bulk_request() {
+  json update = task_changes();
+  update["properties"]["id"] = {{"type", "string"}};
+  update["properties"]["if_match"] = {{"type", "integer"}};
+  update["required"] = json::array({"id"});
+  return json{{"type", "object"},
+              {"additionalProperties", false},
+              {"properties",
+               {{"create", {{"type", "array"}, {"items", new_task()}}},
+                {"update", {{"type", "array"}, {"items", update}}}}}};
+}
+
+json bulk_response() {
+  return json{{"type", "object"},
+              {"properties",
+               {{"created", {{"type", "array"}, {"items", task()}}},
+                {"updated", {{"type", "array"}, {"items", task()}}}}}};
+}
+
+json task_page() {
+  return json{
+      {"type", "object"},
+      {"properties",
+       {{"items", {{"type", "array"}, {"items", task()}}}, {"next_cursor", nullable("string")}}}};
+}
+
+json stats() {
+  const json by_status = {{"type", "object"},
+                          {"properties",
+                           {{"todo", count()},
+                            {"in_progress", count()},
+                            {"blocked", count()},
+                            {"done", count()},
+                            {"cancelled", count()}}}};
+  const json by_priority = {
+      {"type", "object"},
+      {"properties",
+       {{"low", count()}, {"medium", count()}, {"high", count()}, {"urgent", count()}}}};
+  const json assignee = {{"type", "object"},
+                         {"properties",
+                          {{"assignee", {{"type", "string"}}},
+                           {"open", count()},
+                           {"completed", count()},
+                           {"overdue", count()}}}};
+  return json{{"type", "object"},
+              {"properties",
+               {{"from", {{"type", "string"}, {"format", "date-time"}}},
+                {"to", {{"type", "string"}, {"format", "date-time"}}},
+                {"created", count()},
+                {"completed", count()},
+                {"cancelled", count()},
+                {"overdue", count()},
+                {"open", count()},
+                {"blocked", count()},
+                {"by_status", by_status},
+                {"by_priority", by_priority},
+                {"by_assignee", {{"type", "array"}, {"items", assignee}}},
+                {"completion_rate", nullable("number")},
+                {"median_time_to_complete_seconds", nullable("number")}}}};
+}
+
+json daily_report() {
+  json report = stats();
+  report["properties"]["date"] = {{"type", "string"}, {"format", "date"}};
+  report["properties"]["time_zone"] = {{"type", "string"}};
+  report["properties"]["generated_at"] = {{"type", "string"}, {"format", "date-time"}};
+  report["properties"]["source"] = {{"enum", json::array({"stored", "live"})}};
+  return report;
+}
+
+}  // namespace task_manager::schemas

@@ -1,0 +1,185 @@
+#include "list_query.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "cursor.hpp"
+#include "task_store.hpp"
+#include "validation.hpp"
+
+namespace task_manager {
+namespace {
+
+using agent_host::HttpError;
+
+constexpr std::string_view kParameters[] = {"status",     "priority",  "assignee",      "tag",
+                                            "due_before", "due_after", "updated_since", "q",
+                                            "sort",       "limit",     "cursor"};
+
+// Tasks without a due time sort after every real one.
+constexpr int64_t kNoDueTime = 253402300799999;  // 9999-12-31T23:59:59.999Z
+
+std::string sort_expression(const std::string& sort) {
+  if (sort == "due_at") return "IFNULL(due_at, " + std::to_string(kNoDueTime) + ")";
+  return sort;  // created_at and updated_at are columns
+}
+
+std::vector<std::string> enum_list(const agent_host::Request& request, const std::string& name,
+                                   bool (*valid)(std::string_view), const char* allowed) {
+  std::vector<std::string> values;
+  for (const auto& raw : request.query_all(name)) {
+    size_t start = 0;
+    while (start <= raw.size()) {
+      const size_t comma = std::min(raw.find(',', start), raw.size());
+      values.push_back(required_enum(raw.substr(start, comma - start), name, valid, allowed));
+      start = comma + 1;
+    }
+  }
+  return values;
+}
+
+std::optional<std::string> text_param(const agent_host::Request& request, const std::string& name,
+                                      size_t max_bytes) {
+  auto value = request.query(name);
+  if (!value) return std::nullopt;
+  if (value->empty() || value->size() > max_bytes)
+    throw HttpError::bad_request(name,
+                                 name + " must be 1.." + std::to_string(max_bytes) + " bytes long");
+  return value;
+}
+
+std::optional<int64_t> time_param(const agent_host::Request& request, const std::string& name) {
+  auto value = request.query(name);
+  if (!value) return std::nullopt;
+  return required_time(*value, name);
+}
+
+// Escapes LIKE wildcards so `q` matches literally.
+std::string like_pattern(const std::string& text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+class SqlBuilder {
+ public:
+  std::string placeholder(json value) {
+    params_.push_back(std::move(value));
+    return "$" + std::to_string(params_.size());
+  }
+  void where(const std::string& condition) {
+    conditions_ += (conditions_.empty() ? " WHERE " : " AND ") + condition;
+  }
+  std::string in_list(const std::vector<std::string>& values) {
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "" : ", ") + placeholder(v);
+    return "(" + list + ")";
+  }
+  const std::string& conditions() const { return conditions_; }
+  const json& params() const { return params_; }
+
+ private:
+  std::string conditions_;
+  json params_ = json::array();
+};
+
+}  // namespace
+
+ListQuery parse_list_query(const agent_host::Request& request) {
+  for (const auto& name : request.query_names())
+    if (std::find(std::begin(kParameters), std::end(kParameters), name) == std::end(kParameters))
+      throw HttpError::bad_request(name, "unknown query parameter '" + name +
+                                             "'; allowed: status, priority, assignee, tag, "
+                                             "due_before, due_after, updated_since, q, sort, "
+                                             "limit, cursor");
+  ListQuery query;
+  query.statuses =
+      enum_list(request, "status", is_status, "todo, in_progress, blocked, done, cancelled");
+  query.priorities = enum_list(request, "priority", is_priority, "low, medium, high, urgent");
+  query.assignee = text_param(request, "assignee", kMaxAssigneeBytes);
+  query.tag = text_param(request, "tag", kMaxTagBytes);
+  query.title_contains = text_param(request, "q", kMaxTitleBytes);
+  query.due_before = time_param(request, "due_before");
+  query.due_after = time_param(request, "due_after");
+  query.updated_since = time_param(request, "updated_since");
+  if (auto sort = request.query("sort")) {
+    std::string column = *sort;
+    if (!column.empty() && column.front() == '-') {
+      query.descending = true;
+      column.erase(0, 1);
+    }
+    if (column != "created_at" && column != "updated_at" && column != "due_at")
+      throw HttpError::bad_request("sort", "sort '" + *sort +
+                                               "' is not one of created_at, updated_at, due_at "
+                                               "(prefix '-' for descending)");
+    query.sort = column;
+  }
+  if (auto limit = request.query("limit")) {
+    int64_t value = 0;
+    const auto parsed = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (parsed.ec != std::errc() || parsed.ptr != limit->data() + limit->size() || value < 1 ||
+        value > kMaxPageSize)
+      throw HttpError::bad_request(
+          "limit", "limit must be an integer from 1 to " + std::to_string(kMaxPageSize));
+    query.limit = value;
+  }
+  if (auto cursor = request.query("cursor"); cursor && !cursor->empty()) {
+    const std::string expected_sort = (query.descending ? "-" : "") + query.sort;
+    const auto decoded = decode_cursor(*cursor);
+    if (!decoded)
+      throw HttpError::bad_request("cursor",
+                                   "cursor is not one this API returned; pass "
+                                   "next_cursor from the previous page unchanged");
+    if (decoded->sort != expected_sort)
+      throw HttpError::bad_request("cursor", "cursor belongs to sort '" + decoded->sort +
+                                                 "'; keep the same sort while paging");
+    query.after = ListQuery::Position{decoded->key, decoded->id};
+  }
+  return query;
+}
+
+json list_tasks(agent_host::Sql& sql, const ListQuery& query) {
+  SqlBuilder builder;
+  if (!query.statuses.empty()) builder.where("status IN " + builder.in_list(query.statuses));
+  if (!query.priorities.empty()) builder.where("priority IN " + builder.in_list(query.priorities));
+  if (query.assignee) builder.where("assignee = " + builder.placeholder(*query.assignee));
+  if (query.tag)
+    builder.where("id IN (SELECT task_id FROM task_tags WHERE tag = " +
+                  builder.placeholder(*query.tag) + ")");
+  if (query.due_before) builder.where("due_at < " + builder.placeholder(*query.due_before));
+  if (query.due_after) builder.where("due_at >= " + builder.placeholder(*query.due_after));
+  if (query.updated_since)
+    builder.where("updated_at >= " + builder.placeholder(*query.updated_since));
+  if (query.title_contains)
+    builder.where("title LIKE " + builder.placeholder(like_pattern(*query.title_contains)) +
+                  " ESCAPE '\\'");
+  const std::string key = sort_expression(query.sort);
+  if (query.after) {
+    const std::string key_param = builder.placeholder(query.after->key);
+    const std::string id_param = builder.placeholder(query.after->id);
+    builder.where("(" + key + ", id) " + (query.descending ? "<" : ">") + " (" + key_param + ", " +
+                  id_param + ")");
+  }
+  const std::string direction = query.descending ? " DESC" : "";
+  const std::string limit = builder.placeholder(query.limit + 1);  // one extra: is there more?
+  const std::string sql_text = std::string("SELECT ") + store::kTaskColumns + ", " + key +
+                               " AS sort_key FROM tasks" + builder.conditions() + " ORDER BY " +
+                               key + direction + ", id" + direction + " LIMIT " + limit;
+  const json rows = sql.query(sql_text, builder.params());
+  json items = json::array();
+  const size_t count = std::min<size_t>(rows.size(), static_cast<size_t>(query.limit));
+  for (size_t i = 0; i < count; ++i) items.push_back(to_json(task_from_row(rows[i])));
+  json next_cursor = nullptr;
+  if (rows.size() > count) {
+    const json& last = rows[count - 1];
+    next_cursor =
+        encode_cursor({(query.descending ? "-" : "") + query.sort,
+                       last.at("sort_key").get<int64_t>(), last.at("id").get<std::string>()});
+  }
+  return json{{"items", std::move(items)}, {"next_cursor", std::move(next_cursor)}};
+}
+
+}  // namespace task_manager

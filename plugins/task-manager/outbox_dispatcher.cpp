@@ -1,0 +1,206 @@
+#include "outbox_dispatcher.hpp"
+
+#include <algorithm>
+
+#include "task_store.hpp"
+
+namespace task_manager {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+EventsConfig EventsConfig::from_json(const nlohmann::json& section) {
+  EventsConfig config;
+  config.enabled = section.value("enabled", config.enabled);
+  config.target = section.value("target", config.target);
+  config.path = section.value("path", config.path);
+  config.batch = section.value("batch", config.batch);
+  config.retry_initial_ms = section.value("retry_initial_ms", config.retry_initial_ms);
+  config.retry_max_ms =
+      std::max(section.value("retry_max_ms", config.retry_max_ms), config.retry_initial_ms);
+  config.timeout_ms = section.value("timeout_ms", config.timeout_ms);
+  return config;
+}
+
+OutboxDispatcher::OutboxDispatcher(agent_host::Host& host, TaskMetrics& metrics,
+                                   EventsConfig config, milliseconds metrics_refresh)
+    : host_(host),
+      metrics_(metrics),
+      metrics_refresh_(metrics_refresh),
+      config_(std::move(config)) {}
+
+OutboxDispatcher::~OutboxDispatcher() {
+  stop();
+}
+
+void OutboxDispatcher::start() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void OutboxDispatcher::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxDispatcher::wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+  }
+  changed_.notify_one();
+}
+
+void OutboxDispatcher::configure(EventsConfig config) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    config_ = std::move(config);
+    woken_ = true;
+    backing_off_ = false;
+  }
+  changed_.notify_one();
+}
+
+nlohmann::json OutboxDispatcher::status() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {{"event_target", config_.target},
+          {"consecutive_delivery_failures", consecutive_failures_},
+          {"last_delivery_error", last_error_}};
+}
+
+bool OutboxDispatcher::failing() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return consecutive_failures_ > 0;
+}
+
+void OutboxDispatcher::run() {
+  auto next_refresh = Clock::now();
+  auto retry_at = Clock::time_point::max();
+  milliseconds backoff{0};
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    if (Clock::now() >= next_refresh) {
+      lock.unlock();
+      refresh_gauges();
+      lock.lock();
+      next_refresh = Clock::now() + metrics_refresh_;
+      continue;
+    }
+    if (!backing_off_) retry_at = Clock::time_point::max();
+    const bool due = woken_ || (backing_off_ && Clock::now() >= retry_at);
+    if (config_.enabled && due) {
+      woken_ = false;
+      const EventsConfig config = config_;
+      lock.unlock();
+      const Round round = deliver_some(config);
+      lock.lock();
+      if (round == Round::failed) {
+        backoff = backing_off_ ? std::min(backoff * 2, milliseconds(config.retry_max_ms))
+                               : milliseconds(config.retry_initial_ms);
+        backing_off_ = true;
+        retry_at = Clock::now() + backoff;
+        woken_ = false;  // new events wait behind the failed one anyway
+      } else {
+        backing_off_ = false;
+        if (round == Round::more) woken_ = true;
+      }
+      continue;
+    }
+    const auto deadline =
+        std::min(next_refresh, backing_off_ ? retry_at : Clock::time_point::max());
+    changed_.wait_until(lock, deadline,
+                        [&] { return stopping_ || (config_.enabled && woken_ && !backing_off_); });
+  }
+}
+
+OutboxDispatcher::Round OutboxDispatcher::deliver_some(const EventsConfig& config) {
+  std::vector<store::PendingEvent> pending;
+  try {
+    pending = store::pending_events(host_.sql(), config.batch);
+  } catch (const std::exception& e) {
+    host_.error("cannot read the task event outbox", {{"error", e.what()}});
+    return Round::failed;
+  }
+  if (pending.empty()) return Round::idle;
+  int64_t delivered_up_to = -1;
+  int64_t delivered = 0;
+  bool failed = false;
+  for (const auto& event : pending) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) break;
+    }
+    if (!post(config, event.payload)) {
+      failed = true;
+      break;
+    }
+    delivered_up_to = event.seq;
+    ++delivered;
+  }
+  if (delivered_up_to >= 0) {
+    try {
+      store::remove_delivered(host_.sql(), delivered_up_to);
+      metrics_.events_delivered.inc(static_cast<double>(delivered));
+      metrics_.set_outbox_depth(static_cast<double>(store::outbox_depth(host_.sql())));
+    } catch (const std::exception& e) {
+      // The events were delivered; they will be sent again (at least once).
+      host_.error("cannot remove delivered task events", {{"error", e.what()}});
+      return Round::failed;
+    }
+  }
+  if (failed) return Round::failed;
+  return static_cast<int64_t>(pending.size()) == config.batch ? Round::more : Round::idle;
+}
+
+bool OutboxDispatcher::post(const EventsConfig& config, const std::string& payload) {
+  agent_host::Call call;
+  call.method = "POST";
+  call.path = config.path;
+  call.body = payload;
+  call.headers = {{"content-type", "application/json"}};
+  call.timeout = milliseconds(config.timeout_ms);
+  std::string error;
+  try {
+    const auto result = host_.call_agent(config.target, call);
+    if (result.ok()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      consecutive_failures_ = 0;
+      last_error_.clear();
+      return true;
+    }
+    error = "HTTP " + std::to_string(result.status) + ": " + result.body.substr(0, 300);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  metrics_.delivery_failures.inc();
+  int64_t failures = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failures = ++consecutive_failures_;
+    last_error_ = error;
+  }
+  // Log the first failure and then at doubling intervals, not every retry.
+  if ((failures & (failures - 1)) == 0)
+    host_.warn("task event delivery failed; will retry with backoff",
+               {{"target", config.target},
+                {"path", config.path},
+                {"consecutive_failures", failures},
+                {"error", error}});
+  return false;
+}
+
+void OutboxDispatcher::refresh_gauges() {
+  try {
+    metrics_.refresh(host_.sql());
+  } catch (const std::exception& e) {
+    host_.warn("cannot refresh task gauges", {{"error", e.what()}});
+  }
+}
+
+}  // namespace task_manager

@@ -1,0 +1,54 @@
+#include <algorithm>
+
+#include "api_schemas.hpp"
+#include "routes.hpp"
+#include "stats.hpp"
+#include "time_text.hpp"
+#include "validation.hpp"
+
+namespace task_manager {
+namespace {
+
+using agent_host::HttpError;
+using agent_host::Request;
+using agent_host::Response;
+using agent_host::RouteDoc;
+
+constexpr int64_t kDefaultStatsWindowMs = 7LL * 24 * 3600 * 1000;
+
+void allow_only(const Request& request, std::initializer_list<std::string_view> allowed) {
+  for (const auto& name : request.query_names())
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+      throw HttpError::bad_request(name, "unknown query parameter '" + name + "'");
+}
+
+}  // namespace
+
+void add_report_routes(agent_host::Host& host, DailyReports& reports) {
+  host.route(
+      "GET", "/stats",
+      RouteDoc{"Task statistics for the window [from, to) (RFC 3339; defaults: the last 7 days)",
+               nullptr, schemas::stats()},
+      [&host](const Request& request) {
+        allow_only(request, {"from", "to"});
+        const int64_t now = now_ms();
+        const auto to_text = request.query("to");
+        const auto from_text = request.query("from");
+        const int64_t to = to_text ? required_time(*to_text, "to") : now;
+        const int64_t from =
+            from_text ? required_time(*from_text, "from") : to - kDefaultStatsWindowMs;
+        if (from >= to) throw HttpError::bad_request("from", "from must be earlier than to");
+        return Response::json(compute_stats(host.sql(), from, to, now));
+      });
+
+  host.route("GET", "/reports/daily",
+             RouteDoc{"The daily summary of a local date (?date=YYYY-MM-DD, default today in the "
+                      "configured time zone): stored by the daily-report job, else computed live",
+                      nullptr, schemas::daily_report()},
+             [&reports](const Request& request) {
+               allow_only(request, {"date"});
+               return Response::json(reports.report(request.query("date")));
+             });
+}
+
+}  // namespace task_manager

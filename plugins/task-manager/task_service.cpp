@@ -1,0 +1,237 @@
+#include "task_service.hpp"
+
+#include "events.hpp"
+#include "ids.hpp"
+#include "task_store.hpp"
+#include "time_text.hpp"
+
+namespace task_manager {
+
+using agent_host::HttpError;
+using agent_host::Transaction;
+
+// Runs inside one transaction body: every write goes through here so that the
+// event lands in the same transaction and the counters move only after commit.
+class TaskService::Batch {
+ public:
+  Batch(Transaction& tx, bool events_enabled, int64_t now)
+      : tx_(tx), events_enabled_(events_enabled), now_(now) {}
+
+  int64_t now() const { return now_; }
+
+  Task insert(Task task, const std::optional<std::string>& idempotency_key) {
+    task.id = new_id();
+    task.created_at = task.updated_at = now_;
+    task.version = 1;
+    apply_status(task, task.status, now_);
+    store::insert_task(tx_, task, idempotency_key);
+    record(created_event(task, now_));
+    ++tally.created;
+    if (task.status == "done") ++tally.completed;
+    return task;
+  }
+
+  Task load(const std::string& id, std::optional<int64_t> if_match, const std::string& field,
+            const std::string& version_field = "If-Match") {
+    auto task = store::find_task(tx_, id);
+    if (!task) throw HttpError(404, "not_found", "task '" + id + "' not found", field);
+    if (if_match && *if_match != task->version)
+      throw HttpError(412, "precondition_failed",
+                      "task '" + id + "' is at version " + std::to_string(task->version) +
+                          ", not " + std::to_string(*if_match) +
+                          "; GET it again and retry with its ETag",
+                      version_field, json{{"current_version", task->version}});
+    return *task;
+  }
+
+  Task update(const std::string& id, const TaskChanges& changes, std::optional<int64_t> if_match,
+              const std::string& field = "id", const std::string& version_field = "If-Match") {
+    Task task = load(id, if_match, field, version_field);
+    const auto changed = changes.apply_to(task);
+    if (changed.empty()) return task;  // nothing to write: no new version, no event
+    const bool tags_changed = std::find(changed.begin(), changed.end(), "tags") != changed.end();
+    task.updated_at = now_;
+    ++task.version;
+    store::update_task(tx_, task, tags_changed);
+    record(updated_event(task, changed, now_));
+    return task;
+  }
+
+  Task transition(const std::string& id, const std::string& to, std::optional<int64_t> if_match) {
+    Task task = load(id, if_match, "id");
+    const std::string from = task.status;
+    if (!can_transition(from, to)) {
+      const auto allowed = allowed_transitions(from);
+      std::string list;
+      for (const auto& s : allowed) list += (list.empty() ? "" : ", ") + s;
+      throw HttpError(409, "illegal_transition",
+                      "cannot move task '" + id + "' from '" + from + "' to '" + to +
+                          "'; allowed from '" + from + "': " + list,
+                      "to", json{{"from", from}, {"to", to}, {"allowed", allowed}});
+    }
+    apply_status(task, to, now_);
+    task.updated_at = now_;
+    ++task.version;
+    store::update_task(tx_, task, false);
+    record(transitioned_event(task, from, now_));
+    if (to == "done") ++tally.completed;
+    return task;
+  }
+
+  void remove(const std::string& id, std::optional<int64_t> if_match) {
+    const Task task = load(id, if_match, "id");
+    store::delete_task(tx_, id);
+    record(deleted_event(task, now_));
+    ++tally.deleted;
+  }
+
+  Tally tally;
+
+ private:
+  void record(const json& event) {
+    if (!events_enabled_) return;
+    store::append_event(tx_, event);
+    ++tally.events;
+  }
+
+  Transaction& tx_;
+  bool events_enabled_;
+  int64_t now_;
+};
+
+TaskService::TaskService(agent_host::Host& host, TaskMetrics& metrics,
+                         std::function<void()> events_recorded)
+    : host_(host), metrics_(metrics), events_recorded_(std::move(events_recorded)) {}
+
+void TaskService::committed(const Tally& tally) {
+  if (tally.created) metrics_.created.inc(tally.created);
+  if (tally.completed) metrics_.completed.inc(tally.completed);
+  if (tally.deleted) metrics_.deleted.inc(tally.deleted);
+  if (tally.events && events_recorded_) events_recorded_();
+}
+
+TaskService::Created TaskService::create(Task input,
+                                         const std::optional<std::string>& idempotency_key) {
+  Created result;
+  Tally done;
+  host_.sql().transaction([&](Transaction& tx) {
+    Batch batch(tx, events_enabled_, now_ms());
+    if (idempotency_key) {
+      // Writers are serialized, so a key seen here cannot be inserted concurrently.
+      if (auto existing = store::find_by_idempotency_key(tx, *idempotency_key)) {
+        result = Created{*existing, true};
+        done = batch.tally;
+        return;
+      }
+    }
+    result = Created{batch.insert(std::move(input), idempotency_key), false};
+    done = batch.tally;
+  });
+  committed(done);
+  return result;
+}
+
+Task TaskService::get(const std::string& id) {
+  auto task = store::find_task(host_.sql(), id);
+  if (!task) throw HttpError(404, "not_found", "task '" + id + "' not found", "id");
+  return *task;
+}
+
+Task TaskService::update(const std::string& id, const TaskChanges& changes,
+                         std::optional<int64_t> if_match) {
+  Task result;
+  Tally done;
+  host_.sql().transaction([&](Transaction& tx) {
+    Batch batch(tx, events_enabled_, now_ms());
+    result = batch.update(id, changes, if_match, "id");
+    done = batch.tally;
+  });
+  committed(done);
+  return result;
+}
+
+Task TaskService::transition(const std::string& id, const std::string& to,
+                             std::optional<int64_t> if_match) {
+  Task result;
+  Tally done;
+  host_.sql().transaction([&](Transaction& tx) {
+    Batch batch(tx, events_enabled_, now_ms());
+    result = batch.transition(id, to, if_match);
+    done = batch.tally;
+  });
+  committed(done);
+  return result;
+}
+
+void TaskService::remove(const std::string& id, std::optional<int64_t> if_match) {
+  Tally done;
+  host_.sql().transaction([&](Transaction& tx) {
+    Batch batch(tx, events_enabled_, now_ms());
+    batch.remove(id, if_match);
+    done = batch.tally;
+  });
+  committed(done);
+}
+
+json TaskService::bulk(const json& body) {
+  if (!body.is_object()) throw HttpError::bad_request("body", "body must be a JSON object");
+  for (const auto& [key, value] : body.items())
+    if (key != "create" && key != "update")
+      throw HttpError::bad_request(key, "unknown field '" + key + "'; allowed: create, update");
+  const json empty = json::array();
+  const json& creates = body.contains("create") ? body["create"] : empty;
+  const json& updates = body.contains("update") ? body["update"] : empty;
+  if (!creates.is_array()) throw HttpError::bad_request("create", "create must be an array");
+  if (!updates.is_array()) throw HttpError::bad_request("update", "update must be an array");
+  if (creates.empty() && updates.empty())
+    throw HttpError::bad_request("create", "nothing to do: give create and/or update items");
+  if (creates.size() + updates.size() > kMaxBulkItems)
+    throw HttpError::bad_request(
+        "create", "at most " + std::to_string(kMaxBulkItems) + " items per bulk request");
+
+  // Validate everything before writing anything.
+  std::vector<Task> new_tasks;
+  for (size_t i = 0; i < creates.size(); ++i)
+    new_tasks.push_back(parse_new_task(creates[i], "create[" + std::to_string(i) + "]."));
+  struct Update {
+    std::string id;
+    std::optional<int64_t> if_match;
+    TaskChanges changes;
+  };
+  std::vector<Update> changes;
+  for (size_t i = 0; i < updates.size(); ++i) {
+    const std::string prefix = "update[" + std::to_string(i) + "].";
+    const json& item = updates[i];
+    Update update{{}, std::nullopt, parse_changes(item, prefix, {"id", "if_match"})};
+    if (!item.contains("id") || !item["id"].is_string())
+      throw HttpError::bad_request(prefix + "id", prefix + "id is required (a task id string)");
+    update.id = item["id"].get<std::string>();
+    if (item.contains("if_match")) {
+      if (!item["if_match"].is_number_integer())
+        throw HttpError::bad_request(prefix + "if_match",
+                                     prefix + "if_match must be the task's version (an integer)");
+      update.if_match = item["if_match"].get<int64_t>();
+    }
+    changes.push_back(std::move(update));
+  }
+
+  json created = json::array();
+  json updated = json::array();
+  Tally done;
+  host_.sql().transaction([&](Transaction& tx) {
+    created = json::array();
+    updated = json::array();
+    Batch batch(tx, events_enabled_, now_ms());
+    for (auto& task : new_tasks) created.push_back(to_json(batch.insert(task, std::nullopt)));
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const std::string prefix = "update[" + std::to_string(i) + "].";
+      updated.push_back(to_json(batch.update(changes[i].id, changes[i].changes, changes[i].if_match,
+                                             prefix + "id", prefix + "if_match")));
+    }
+    done = batch.tally;
+  });
+  committed(done);
+  return json{{"created", std::move(created)}, {"updated", std::move(updated)}};
+}
+
+}  // namespace task_manager

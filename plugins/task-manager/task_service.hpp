@@ -1,0 +1,55 @@
+// Task operations: each one is a single short transaction that changes the task
+// and records its event in the outbox, so nothing is ever half-written.
+#pragma once
+
+#include <agent_host/sdk.hpp>
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "task.hpp"
+#include "task_metrics.hpp"
+#include "validation.hpp"
+
+namespace task_manager {
+
+class TaskService {
+ public:
+  // `events_recorded` is called after a commit that added outbox rows.
+  TaskService(agent_host::Host& host, TaskMetrics& metrics, std::function<void()> events_recorded);
+
+  // Whether changes record events at all (events.enabled in the config).
+  void set_events_enabled(bool enabled) { events_enabled_ = enabled; }
+
+  struct Created {
+    Task task;
+    bool replayed = false;  // an earlier create with the same idempotency key
+  };
+  Created create(Task input, const std::optional<std::string>& idempotency_key);
+  Task get(const std::string& id);
+  Task update(const std::string& id, const TaskChanges& changes, std::optional<int64_t> if_match);
+  Task transition(const std::string& id, const std::string& to, std::optional<int64_t> if_match);
+  void remove(const std::string& id, std::optional<int64_t> if_match);
+  // {"create":[new task...], "update":[{"id", "if_match"?, fields...}]} in one transaction.
+  json bulk(const json& body);
+
+ private:
+  class Batch;    // the writes of one transaction
+  struct Tally {  // what a committed transaction did, for metrics and the dispatcher
+    int created = 0;
+    int completed = 0;
+    int deleted = 0;
+    int events = 0;
+  };
+  void committed(const Tally& tally);
+
+  agent_host::Host& host_;
+  TaskMetrics& metrics_;
+  std::function<void()> events_recorded_;
+  std::atomic<bool> events_enabled_{true};
+};
+
+inline constexpr size_t kMaxBulkItems = 1000;
+
+}  // namespace task_manager

@@ -1,0 +1,142 @@
+#include "task_store.hpp"
+
+#include "time_text.hpp"
+
+namespace task_manager::store {
+
+const char* const kTaskColumns =
+    "id, title, description, status, priority, assignee, tags, due_at, created_at, updated_at, "
+    "completed_at, cancelled_at, version";
+
+namespace {
+
+json nullable(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+json nullable(const std::optional<int64_t>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+void insert_tags(agent_host::Transaction& tx, const Task& task) {
+  for (const auto& tag : task.tags)
+    tx.query("INSERT INTO task_tags (task_id, tag) VALUES ($1, $2)", json::array({task.id, tag}));
+}
+
+}  // namespace
+
+std::vector<std::string> migrations() {
+  return {
+      // 0: tasks, their tag index, the outbox and stored daily reports. Times are Unix ms.
+      R"sql(
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  assignee TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  due_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  cancelled_at INTEGER,
+  version INTEGER NOT NULL,
+  idempotency_key TEXT
+);
+CREATE UNIQUE INDEX tasks_idempotency_key ON tasks (idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX tasks_created ON tasks (created_at, id);
+CREATE INDEX tasks_updated ON tasks (updated_at, id);
+CREATE INDEX tasks_status ON tasks (status, created_at, id);
+CREATE INDEX tasks_assignee ON tasks (assignee, created_at, id) WHERE assignee IS NOT NULL;
+CREATE INDEX tasks_completed ON tasks (completed_at) WHERE completed_at IS NOT NULL;
+CREATE INDEX tasks_cancelled ON tasks (cancelled_at) WHERE cancelled_at IS NOT NULL;
+CREATE INDEX tasks_open_due ON tasks (due_at)
+  WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked');
+CREATE TABLE task_tags (
+  tag TEXT NOT NULL,
+  task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+  PRIMARY KEY (tag, task_id)
+) WITHOUT ROWID;
+CREATE INDEX task_tags_task ON task_tags (task_id);
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE daily_reports (
+  date TEXT PRIMARY KEY,
+  time_zone TEXT NOT NULL,
+  report TEXT NOT NULL,
+  generated_at INTEGER NOT NULL
+);
+)sql",
+  };
+}
+
+std::optional<Task> find_by_idempotency_key(agent_host::Transaction& tx, const std::string& key) {
+  const json rows =
+      tx.query(std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE idempotency_key = $1",
+               json::array({key}));
+  if (rows.empty()) return std::nullopt;
+  return task_from_row(rows[0]);
+}
+
+void insert_task(agent_host::Transaction& tx, const Task& task,
+                 const std::optional<std::string>& idempotency_key) {
+  tx.query(
+      "INSERT INTO tasks (id, title, description, status, priority, assignee, tags, due_at, "
+      "created_at, updated_at, completed_at, cancelled_at, version, idempotency_key) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+      json::array({task.id, task.title, task.description, task.status, task.priority,
+                   nullable(task.assignee), tags_text(task), nullable(task.due_at), task.created_at,
+                   task.updated_at, nullable(task.completed_at), nullable(task.cancelled_at),
+                   task.version, nullable(idempotency_key)}));
+  insert_tags(tx, task);
+}
+
+void update_task(agent_host::Transaction& tx, const Task& task, bool tags_changed) {
+  tx.query(
+      "UPDATE tasks SET title = $2, description = $3, status = $4, priority = $5, assignee = $6, "
+      "tags = $7, due_at = $8, updated_at = $9, completed_at = $10, cancelled_at = $11, "
+      "version = $12 WHERE id = $1",
+      json::array({task.id, task.title, task.description, task.status, task.priority,
+                   nullable(task.assignee), tags_text(task), nullable(task.due_at), task.updated_at,
+                   nullable(task.completed_at), nullable(task.cancelled_at), task.version}));
+  if (tags_changed) {
+    tx.query("DELETE FROM task_tags WHERE task_id = $1", json::array({task.id}));
+    insert_tags(tx, task);
+  }
+}
+
+void delete_task(agent_host::Transaction& tx, const std::string& id) {
+  tx.query("DELETE FROM task_tags WHERE task_id = $1", json::array({id}));
+  tx.query("DELETE FROM tasks WHERE id = $1", json::array({id}));
+}
+
+void append_event(agent_host::Transaction& tx, const json& event) {
+  tx.query("INSERT INTO outbox (event_id, payload, created_at) VALUES ($1, $2, $3)",
+           json::array({event.at("id"), event.dump(), now_ms()}));
+}
+
+std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit) {
+  const json rows =
+      sql.query("SELECT seq, payload FROM outbox ORDER BY seq LIMIT $1", json::array({limit}));
+  std::vector<PendingEvent> events;
+  events.reserve(rows.size());
+  for (const auto& row : rows)
+    events.push_back({row.at("seq").get<int64_t>(), row.at("payload").get<std::string>()});
+  return events;
+}
+
+void remove_delivered(agent_host::Sql& sql, int64_t up_to_seq) {
+  sql.query("DELETE FROM outbox WHERE seq <= $1", json::array({up_to_seq}));
+}
+
+int64_t outbox_depth(agent_host::Sql& sql) {
+  return sql.query("SELECT count(*) AS n FROM outbox").at(0).at("n").get<int64_t>();
+}
+
+}  // namespace task_manager::store

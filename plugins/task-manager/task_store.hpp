@@ -1,0 +1,44 @@
+// Every SQL statement that reads or writes tasks and the outbox. Statement texts
+// are constants so the host's statement cache reuses them.
+#pragma once
+
+#include <agent_host/sdk.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "task.hpp"
+
+namespace task_manager::store {
+
+std::vector<std::string> migrations();
+
+// The columns task_from_row() reads, for SELECTs built elsewhere.
+extern const char* const kTaskColumns;
+
+template <typename Db>  // agent_host::Sql or agent_host::Transaction
+std::optional<Task> find_task(Db& db, const std::string& id) {
+  const json rows = db.query(std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE id = $1",
+                             json::array({id}));
+  if (rows.empty()) return std::nullopt;
+  return task_from_row(rows[0]);
+}
+
+std::optional<Task> find_by_idempotency_key(agent_host::Transaction& tx, const std::string& key);
+void insert_task(agent_host::Transaction& tx, const Task& task,
+                 const std::optional<std::string>& idempotency_key);
+// Writes every mutable field; `tags_changed` also rewrites the tag index rows.
+void update_task(agent_host::Transaction& tx, const Task& task, bool tags_changed);
+void delete_task(agent_host::Transaction& tx, const std::string& id);
+
+// The outbox: events recorded in the writer's transaction, delivered later in seq order.
+void append_event(agent_host::Transaction& tx, const json& event);
+struct PendingEvent {
+  int64_t seq;
+  std::string payload;
+};
+std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit);
+void remove_delivered(agent_host::Sql& sql, int64_t up_to_seq);
+int64_t outbox_depth(agent_host::Sql& sql);
+
+}  // namespace task_manager::store

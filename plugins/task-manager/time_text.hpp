@@ -1,0 +1,20 @@
+// RFC 3339 timestamps <-> Unix milliseconds (the storage form of every time).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace task_manager {
+
+int64_t now_ms();
+
+// "2024-05-01T09:00:00.123Z" (UTC, always milliseconds).
+std::string format_rfc3339(int64_t unix_ms);
+
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" ('t'/' ' separators and
+// 'z' accepted too); nullopt when the text is not such a timestamp or not a real date.
+std::optional<int64_t> parse_rfc3339(std::string_view text);
+
+}  // namespace task_manager

@@ -1,0 +1,49 @@
+// Turns request JSON into checked task input; every refusal is a 400 naming the field.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "task.hpp"
+
+namespace task_manager {
+
+// Field changes of a PATCH (or a bulk update); absent members stay nullopt.
+// For nullable fields the inner optional is empty when the request sent null.
+struct TaskChanges {
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  std::optional<std::string> priority;
+  std::optional<std::optional<std::string>> assignee;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<std::optional<int64_t>> due_at;
+
+  // Names of the fields present, in a fixed order (the event's "changes").
+  std::vector<std::string> names() const;
+  // Applies the changes; returns the names of the fields whose value changed.
+  std::vector<std::string> apply_to(Task& task) const;
+};
+
+// `prefix` is prepended to field names in errors, e.g. "create[3]." in bulk requests.
+// Fills every field of a new task except id, timestamps and version.
+Task parse_new_task(const json& body, const std::string& prefix = {});
+// `extra_allowed` are members accepted besides the editable fields (e.g. "id").
+TaskChanges parse_changes(const json& body, const std::string& prefix = {},
+                          const std::vector<std::string_view>& extra_allowed = {});
+
+// The `to` of a transition request.
+std::string parse_transition_target(const json& body);
+
+// An If-Match header value: `"7"`, `W/"7"`, `7` or `*` (nullopt: any version).
+std::optional<int64_t> parse_if_match(std::optional<std::string_view> header);
+std::string etag(int64_t version);
+
+// Field checks shared with the query-string parsers.
+std::string required_enum(std::string_view value, const std::string& field,
+                          bool (*valid)(std::string_view), const char* allowed);
+int64_t required_time(std::string_view value, const std::string& field);
+
+}  // namespace task_manager
