@@ -21,7 +21,7 @@ for flag in "$@"; do
       # The container image test (ctest -L image): podman with runc, a debootstrap'ed
       # base image, podman-compose, and netavark/aardvark-dns for service names.
       packages+=(podman runc debootstrap debian-archive-keyring podman-compose uidmap slirp4netns
-        fuse-overlayfs netavark aardvark-dns python3-yaml)
+        fuse-overlayfs netavark aardvark-dns iptables python3-yaml)
       ;;
     *) echo "install-deps: unknown option '$flag' (use --test and/or --image)" >&2; exit 2 ;;
   esac
