@@ -1,0 +1,105 @@
+// Runs workflows: creates runs, feeds them to a pool of worker threads through
+// the work queue, executes their steps to the next checkpoint, and keeps the
+// per-key concurrency slots.
+#pragma once
+
+#include <agent_host/sdk.hpp>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "config.hpp"
+#include "metrics.hpp"
+#include "registry.hpp"
+#include "step_runner.hpp"
+#include "store.hpp"
+#include "work_queue.hpp"
+
+namespace workflow {
+
+// The storage and queue a deployment uses: SQL + in-process, or Redis.
+struct Backend {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<WorkQueue> queue;
+  std::unique_ptr<Gates> gates;
+  // Puts unfinished runs back on the queue after a restart (in-process mode).
+  std::function<void(Store&, WorkQueue&)> resume;
+  // Periodic store upkeep (expiring keys), if any.
+  std::function<void(int64_t now)> purge;
+  // Delay before a run whose concurrency slot is busy is tried again.
+  int64_t busy_retry_ms = 20;
+};
+
+// A run input that breaks the workflow's input schema.
+class InvalidInput : public std::runtime_error {
+ public:
+  explicit InvalidInput(Problems problems)
+      : std::runtime_error("the input does not match the workflow's input_schema"),
+        problems_(std::move(problems)) {}
+  const Problems& problems() const { return problems_; }
+
+ private:
+  Problems problems_;
+};
+
+struct StartRequest {
+  DefinitionPtr definition;
+  json input = json::object();
+  json trigger = json{{"kind", "api"}};
+  std::string trigger_key = "api";
+  std::string idempotency_key;
+  std::string request_hash;
+  json extra_gates = json::array();
+};
+
+class Engine {
+ public:
+  Engine(agent_host::Host& host, const PluginConfig& config, Backend backend, Metrics& metrics);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void start();
+  void stop();
+
+  Registry& registry() { return registry_; }
+  Store& store() { return *backend_.store; }
+  WorkQueue& queue() { return *backend_.queue; }
+
+  // Validates the input and creates (or finds, by idempotency key) the run.
+  CreateOutcome start_run(const StartRequest& request);
+  CancelOutcome cancel(const std::string& run_id);
+
+  // Called every maintenance tick (after queue upkeep), e.g. to sync schedules.
+  void on_maintenance(std::function<void()> fn) { maintenance_hooks_.push_back(std::move(fn)); }
+
+ private:
+  void worker_loop();
+  void maintenance_loop();
+  void execute(const Lease& lease);
+  // Runs steps until the run finishes or must wait; writes the checkpoint.
+  void advance(RunRecord& run, const Lease& lease);
+  bool finish(RunRecord& run, const std::string& final_status, json error);
+  bool park(RunRecord& run, const Lease& lease, int64_t resume_at);
+  json context_of(const RunRecord& run) const;
+  double random01();
+
+  agent_host::Host& host_;
+  PluginConfig config_;
+  Backend backend_;
+  Metrics& metrics_;
+  Registry registry_;
+  StepRunner steps_;
+  std::string owner_;
+  std::atomic<bool> running_{false};
+  std::vector<std::thread> workers_;
+  std::thread maintenance_;
+  std::vector<std::function<void()>> maintenance_hooks_;
+  std::mutex random_mutex_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace workflow

@@ -1,0 +1,29 @@
+#include "backend.hpp"
+#include "local_queue.hpp"
+#include "sql_store.hpp"
+
+namespace workflow {
+
+Backend make_local_backend(agent_host::Host& host) {
+  Backend backend;
+  auto store = std::make_unique<SqlStore>(host.sql());
+  SqlStore* sql = store.get();
+  backend.store = std::move(store);
+  backend.queue = std::make_unique<LocalQueue>();
+  backend.gates = std::make_unique<LocalGates>();
+  backend.busy_retry_ms = 20;
+  backend.resume = [&host](Store& s, WorkQueue& q) {
+    auto& queue = static_cast<LocalQueue&>(q);
+    size_t count = 0;
+    for (const auto& run : s.unfinished_runs()) {
+      queue.resume(run.id, run.gates, run.status == status::waiting ? run.resume_at : 0,
+                   run.status == status::running);
+      ++count;
+    }
+    if (count) host.info("workflow runs resumed after restart", {{"runs", count}});
+  };
+  backend.purge = [sql](int64_t now) { sql->purge_expired(now); };
+  return backend;
+}
+
+}  // namespace workflow

@@ -1,0 +1,56 @@
+// Definitions by name and version: validates uploads, stores them, and caches
+// the parsed form of every version (versions never change once stored).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "definition.hpp"
+#include "store.hpp"
+
+namespace workflow {
+
+// An upload with problems; `problems` lists every one with its path.
+class InvalidDefinition : public std::runtime_error {
+ public:
+  explicit InvalidDefinition(Problems problems);
+  const Problems& problems() const { return problems_; }
+
+ private:
+  Problems problems_;
+};
+
+using DefinitionPtr = std::shared_ptr<const Definition>;
+
+struct Registered {
+  DefinitionPtr definition;
+  bool created = false;
+};
+
+class Registry {
+ public:
+  explicit Registry(Store& store) : store_(store) {}
+
+  // Validates and stores; throws InvalidDefinition or StoreConflict.
+  Registered put(const json& document);
+  // A stored version (deleted workflows keep theirs); nullptr when absent.
+  DefinitionPtr get(const std::string& name, int version);
+  // The newest version of a workflow that is not deleted; nullptr when none.
+  DefinitionPtr latest(const std::string& name);
+  // The newest version of every workflow (cached until the store's revision moves).
+  std::vector<DefinitionPtr> all_latest();
+  bool remove(const std::string& name);
+
+ private:
+  DefinitionPtr remember(const StoredDefinition& stored);
+
+  Store& store_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, int>, DefinitionPtr> versions_;
+  int64_t listed_revision_ = -1;
+  std::vector<DefinitionPtr> listed_;
+};
+
+}  // namespace workflow

@@ -1,0 +1,157 @@
+// Triggers from outside: task events (POST /events) and signed webhooks
+// (POST /hooks/{name}).
+#include <set>
+
+#include "clock.hpp"
+#include "crypto.hpp"
+#include "json_logic.hpp"
+#include "routes.hpp"
+#include "webhook_auth.hpp"
+
+namespace workflow {
+
+namespace {
+
+using agent_host::HttpError;
+using agent_host::Request;
+using agent_host::Response;
+
+void check_event(const json& event) {
+  if (!event.is_object()) throw HttpError::bad_request("body", "an event is a JSON object");
+  if (!event.contains("id") || !event["id"].is_string() || event["id"].get<std::string>().empty())
+    throw HttpError::bad_request("id", "id is required: the event's unique id (string)");
+  static const std::set<std::string> types = {"task.created", "task.updated", "task.transitioned",
+                                              "task.deleted"};
+  if (!event.contains("type") || !event["type"].is_string() ||
+      !types.count(event["type"].get<std::string>()))
+    throw HttpError::bad_request(
+        "type", "type must be task.created, task.updated, task.transitioned or task.deleted");
+  if (!event.contains("task") || !event["task"].is_object())
+    throw HttpError::bad_request("task", "task is required: the task object");
+  if (event.contains("occurred_at") &&
+      (!event["occurred_at"].is_string() || !parse_time(event["occurred_at"].get<std::string>())))
+    throw HttpError::bad_request("occurred_at", "occurred_at must be an RFC 3339 time");
+}
+
+bool matches(const Trigger& trigger, const std::string& type, const json& data) {
+  if (trigger.kind != Trigger::Kind::event) return false;
+  if (trigger.event != "*" && trigger.event != type) return false;
+  if (trigger.when.is_null()) return true;
+  try {
+    return json_logic::truthy(json_logic::apply(trigger.when, data));
+  } catch (const json_logic::LogicError&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics,
+                        const PluginConfig& config) {
+  host.route(
+      "POST", "/events",
+      agent_host::RouteDoc{"Task events from the Task Manager; starts matching workflows "
+                           "(at-least-once, deduped by id)",
+                           json{{"type", "object"}, {"required", {"id", "type", "task"}}}, nullptr},
+      [&engine, &metrics](const Request& request) {
+        const json event = request.json_body();
+        check_event(event);
+        const std::string type = event["type"].get<std::string>();
+        metrics.event_received(type);
+        // Workflows see {"event": ..., "task": ...} in `when` and as input.
+        const json data = {{"event", event}, {"task", event["task"]}};
+        json runs = json::array();
+        bool duplicate = false;
+        for (const auto& definition : engine.registry().all_latest()) {
+          for (size_t i = 0; i < definition->triggers.size(); ++i) {
+            if (!matches(definition->triggers[i], type, data)) continue;
+            StartRequest start;
+            start.definition = definition;
+            start.input = data;
+            start.trigger = {{"kind", "event"}, {"event_id", event["id"]}, {"type", type}};
+            start.trigger_key = "event";
+            // The event id is the idempotency key: a redelivery starts nothing new.
+            start.idempotency_key = "event:" + event["id"].get<std::string>();
+            start.request_hash = start.idempotency_key;
+            try {
+              auto outcome = engine.start_run(start);
+              duplicate = duplicate || !outcome.created;
+              runs.push_back({{"workflow", definition->name},
+                              {"run_id", outcome.run_id},
+                              {"created", outcome.created}});
+            } catch (const InvalidInput& e) {
+              runs.push_back({{"workflow", definition->name}, {"skipped", e.what()}});
+            }
+            break;  // one run per workflow and event
+          }
+        }
+        return Response::json({{"accepted", true}, {"duplicate", duplicate}, {"runs", runs}}, 202);
+      });
+
+  const std::string default_secret = config.webhook_secret;
+  const int64_t window = config.replay_window_s;
+  host.route(
+      "POST", "/hooks/{name}",
+      agent_host::RouteDoc{"Signed webhook: X-Signature: sha256=<HMAC of \"<X-Timestamp>.<body>\">",
+                           nullptr, nullptr},
+      [&host, &engine, &metrics, default_secret, window](const Request& request) {
+        DefinitionPtr definition = engine.registry().latest(request.param("name"));
+        const Trigger* trigger = nullptr;
+        if (definition)
+          for (const auto& t : definition->triggers)
+            if (t.kind == Trigger::Kind::webhook) trigger = &t;
+        if (!trigger)
+          throw HttpError::not_found("webhook for workflow '" + request.param("name") + "'");
+        const std::string secret_name = trigger->secret.empty() ? default_secret : trigger->secret;
+        auto secret = host.secret(secret_name);
+        if (!secret || secret->empty())
+          throw HttpError(
+              503, "webhook_secret_missing",
+              "the webhook secret " + secret_name + " is not mounted; add it to the secrets");
+        const int64_t now_seconds = now_ms() / 1000;
+        auto check =
+            verify_webhook(*secret, request.header("x-signature"), request.header("x-timestamp"),
+                           request.body(), now_seconds, window);
+        if (check.verdict != WebhookVerdict::ok) {
+          metrics.rejected_webhook(to_string(check.verdict));
+          const std::string field = check.verdict == WebhookVerdict::missing_timestamp ||
+                                            check.verdict == WebhookVerdict::stale
+                                        ? "X-Timestamp"
+                                        : "X-Signature";
+          throw HttpError(401, to_string(check.verdict), check.message, field);
+        }
+        // A signature covers its timestamp, so remembering it for twice the
+        // window catches every replay that would still pass the time check.
+        if (!engine.store().remember_once("hook:" + request.param("name") + ":" + check.signature,
+                                          2 * window * 1000, now_ms())) {
+          metrics.rejected_webhook("replayed");
+          throw HttpError(409, "replayed", "this signed request was already received",
+                          "X-Signature");
+        }
+        json body;
+        try {
+          body = request.body().empty() ? json(nullptr) : json::parse(request.body());
+        } catch (const json::parse_error&) {
+          body = std::string(request.body());
+        }
+        json headers = json::object();
+        for (size_t i = 0; i < request.raw()->header_count; ++i) {
+          const std::string name(agent_host::detail::view(request.raw()->headers[i].name));
+          if (name == "authorization" || name == "x-signature" || name == "cookie") continue;
+          headers[name] = std::string(agent_host::detail::view(request.raw()->headers[i].value));
+        }
+        StartRequest start;
+        start.definition = definition;
+        start.input = {{"body", body}, {"headers", headers}};
+        start.trigger = {{"kind", "webhook"}};
+        start.trigger_key = "webhook";
+        try {
+          auto outcome = engine.start_run(start);
+          return Response::json(run_start_answer(engine, outcome), 202);
+        } catch (const InvalidInput& e) {
+          throw problems_error(400, "invalid_input", e.what(), e.problems());
+        }
+      });
+}
+
+}  // namespace workflow

@@ -1,0 +1,139 @@
+// /workflows: upload (new version), list, read, delete, and start a run.
+#include "clock.hpp"
+#include "crypto.hpp"
+#include "document.hpp"
+#include "routes.hpp"
+
+namespace workflow {
+
+namespace {
+
+using agent_host::HttpError;
+using agent_host::Request;
+using agent_host::Response;
+
+json summary(const Definition& d) {
+  json triggers = json::array();
+  for (const auto& t : d.triggers) {
+    if (t.kind == Trigger::Kind::event) triggers.push_back({{"event", t.event}});
+    if (t.kind == Trigger::Kind::webhook) triggers.push_back({{"webhook", true}});
+    if (t.kind == Trigger::Kind::cron)
+      triggers.push_back({{"cron", t.cron}, {"overlap", to_string(t.overlap)}});
+  }
+  return json{{"name", d.name},          {"version", *d.version}, {"description", d.description},
+              {"steps", d.steps.size()}, {"triggers", triggers},  {"concurrency", d.concurrency}};
+}
+
+DefinitionPtr find(Engine& engine, const Request& request) {
+  const std::string name = request.param("name");
+  if (auto version = request.query("version")) {
+    int number = 0;
+    try {
+      number = std::stoi(*version);
+    } catch (const std::exception&) {
+      throw HttpError::bad_request("version", "version must be a whole number, e.g. ?version=2");
+    }
+    if (auto definition = engine.registry().get(name, number)) return definition;
+    throw HttpError::not_found("version " + *version + " of workflow '" + name + "'");
+  }
+  if (auto definition = engine.registry().latest(name)) return definition;
+  throw HttpError::not_found("workflow '" + name + "'");
+}
+
+}  // namespace
+
+void add_workflow_routes(agent_host::Host& host, Engine& engine, CronTriggers& schedules) {
+  host.route("POST", "/workflows",
+             agent_host::RouteDoc{
+                 "Upload a workflow definition (YAML or JSON); a changed one becomes a new version",
+                 json{{"type", "object"}, {"required", {"name", "steps"}}}, nullptr},
+             [&engine, &schedules](const Request& request) {
+               if (request.body().empty())
+                 throw HttpError::bad_request("body",
+                                              "send the workflow definition as YAML or JSON");
+               json document;
+               try {
+                 document = parse_document(request.body());
+               } catch (const DocumentError& e) {
+                 throw HttpError(400, "invalid_document", e.what(), "body");
+               }
+               try {
+                 Registered registered = engine.registry().put(document);
+                 schedules.sync();
+                 json body = summary(*registered.definition);
+                 body["created"] = registered.created;
+                 return Response::json(body, registered.created ? 201 : 200);
+               } catch (const InvalidDefinition& e) {
+                 throw problems_error(400, "invalid_definition", e.what(), e.problems());
+               } catch (const StoreConflict& e) {
+                 throw HttpError(409, "version_conflict", e.what(), "version");
+               }
+             });
+
+  host.route("GET", "/workflows", "List workflows (newest version of each)",
+             [&engine](const Request& request) {
+               reject_unknown_query(request, {});
+               json items = json::array();
+               for (const auto& definition : engine.registry().all_latest())
+                 items.push_back(summary(*definition));
+               return Response::json({{"items", items}});
+             });
+
+  host.route("GET", "/workflows/{name}", "A workflow's newest (or ?version=N) definition",
+             [&engine](const Request& request) {
+               reject_unknown_query(request, {"version"});
+               DefinitionPtr definition = find(engine, request);
+               json body = summary(*definition);
+               body["definition"] = definition->document;
+               return Response::json(body);
+             });
+
+  host.route("DELETE", "/workflows/{name}",
+             "Delete a workflow (running runs finish on their version)",
+             [&engine](const Request& request) {
+               if (!engine.registry().remove(request.param("name")))
+                 throw HttpError::not_found("workflow '" + request.param("name") + "'");
+               return Response::no_content();
+             });
+
+  host.route(
+      "POST", "/workflows/{name}/runs",
+      agent_host::RouteDoc{
+          "Start a run: {\"input\": {...}}; an Idempotency-Key header dedupes starts",
+          json{{"type", "object"}, {"properties", {{"input", {{"type", "object"}}}}}}, nullptr},
+      [&engine](const Request& request) {
+        DefinitionPtr definition = engine.registry().latest(request.param("name"));
+        if (!definition) throw HttpError::not_found("workflow '" + request.param("name") + "'");
+        json body = request.body().empty() ? json::object() : request.json_body();
+        if (!body.is_object()) throw HttpError::bad_request("body", "send {\"input\": {...}}");
+        for (const auto& [key, value] : body.items()) {
+          (void)value;
+          if (key != "input")
+            throw HttpError::bad_request(key, "unknown key '" + key + "'; send {\"input\": {...}}");
+        }
+        StartRequest start;
+        start.definition = definition;
+        start.input = body.value("input", json::object());
+        if (!start.input.is_object())
+          throw HttpError::bad_request("input", "input must be a JSON object");
+        if (auto key = request.header("idempotency-key")) {
+          if (key->empty() || key->size() > 200)
+            throw HttpError::bad_request("Idempotency-Key", "use 1 to 200 characters");
+          start.idempotency_key = "api:" + std::string(*key);
+          start.request_hash = crypto::sha256_hex(start.input.dump());
+        }
+        try {
+          auto outcome = engine.start_run(start);
+          if (!outcome.same_request)
+            throw HttpError(409, "idempotency_key_reused",
+                            "this Idempotency-Key already started run " + outcome.run_id +
+                                " with a different input; use a new key",
+                            "Idempotency-Key");
+          return Response::json(run_start_answer(engine, outcome), outcome.created ? 202 : 200);
+        } catch (const InvalidInput& e) {
+          throw problems_error(400, "invalid_input", e.what(), e.problems());
+        }
+      });
+}
+
+}  // namespace workflow

@@ -1,0 +1,49 @@
+// How runs reach the workers: an in-process queue (LocalQueue) or a Redis
+// Stream with a consumer group (RedisQueue). Both hand out leases; a lease is
+// finished once the run reached a checkpoint that the store holds.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace workflow {
+
+struct Lease {
+  std::string run_id;
+  nlohmann::json gates = nlohmann::json::array();  // concurrency slots the run needs
+  std::string token;                               // backend id of the delivery (stream entry id)
+  bool reclaimed = false;  // taken over from a worker that died or a previous process
+};
+
+class WorkQueue {
+ public:
+  virtual ~WorkQueue() = default;
+  // A run was created (queued) and may start now.
+  virtual void submitted(const std::string& run_id, const nlohmann::json& gates) = 0;
+  // The run continues at `due_ms` (delay step, retry backoff, busy concurrency slot).
+  virtual void defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms) = 0;
+  // Up to `max` leases; waits up to `wait` when none is ready.
+  virtual std::vector<Lease> take(size_t max, std::chrono::milliseconds wait) = 0;
+  // The lease's run is checkpointed in the store (or handed to defer): forget it.
+  virtual void finish(const Lease& lease) = 0;
+  // Runs waiting to start or continue.
+  virtual int64_t depth() = 0;
+  // Periodic upkeep (reclaiming, moving due runs, heartbeats); called by the engine.
+  virtual void maintain() {}
+  // Wakes every take() so workers can exit.
+  virtual void shutdown() = 0;
+};
+
+// Per-key concurrency slots (a workflow's limit, a cron schedule's "queue" overlap).
+class Gates {
+ public:
+  virtual ~Gates() = default;
+  // Idempotent for the same run; false when `limit` runs already hold the key.
+  virtual bool try_acquire(const std::string& key, int limit, const std::string& run_id) = 0;
+  virtual void release(const std::string& key, const std::string& run_id) = 0;
+};
+
+}  // namespace workflow
