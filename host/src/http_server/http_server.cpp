@@ -20,9 +20,26 @@ std::string lower(std::string text) {
   return text;
 }
 
+// Pistache 0.0.5 does not write headers added with addRaw to a response; a
+// typed header with a run-time name is written like any other.
+class NamedHeader : public Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& out) const override { out << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return std::hash<std::string>()(name_); }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
 void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response, bool head) {
   auto& headers = writer.headers();
-  for (const auto& [name, value] : response.headers) headers.addRaw(Http::Header::Raw(name, value));
+  for (const auto& [name, value] : response.headers)
+    headers.add(std::make_shared<NamedHeader>(name, value));
   if (!response.content_type.empty())
     headers.add<Http::Header::ContentType>(Http::Mime::MediaType::fromString(response.content_type));
   writer.send(static_cast<Http::Code>(response.status), head ? std::string() : response.body);
