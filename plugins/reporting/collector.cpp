@@ -13,7 +13,7 @@ std::string stats_path(const Window& window) {
 }  // namespace
 
 Gathered gather(const PeerClient& peers, const Window& current, const std::vector<Window>& previous,
-                int list_limit) {
+                int list_limit, TimePoint now) {
   auto fetch = [&peers](const char* agent, std::string path) {
     return std::async(std::launch::async,
                       [&peers, agent, path = std::move(path)] { return peers.get(agent, path); });
@@ -23,7 +23,9 @@ Gathered gather(const PeerClient& peers, const Window& current, const std::vecto
   std::vector<std::future<PeerAnswer>> history;
   for (const Window& window : previous) history.push_back(fetch(kTaskAgent, stats_path(window)));
   auto blocked = fetch(kTaskAgent, "/tasks?status=blocked" + limit);
-  auto overdue = fetch(kTaskAgent, "/tasks?overdue=true" + limit);
+  const std::string due_before = url_encode(format_rfc3339(std::min(current.to, now)));
+  auto overdue = fetch(kTaskAgent, "/tasks?status=todo,in_progress,blocked&sort=due_at&due_before=" +
+                                       due_before + limit);
   auto workflow_stats = fetch(kWorkflowAgent, stats_path(current));
   auto workflow_previous = fetch(kWorkflowAgent, stats_path(previous.front()));
 

@@ -21,8 +21,9 @@ struct Gathered {
   PeerAnswer workflow_previous;          // the same for the window before
 };
 
-// `previous` lists earlier windows, most recent first (at least one).
+// `previous` lists earlier windows, most recent first (at least one). Overdue
+// means open and due before the window's end (or `now`, when that is earlier).
 Gathered gather(const PeerClient& peers, const Window& current, const std::vector<Window>& previous,
-                int list_limit);
+                int list_limit, TimePoint now);
 
 }  // namespace reporting

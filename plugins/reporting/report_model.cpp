@@ -138,7 +138,7 @@ json task_section(const ReportMeta& meta, const Gathered& g) {
       g.task_history.empty() ? json(nullptr) : history[history.size() - 2]["completion_rate"];
   section["completion_trend"] = trend(section["completion_rate"], previous_rate);
   section["blocked_tasks"] = task_list(g.blocked_tasks, "task-manager /tasks?status=blocked");
-  section["overdue_tasks"] = task_list(g.overdue_tasks, "task-manager /tasks?overdue=true");
+  section["overdue_tasks"] = task_list(g.overdue_tasks, "task-manager /tasks (overdue)");
   return section;
 }
 
