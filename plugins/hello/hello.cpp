@@ -22,12 +22,14 @@ class Hello : public agent_host::Plugin {
         greeting_(config.at("greeting").get<std::string>()),
         greetings_(host.counter("greetings_total", "Greetings answered")) {
     host.route("GET", "/greet/{name}",
-               agent_host::RouteDoc{"Greets someone by name", nullptr,
-                                    {{"type", "object"},
-                                     {"properties", {{"message", {{"type", "string"}}}}}}},
+               agent_host::RouteDoc{
+                   "Greets someone by name",
+                   nullptr,
+                   {{"type", "object"}, {"properties", {{"message", {{"type", "string"}}}}}}},
                [this](const agent_host::Request& request) { return greet(request); });
-    host.cron("heartbeat", config.at("heartbeat_cron").get<std::string>(),
-              [this](auto) { this->host().info("hello is alive", {{"greeting", current()}}); });
+    host.cron("heartbeat", config.at("heartbeat_cron").get<std::string>(), [this](auto) {
+      this->host().info("hello is alive", {{"greeting", current()}});
+    });
   }
 
   void reload(const nlohmann::json& config) override {

@@ -1,7 +1,6 @@
 // FakeHost: the host runtime in-process, with the outside world replaced by
 // what the test sets up.
 #include <agent_host/testing.hpp>
-
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -25,7 +24,8 @@ std::filesystem::path make_temp_dir() {
 
 FakeResponse to_fake(const runtime::HttpResponse& response) {
   FakeResponse out{response.status, response.headers, response.body};
-  if (!response.content_type.empty()) out.headers.emplace_back("content-type", response.content_type);
+  if (!response.content_type.empty())
+    out.headers.emplace_back("content-type", response.content_type);
   return out;
 }
 
@@ -81,9 +81,10 @@ struct FakeHost::Impl {
     world.manual_jobs = true;
     world.agent = [this](const runtime::HttpRequest& request, const std::string& agent,
                          runtime::HttpResponse& response) {
-      OutboundCall call{agent, {}, request.method,
-                        request.path + (request.query.empty() ? "" : "?" + request.query),
-                        request.headers, request.body};
+      OutboundCall call{
+          agent,           {},
+          request.method,  request.path + (request.query.empty() ? "" : "?" + request.query),
+          request.headers, request.body};
       std::function<StubResult(const OutboundCall&)> stub;
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -107,7 +108,8 @@ struct FakeHost::Impl {
       if (!stub) return AH_ERR_UNAVAILABLE;
       return stubbed(stub, call, response);
     };
-    world.llm = [this](const nlohmann::json& request, nlohmann::json& response, std::string& error) {
+    world.llm = [this](const nlohmann::json& request, nlohmann::json& response,
+                       std::string& error) {
       std::function<nlohmann::json(const nlohmann::json&)> stub;
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -127,8 +129,8 @@ struct FakeHost::Impl {
     };
     world.log = [this](const std::string& plugin, ah_log_level level, std::string_view message,
                        std::string_view fields) {
-      nlohmann::json parsed = fields.empty() ? nlohmann::json::object()
-                                             : nlohmann::json::parse(fields, nullptr, false);
+      nlohmann::json parsed =
+          fields.empty() ? nlohmann::json::object() : nlohmann::json::parse(fields, nullptr, false);
       std::lock_guard<std::mutex> lock(mutex);
       log_lines.push_back(LogLine{plugin, level, std::string(message), parsed});
     };
@@ -298,6 +300,8 @@ nlohmann::json FakeHost::health() const {
   return impl_->runtime ? impl_->runtime->health()["plugins"] : nlohmann::json::object();
 }
 
-const std::filesystem::path& FakeHost::data_dir() const { return impl_->options.data_dir; }
+const std::filesystem::path& FakeHost::data_dir() const {
+  return impl_->options.data_dir;
+}
 
 }  // namespace agent_host::testing

@@ -25,7 +25,8 @@ namespace {
 std::filesystem::path make_temp_dir() {
   std::random_device device;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    auto dir = std::filesystem::temp_directory_path() / ("agent-host-it-" + std::to_string(device()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("agent-host-it-" + std::to_string(device()));
     if (std::filesystem::create_directory(dir)) return dir;
   }
   throw std::runtime_error("cannot create a temporary folder");
@@ -40,7 +41,8 @@ std::string read_file(const std::filesystem::path& file) {
 
 std::string tail(const std::string& text, size_t lines) {
   size_t pos = text.size();
-  for (size_t n = 0; n <= lines && pos != std::string::npos && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
+  for (size_t n = 0; n <= lines && pos != std::string::npos && pos > 0; ++n)
+    pos = text.rfind('\n', pos - 1);
   return pos == std::string::npos ? text : text.substr(pos);
 }
 
@@ -51,7 +53,9 @@ http::Client& client() {
 
 }  // namespace
 
-std::filesystem::path binary_dir() { return AH_BINARY_DIR; }
+std::filesystem::path binary_dir() {
+  return AH_BINARY_DIR;
+}
 
 std::string Reply::header(const std::string& lower_name) const {
   for (const auto& [name, value] : headers)
@@ -68,7 +72,8 @@ Reply try_http(const std::string& method, const std::string& url, const std::str
   request.body = body;
   if (!body.empty()) {
     bool has_type = false;
-    for (const auto& header : headers) has_type |= header.first == "content-type" || header.first == "Content-Type";
+    for (const auto& header : headers)
+      has_type |= header.first == "content-type" || header.first == "Content-Type";
     if (!has_type) headers.emplace_back("content-type", "application/json");
   }
   request.headers = std::move(headers);
@@ -80,7 +85,8 @@ Reply try_http(const std::string& method, const std::string& url, const std::str
 }
 
 Reply http(const std::string& method, const std::string& url, const std::string& body,
-           std::vector<std::pair<std::string, std::string>> headers, std::chrono::milliseconds timeout) {
+           std::vector<std::pair<std::string, std::string>> headers,
+           std::chrono::milliseconds timeout) {
   http::Request request;
   request.method = method;
   request.url = url;
@@ -89,7 +95,8 @@ Reply http(const std::string& method, const std::string& url, const std::string&
   request.headers = std::move(headers);
   request.timeout = timeout;
   auto result = client().send(request);
-  if (auto* failure = std::get_if<http::Failure>(&result)) throw std::runtime_error(failure->message);
+  if (auto* failure = std::get_if<http::Failure>(&result))
+    throw std::runtime_error(failure->message);
   auto& response = std::get<http::Response>(result);
   return Reply{response.status, response.headers, response.body};
 }
@@ -108,7 +115,15 @@ int free_port() {
   return port;
 }
 
-HostProcess::HostProcess(nlohmann::json config) : HostProcess(HostOptions{std::move(config)}) {}
+namespace {
+HostOptions options_with(nlohmann::json config) {
+  HostOptions options;
+  options.config = std::move(config);
+  return options;
+}
+}  // namespace
+
+HostProcess::HostProcess(nlohmann::json config) : HostProcess(options_with(std::move(config))) {}
 
 HostProcess::HostProcess(HostOptions options) : options_(std::move(options)) {
   work_dir_ = options_.work_dir;
@@ -133,13 +148,14 @@ HostProcess::~HostProcess() {
 }
 
 nlohmann::json HostProcess::merged(const nlohmann::json& config) const {
-  nlohmann::json document = {{"service", "test"},
-                             {"http", {{"address", "127.0.0.1"}, {"port", 0}, {"drain_timeout_ms", 5000}}},
-                             {"metrics", {{"address", "127.0.0.1"}, {"port", 0}}},
-                             {"log", {{"level", "info"}, {"format", "json"}}},
-                             {"storage", {{"data_dir", (work_dir_ / "data").string()}}},
-                             {"secrets_dir", (work_dir_ / "secrets").string()},
-                             {"plugin_dirs", {binary_dir().string()}}};
+  nlohmann::json document = {
+      {"service", "test"},
+      {"http", {{"address", "127.0.0.1"}, {"port", 0}, {"drain_timeout_ms", 5000}}},
+      {"metrics", {{"address", "127.0.0.1"}, {"port", 0}}},
+      {"log", {{"level", "info"}, {"format", "json"}}},
+      {"storage", {{"data_dir", (work_dir_ / "data").string()}}},
+      {"secrets_dir", (work_dir_ / "secrets").string()},
+      {"plugin_dirs", {binary_dir().string()}}};
   document.merge_patch(config);
   return document;
 }
@@ -198,24 +214,30 @@ void HostProcess::learn_ports(std::chrono::milliseconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  throw std::runtime_error("agent-host did not report its ports in time; log tail:\n" + tail(logs(), 20));
+  throw std::runtime_error("agent-host did not report its ports in time; log tail:\n" +
+                           tail(logs(), 20));
 }
 
 void HostProcess::wait_ready(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (try_http("GET", base_url() + "/readyz", {}, {}, std::chrono::milliseconds(2000)).status == 200) return;
+    if (try_http("GET", base_url() + "/readyz", {}, {}, std::chrono::milliseconds(2000)).status ==
+        200)
+      return;
     int status = 0;
     if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("agent-host exited before it was ready; log tail:\n" + tail(logs(), 20));
+      throw std::runtime_error("agent-host exited before it was ready; log tail:\n" +
+                               tail(logs(), 20));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   throw std::runtime_error("agent-host was not ready in time; log tail:\n" + tail(logs(), 20));
 }
 
-std::string HostProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string HostProcess::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
 std::string HostProcess::metrics_url() const {
   return "http://127.0.0.1:" + std::to_string(metrics_port_) + "/metrics";
 }
@@ -224,7 +246,9 @@ void HostProcess::signal(int number) const {
   if (pid_ > 0) ::kill(pid_, number);
 }
 
-void HostProcess::terminate() { signal(SIGTERM); }
+void HostProcess::terminate() {
+  signal(SIGTERM);
+}
 
 int HostProcess::wait(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1000;
@@ -253,7 +277,9 @@ void HostProcess::restart() {
   start();
 }
 
-std::string HostProcess::logs() const { return read_file(work_dir_ / "host.log"); }
+std::string HostProcess::logs() const {
+  return read_file(work_dir_ / "host.log");
+}
 
 std::vector<nlohmann::json> HostProcess::log_lines() const {
   std::vector<nlohmann::json> lines;

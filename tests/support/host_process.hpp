@@ -1,6 +1,6 @@
 // Starts the real agent-host binary for integration tests.
 //
-//   agent_host::test::HostProcess host({{"plugins", {{"hello", {{"config", {}}}}}}});
+//   agent_host::test::HostProcess host(nlohmann::json{{"plugins", {{"hello", {{"config", {}}}}}}});
 //   auto reply = agent_host::test::http("GET", host.base_url() + "/hello/greet/ada");
 //
 // The config given is merged over test defaults: free ports (port 0), a data
@@ -25,9 +25,9 @@ std::filesystem::path binary_dir();
 
 struct HostOptions {
   nlohmann::json config = nlohmann::json::object();  // merged over the defaults
-  std::filesystem::path work_dir;                     // empty = a fresh temporary folder
-  std::map<std::string, std::string> env;             // extra environment variables
-  bool wait_ready = true;                             // block until /readyz answers 200
+  std::filesystem::path work_dir;                    // empty = a fresh temporary folder
+  std::map<std::string, std::string> env;            // extra environment variables
+  bool wait_ready = true;                            // block until /readyz answers 200
   std::chrono::milliseconds ready_timeout{20000};
 };
 
@@ -49,10 +49,11 @@ class HostProcess {
   bool running() const { return pid_ > 0; }
 
   void signal(int number) const;
-  void terminate();                 // SIGTERM (no wait)
-  int wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));  // exit code; -signal when killed
-  void kill9();                     // SIGKILL + wait
-  void restart();                   // stop gracefully, start again
+  void terminate();  // SIGTERM (no wait)
+  int wait(std::chrono::milliseconds timeout =
+               std::chrono::milliseconds(30000));  // exit code; -signal when killed
+  void kill9();                                    // SIGKILL + wait
+  void restart();                                  // stop gracefully, start again
 
   // Rewrites the config file (for reload tests); `config` is merged like the constructor's.
   void write_config(const nlohmann::json& config);

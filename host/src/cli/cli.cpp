@@ -5,7 +5,9 @@
 
 namespace agent_host::cli {
 
-const char* version() { return AH_VERSION; }
+const char* version() {
+  return AH_VERSION;
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"agent-host: runs AI-employee agent plugins (HTTP, metrics, logs, jobs, storage)",
@@ -16,7 +18,8 @@ int main(int argc, char** argv) {
   std::string config_file;
   app.add_option("-c,--config", config_file, "Run the host with this YAML config file");
 
-  auto* check = app.add_subcommand("check-config", "Validate a config file and every enabled plugin's section");
+  auto* check = app.add_subcommand("check-config",
+                                   "Validate a config file and every enabled plugin's section");
   std::string check_file;
   check->add_option("file", check_file, "The YAML config file")->required();
 
@@ -28,10 +31,13 @@ int main(int argc, char** argv) {
   plugins->add_option("--config", plugins_config, "Scan the plugin_dirs of this config");
   plugins->add_flag("--json", plugins_json, "Print JSON");
 
-  auto* job = app.add_subcommand("run-job", "Trigger a plugin's scheduled job on a running host (for CronJobs)");
+  auto* job = app.add_subcommand(
+      "run-job", "Trigger a plugin's scheduled job on a running host (for CronJobs)");
   std::string target, job_name, key_file;
   int timeout_seconds = 600;
-  job->add_option("--target", target, "Base URL of the host, e.g. http://reporting.reporting.svc:8080")->required();
+  job->add_option("--target", target,
+                  "Base URL of the host, e.g. http://reporting.reporting.svc:8080")
+      ->required();
   job->add_option("job", job_name, "<plugin>/<job>, e.g. reporting/weekly-report")->required();
   job->add_option("--api-key-file", key_file, "File whose first key is sent as a Bearer token");
   job->add_option("--timeout", timeout_seconds, "Seconds to wait for the job (default 600)");
@@ -45,8 +51,9 @@ int main(int argc, char** argv) {
   if (*plugins) return list_plugins(plugin_dirs, plugins_config, plugins_json);
   if (*job) return run_job(target, job_name, key_file, std::chrono::seconds(timeout_seconds));
   if (config_file.empty()) {
-    std::cerr << "agent-host: no config given; run with --config FILE (try configs/all-in-one.yaml), "
-                 "or see --help\n";
+    std::cerr
+        << "agent-host: no config given; run with --config FILE (try configs/all-in-one.yaml), "
+           "or see --help\n";
     return 2;
   }
   return run(config_file);

@@ -26,18 +26,20 @@ int list_plugins(const std::vector<std::string>& directories, const std::string&
     nlohmann::json out = {{"plugins", nlohmann::json::array()}, {"refused", scan.refused}};
     for (const auto& code : scan.plugins) {
       const auto& d = *code.descriptor;
-      out["plugins"].push_back({{"name", d.name},
-                                {"version", d.version ? d.version : ""},
-                                {"abi", std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor)},
-                                {"prefix", d.default_prefix},
-                                {"description", d.description ? d.description : ""},
-                                {"file", code.origin}});
+      out["plugins"].push_back(
+          {{"name", d.name},
+           {"version", d.version ? d.version : ""},
+           {"abi", std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor)},
+           {"prefix", d.default_prefix},
+           {"description", d.description ? d.description : ""},
+           {"file", code.origin}});
     }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::cout << std::left << std::setw(16) << "NAME" << std::setw(10) << "VERSION" << std::setw(6) << "ABI"
-            << std::setw(12) << "PREFIX" << "FILE\n";
+  std::cout << std::left << std::setw(16) << "NAME" << std::setw(10) << "VERSION" << std::setw(6)
+            << "ABI" << std::setw(12) << "PREFIX"
+            << "FILE\n";
   for (const auto& code : scan.plugins) {
     const auto& d = *code.descriptor;
     std::cout << std::setw(16) << d.name << std::setw(10) << (d.version ? d.version : "")

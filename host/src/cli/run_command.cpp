@@ -14,7 +14,8 @@
 namespace agent_host::cli {
 namespace {
 
-void log(ah_log_level level, const std::string& message, const nlohmann::json& fields = nlohmann::json::object()) {
+void log(ah_log_level level, const std::string& message,
+         const nlohmann::json& fields = nlohmann::json::object()) {
   logging::Logging::log(level, "host", message, fields.empty() ? std::string() : fields.dump());
 }
 
@@ -77,9 +78,11 @@ int run(const std::string& config_file) {
     return 1;
   }
   logging::Logging::configure(log_options(config));
-  log(AH_LOG_INFO, "starting", {{"version", version()}, {"config", config_file}, {"service", config.service}});
+  log(AH_LOG_INFO, "starting",
+      {{"version", version()}, {"config", config_file}, {"service", config.service}});
   if (config.auth.api_keys_file.empty())
-    log(AH_LOG_WARN, "authentication is off: no auth.api_keys_file is configured; every plugin route is open");
+    log(AH_LOG_WARN,
+        "authentication is off: no auth.api_keys_file is configured; every plugin route is open");
 
   runtime::RuntimeOptions options;
   options.config_file = config_file;
@@ -150,7 +153,8 @@ int check_config(const std::string& config_file) {
     std::string enabled;
     for (const auto& section : config.plugins)
       if (section.enabled) enabled += (enabled.empty() ? "" : ", ") + section.name;
-    std::cout << config_file << ": ok (service " << config.service << "; plugins: " << enabled << ")\n";
+    std::cout << config_file << ": ok (service " << config.service << "; plugins: " << enabled
+              << ")\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";

@@ -11,7 +11,8 @@ int run_job(const std::string& target, const std::string& job, const std::string
             std::chrono::seconds timeout) {
   const auto slash = job.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == job.size()) {
-    std::cerr << "run-job: \"" << job << "\" must be <plugin>/<job>, e.g. reporting/weekly-report\n";
+    std::cerr << "run-job: \"" << job
+              << "\" must be <plugin>/<job>, e.g. reporting/weekly-report\n";
     return 2;
   }
   http::Request request;

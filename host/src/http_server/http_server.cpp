@@ -24,11 +24,14 @@ std::string lower(std::string text) {
 // typed header with a run-time name is written like any other.
 class NamedHeader : public Http::Header::Header {
  public:
-  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
   const char* name() const override { return name_.c_str(); }
   void write(std::ostream& out) const override { out << value_; }
 #ifdef SAFE_HEADER_CAST
-  uint64_t hash() const override { return std::hash<std::string>()(name_); }
+  uint64_t hash() const override {
+    return std::hash<std::string>()(name_);
+  }
 #endif
 
  private:
@@ -41,7 +44,8 @@ void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response, b
   for (const auto& [name, value] : response.headers)
     headers.add(std::make_shared<NamedHeader>(name, value));
   if (!response.content_type.empty())
-    headers.add<Http::Header::ContentType>(Http::Mime::MediaType::fromString(response.content_type));
+    headers.add<Http::Header::ContentType>(
+        Http::Mime::MediaType::fromString(response.content_type));
   writer.send(static_cast<Http::Code>(response.status), head ? std::string() : response.body);
 }
 
@@ -70,18 +74,20 @@ class ApiHandler : public Http::Handler {
     std::string query = request.query().as_str();
     if (!query.empty() && query.front() == '?') query.erase(0, 1);
     in.query = std::move(query);
-    for (const auto& [name, raw] : request.headers().rawList()) in.headers.emplace_back(lower(name), raw.value());
+    for (const auto& [name, raw] : request.headers().rawList())
+      in.headers.emplace_back(lower(name), raw.value());
     for (const auto& header : request.headers().list())
       if (!request.headers().tryGetRaw(header->name()))
         in.headers.emplace_back(lower(header->name()), header_value(*header));
     const bool head = request.method() == Http::Method::Head;
     if (request.body().size() > max_body_) {
       in.request_id.clear();
-      auto response = runtime::json_error(
-          413, "payload_too_large",
-          "request body of " + std::to_string(request.body().size()) + " bytes exceeds the limit of " +
-              std::to_string(max_body_) + " bytes (http.max_request_bytes)",
-          "", "body");
+      auto response =
+          runtime::json_error(413, "payload_too_large",
+                              "request body of " + std::to_string(request.body().size()) +
+                                  " bytes exceeds the limit of " + std::to_string(max_body_) +
+                                  " bytes (http.max_request_bytes)",
+                              "", "body");
       send(writer, response, head);
       return;
     }
@@ -111,7 +117,8 @@ class MetricsHandler : public Http::Handler {
       response.body = runtime_->metrics().serialize();
       response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     } else {
-      response = runtime::json_error(404, "not_found", "the metrics port serves GET /metrics only", "");
+      response =
+          runtime::json_error(404, "not_found", "the metrics port serves GET /metrics only", "");
     }
     send(writer, response, false);
   }
@@ -124,7 +131,8 @@ std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string
                                        int threads, size_t max_request,
                                        std::shared_ptr<Http::Handler> handler) {
   try {
-    auto endpoint = std::make_shared<Http::Endpoint>(Address(address, Port(static_cast<uint16_t>(port))));
+    auto endpoint =
+        std::make_shared<Http::Endpoint>(Address(address, Port(static_cast<uint16_t>(port))));
     endpoint->init(Http::Endpoint::options()
                        .threads(threads)
                        .flags(Tcp::Options::ReuseAddr)
@@ -135,8 +143,8 @@ std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string
     endpoint->serveThreaded();
     return endpoint;
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + " (" + key +
-                             "): " + e.what() + "; free the port or change " + key);
+    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + " (" +
+                             key + "): " + e.what() + "; free the port or change " + key);
   }
 }
 
@@ -150,16 +158,18 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(runtime::Runtime& runtime) : impl_(new Impl{runtime, nullptr, nullptr}) {}
 
-HttpServer::~HttpServer() { shutdown(); }
+HttpServer::~HttpServer() {
+  shutdown();
+}
 
 void HttpServer::start() {
   const auto& config = impl_->runtime.config();
   int threads = config.http.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const size_t max_body = static_cast<size_t>(config.http.max_request_bytes);
-  impl_->api = listen("http.port", config.http.address, config.http.port, threads,
-                      max_body + kHeaderAllowance,
-                      std::make_shared<ApiHandler>(&impl_->runtime, max_body));
+  impl_->api =
+      listen("http.port", config.http.address, config.http.port, threads,
+             max_body + kHeaderAllowance, std::make_shared<ApiHandler>(&impl_->runtime, max_body));
   impl_->metrics = listen("metrics.port", config.metrics.address, config.metrics.port, 1,
                           kHeaderAllowance, std::make_shared<MetricsHandler>(&impl_->runtime));
 }
@@ -171,7 +181,9 @@ void HttpServer::shutdown() {
   impl_->metrics.reset();
 }
 
-std::uint16_t HttpServer::port() const { return impl_->api ? static_cast<uint16_t>(impl_->api->getPort()) : 0; }
+std::uint16_t HttpServer::port() const {
+  return impl_->api ? static_cast<uint16_t>(impl_->api->getPort()) : 0;
+}
 std::uint16_t HttpServer::metrics_port() const {
   return impl_->metrics ? static_cast<uint16_t>(impl_->metrics->getPort()) : 0;
 }

@@ -13,13 +13,13 @@ PluginCode load_plugin_file(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file, exists_error))
     throw PluginRefused(origin + ": no such plugin file; check plugin_dirs in the config");
   auto library = std::make_shared<boost::dll::shared_library>();
-  boost::system::error_code load_error;
+  std::error_code load_error;
   // rtld_local: two plugins may carry the same internal symbols without clashing.
   library->load(file, load_error,
                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   if (load_error)
-    throw PluginRefused(origin + ": cannot be loaded as a shared library (" +
-                        load_error.message() + "); is it a plugin built with the SDK?");
+    throw PluginRefused(origin + ": cannot be loaded as a shared library (" + load_error.message() +
+                        "); is it a plugin built with the SDK?");
   if (!library->has(AH_PLUGIN_ENTRY_SYMBOL))
     throw PluginRefused(origin + ": no entry symbol \"" AH_PLUGIN_ENTRY_SYMBOL
                                  "\"; add AGENT_HOST_PLUGIN(...) to one source file of the plugin");

@@ -31,8 +31,8 @@ struct PluginCode {
 PluginCode load_plugin_file(const std::filesystem::path& file);
 
 struct Scan {
-  std::vector<PluginCode> plugins;  // usable, unique by name, in directory order
-  std::vector<std::string> refused; // one line per refused file
+  std::vector<PluginCode> plugins;   // usable, unique by name, in directory order
+  std::vector<std::string> refused;  // one line per refused file
 };
 
 // Loads every *.so file in `directories` (missing directories are skipped). A

@@ -1,16 +1,17 @@
 // The host's own metrics: HTTP traffic, plugins, reloads, jobs, build info.
 #pragma once
 
-#include <array>
-#include <atomic>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 
@@ -19,8 +20,8 @@ namespace agent_host::metrics {
 // The series of one route, created once and then updated without lookups.
 class RouteSeries {
  public:
-  RouteSeries(prometheus::Family<prometheus::Counter>& requests,
-              prometheus::Histogram& duration, prometheus::Labels labels);
+  RouteSeries(prometheus::Family<prometheus::Counter>& requests, prometheus::Histogram& duration,
+              prometheus::Labels labels);
   void record(int status, double seconds);
 
  private:
@@ -54,8 +55,7 @@ class HostMetrics {
   prometheus::Family<prometheus::Histogram>& job_durations_;
   prometheus::Family<prometheus::Counter>& plugin_failures_;
   std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<RouteSeries>>
-      routes_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::unique_ptr<RouteSeries>> routes_;
 };
 
 }  // namespace agent_host::metrics

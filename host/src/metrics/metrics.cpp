@@ -1,7 +1,8 @@
 #include "metrics/metrics.hpp"
 
-#include <nlohmann/json.hpp>
 #include <prometheus/text_serializer.h>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace agent_host::metrics {

@@ -2,14 +2,14 @@
 #pragma once
 
 #include <agent_host/abi.h>
-
-#include <map>
-#include <memory>
-#include <mutex>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,8 +58,8 @@ class Metrics {
   };
   std::shared_ptr<prometheus::Registry> registry_;
   std::mutex mutex_;
-  std::map<std::string, PluginFamily> families_;                 // full name -> family
-  std::map<std::string, std::unique_ptr<ah_metric>> series_;    // full name + labels -> handle
+  std::map<std::string, PluginFamily> families_;              // full name -> family
+  std::map<std::string, std::unique_ptr<ah_metric>> series_;  // full name + labels -> handle
 };
 
 }  // namespace agent_host::metrics

@@ -41,7 +41,8 @@ void for_each_segment(std::string_view path, Fn&& fn) {
   size_t start = 0;
   while (true) {
     const size_t slash = path.find('/', start);
-    fn(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    fn(path.substr(start,
+                   slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
@@ -49,7 +50,9 @@ void for_each_segment(std::string_view path, Fn&& fn) {
 
 }  // namespace
 
-std::string percent_decode(std::string_view text) { return decode(text, false); }
+std::string percent_decode(std::string_view text) {
+  return decode(text, false);
+}
 
 Params parse_query(std::string_view query) {
   Params params;

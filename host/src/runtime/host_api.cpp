@@ -14,7 +14,9 @@
 namespace agent_host::runtime {
 namespace {
 
-PluginSlot& slot_of(ah_host* host) { return *host->slot; }
+PluginSlot& slot_of(ah_host* host) {
+  return *host->slot;
+}
 
 // Runs fn, turning any exception into AH_ERR_INTERNAL with its message.
 template <typename Fn>
@@ -120,9 +122,9 @@ ah_metric* api_metric(ah_host* host, ah_metric_kind kind, ah_str name, ah_str he
   try {
     PluginSlot& slot = slot_of(host);
     std::string message;
-    ah_metric* metric = slot.runtime().metrics().plugin_metric(
-        slot.name(), kind, to_view(name), to_view(help), to_view(labels_json), buckets,
-        bucket_count, message);
+    ah_metric* metric = slot.runtime().metrics().plugin_metric(slot.name(), kind, to_view(name),
+                                                               to_view(help), to_view(labels_json),
+                                                               buckets, bucket_count, message);
     if (!metric) sink_write(error, message);
     return metric;
   } catch (const std::exception& e) {
@@ -215,9 +217,8 @@ ah_status api_schedule_once(ah_host* host, ah_str name, uint64_t delay_ms, ah_jo
   return shielded(error, [&] {
     PluginSlot& slot = slot_of(host);
     std::string message;
-    const ah_status status = slot.runtime().schedule(
-        slot, Job{to_string(name), {}, {}, job, user},
-        std::chrono::milliseconds(delay_ms), message);
+    const ah_status status = slot.runtime().schedule(slot, Job{to_string(name), {}, {}, job, user},
+                                                     std::chrono::milliseconds(delay_ms), message);
     if (status != AH_OK) sink_write(error, slot.name() + ": " + message);
     return status;
   });
@@ -310,6 +311,8 @@ const ah_host_api kTable = {
 
 }  // namespace
 
-const ah_host_api* host_api_table() { return &kTable; }
+const ah_host_api* host_api_table() {
+  return &kTable;
+}
 
 }  // namespace agent_host::runtime

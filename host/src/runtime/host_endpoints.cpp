@@ -74,10 +74,11 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
     return json_response(200, {{"status", "alive"}, {"service", config_.service}});
   if (path == "/readyz" && read) {
     const bool is_ready = ready();
-    return json_response(is_ready ? 200 : 503,
-                         {{"ready", is_ready},
-                          {"status", is_ready ? "ready" : draining_ ? "draining" : "not ready"},
-                          {"service", config_.service}});
+    return json_response(is_ready ? 200 : 503, {{"ready", is_ready},
+                                                {"status", is_ready    ? "ready"
+                                                           : draining_ ? "draining"
+                                                                       : "not ready"},
+                                                {"service", config_.service}});
   }
   if (path == "/health" && read) {
     nlohmann::json body = health();
@@ -101,7 +102,8 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
     const auto dir = swagger_ui_directory();
     std::ifstream in(dir / name, std::ios::binary);
     if (dir.empty() || !safe_file_name(name) || !in)
-      return json_error(404, "not_found", "no such documentation file: " + name, request.request_id);
+      return json_error(404, "not_found", "no such documentation file: " + name,
+                        request.request_id);
     std::ostringstream body;
     body << in.rdbuf();
     auto response = text_response(200, body.str(), content_type_of(name));
@@ -115,8 +117,8 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
       return json_error(404, "not_found", "job endpoints are POST /jobs/<plugin>/<job>",
                         request.request_id);
     if (request.method != "POST") {
-      auto response = json_error(405, "method_not_allowed", "jobs are triggered with POST",
-                                 request.request_id);
+      auto response =
+          json_error(405, "method_not_allowed", "jobs are triggered with POST", request.request_id);
       response.headers.emplace_back("allow", "POST");
       return response;
     }
@@ -131,7 +133,8 @@ HttpResponse Runtime::run_job_endpoint(const Snapshot&, const std::string& plugi
   if (!request.in_process && api_keys_.enabled()) {
     const std::string* authorization = request.header("authorization");
     if (!authorization || !api_keys_.accepts(*authorization))
-      return json_error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'",
+      return json_error(401, "unauthorized",
+                        "send a valid API key as 'Authorization: Bearer <key>'",
                         request.request_id);
   }
   const auto names = job_names(plugin);
@@ -139,8 +142,8 @@ HttpResponse Runtime::run_job_endpoint(const Snapshot&, const std::string& plugi
     std::string known;
     for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
     return json_error(404, "not_found",
-                      "no job \"" + job + "\" in plugin \"" + plugin + "\" (jobs: " +
-                          (known.empty() ? "none" : known) + ")",
+                      "no job \"" + job + "\" in plugin \"" + plugin +
+                          "\" (jobs: " + (known.empty() ? "none" : known) + ")",
                       request.request_id);
   }
   const auto began = std::chrono::steady_clock::now();
@@ -164,7 +167,8 @@ std::string Runtime::build_openapi(const Snapshot& snap) const {
       for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       nlohmann::json operation = {{"summary", route.summary}, {"tags", {slot->name()}}};
       nlohmann::json parameters = nlohmann::json::array();
-      for (size_t start = path.find('{'); start != std::string::npos; start = path.find('{', start + 1)) {
+      for (size_t start = path.find('{'); start != std::string::npos;
+           start = path.find('{', start + 1)) {
         const auto end = path.find('}', start);
         parameters.push_back({{"name", path.substr(start + 1, end - start - 1)},
                               {"in", "path"},
@@ -181,16 +185,25 @@ std::string Runtime::build_openapi(const Snapshot& snap) const {
         ok["content"] = {{"application/json", {{"schema", route.response_schema}}}};
       operation["responses"] = {
           {"200", ok},
-          {"400", {{"description", "Invalid input"}, {"content", {{"application/json", {{"schema", error_schema}}}}}}},
-          {"default", {{"description", "Error"}, {"content", {{"application/json", {{"schema", error_schema}}}}}}}};
+          {"400",
+           {{"description", "Invalid input"},
+            {"content", {{"application/json", {{"schema", error_schema}}}}}}},
+          {"default",
+           {{"description", "Error"},
+            {"content", {{"application/json", {{"schema", error_schema}}}}}}}};
       if (api_keys_.enabled()) operation["security"] = {{{"bearer", nlohmann::json::array()}}};
       paths[path][method] = operation;
     }
   }
   const nlohmann::json plain = {{"description", "OK"}};
-  paths["/health"]["get"] = {{"summary", "Service and per-plugin health"}, {"tags", {"host"}}, {"responses", {{"200", plain}, {"503", plain}}}};
-  paths["/healthz"]["get"] = {{"summary", "Liveness"}, {"tags", {"host"}}, {"responses", {{"200", plain}}}};
-  paths["/readyz"]["get"] = {{"summary", "Readiness"}, {"tags", {"host"}}, {"responses", {{"200", plain}, {"503", plain}}}};
+  paths["/health"]["get"] = {{"summary", "Service and per-plugin health"},
+                             {"tags", {"host"}},
+                             {"responses", {{"200", plain}, {"503", plain}}}};
+  paths["/healthz"]["get"] = {
+      {"summary", "Liveness"}, {"tags", {"host"}}, {"responses", {{"200", plain}}}};
+  paths["/readyz"]["get"] = {{"summary", "Readiness"},
+                             {"tags", {"host"}},
+                             {"responses", {{"200", plain}, {"503", plain}}}};
   paths["/jobs/{plugin}/{job}"]["post"] = {
       {"summary", "Run a plugin's scheduled job now (what Kubernetes CronJobs call)"},
       {"tags", {"host"}},

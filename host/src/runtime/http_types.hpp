@@ -13,13 +13,13 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // without the query
-  std::string query;  // raw, without '?'
-  HeaderList headers; // names lower-case
+  std::string path;    // without the query
+  std::string query;   // raw, without '?'
+  HeaderList headers;  // names lower-case
   std::string body;
   std::string request_id;  // empty: the host assigns one
   bool in_process = false;
-  std::string remote;      // peer address, for logs
+  std::string remote;  // peer address, for logs
 
   const std::string* header(const std::string& lower_name) const {
     for (const auto& [name, value] : headers)

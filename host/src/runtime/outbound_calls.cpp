@@ -97,15 +97,18 @@ ah_status Runtime::agent_call(PluginSlot& caller, const ah_http_call& call, Http
   outbound.method = method;
   outbound.url = base + target;
   outbound.headers = std::move(request.headers);
-  if (api_keys_.enabled()) outbound.headers.emplace_back("authorization", "Bearer " + api_keys_.own_key());
+  if (api_keys_.enabled())
+    outbound.headers.emplace_back("authorization", "Bearer " + api_keys_.own_key());
   outbound.body = std::move(request.body);
-  outbound.timeout = std::chrono::milliseconds(call.timeout_ms ? call.timeout_ms : config_.peer_timeout_ms);
+  outbound.timeout =
+      std::chrono::milliseconds(call.timeout_ms ? call.timeout_ms : config_.peer_timeout_ms);
   const ah_status status = send(*http_client_, std::move(outbound), response, error);
   if (status != AH_OK) error = "agent \"" + agent + "\" at " + base + " did not answer: " + error;
   return status;
 }
 
-ah_status Runtime::http_request(const ah_http_call& call, HttpResponse& response, std::string& error) {
+ah_status Runtime::http_request(const ah_http_call& call, HttpResponse& response,
+                                std::string& error) {
   http::Request request;
   request.method = to_string(call.method);
   if (request.method.empty()) request.method = "GET";

@@ -30,7 +30,9 @@ PluginSlot::PluginSlot(Runtime& runtime, loader::PluginCode code, std::string pr
       version_(code_.descriptor->version ? code_.descriptor->version : "unknown"),
       config_(std::move(config)) {}
 
-PluginSlot::~PluginSlot() { destroy(); }
+PluginSlot::~PluginSlot() {
+  destroy();
+}
 
 void PluginSlot::create() {
   SinkString error;
@@ -89,9 +91,14 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
     error = "route method \"" + method + "\" is not one of GET, POST, PUT, PATCH, DELETE";
     return AH_ERR_INVALID_ARGUMENT;
   }
-  Route entry{method, router::RoutePattern(), to_string(route.summary),
-              parse_schema(route.request_schema_json), parse_schema(route.response_schema_json),
-              route.handler, route.user, nullptr};
+  Route entry{method,
+              router::RoutePattern(),
+              to_string(route.summary),
+              parse_schema(route.request_schema_json),
+              parse_schema(route.response_schema_json),
+              route.handler,
+              route.user,
+              nullptr};
   try {
     entry.pattern = router::RoutePattern::parse(to_view(route.path));
   } catch (const router::RoutePatternError& e) {
@@ -144,8 +151,8 @@ store::Database& PluginSlot::database() {
     const auto& storage = runtime_.config().storage;
     store::Options options;
     options.full_sync = storage.synchronous == "full";
-    database_ = store::Database::open(std::filesystem::path(storage.data_dir) / (name_ + ".db"),
-                                      options);
+    database_ =
+        store::Database::open(std::filesystem::path(storage.data_dir) / (name_ + ".db"), options);
   }
   return *database_;
 }

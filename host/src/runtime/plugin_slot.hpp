@@ -114,9 +114,10 @@ class PluginSlot {
 // Collects what a C callee writes into a sink.
 class SinkString {
  public:
-  SinkString() : sink_{&text_, [](void* s, const char* d, size_t n) {
-                        static_cast<std::string*>(s)->append(d, n);
-                      }} {}
+  SinkString()
+      : sink_{&text_, [](void* s, const char* d, size_t n) {
+                static_cast<std::string*>(s)->append(d, n);
+              }} {}
   SinkString(const SinkString&) = delete;
   SinkString& operator=(const SinkString&) = delete;
   ah_sink* get() { return &sink_; }
@@ -131,7 +132,11 @@ inline void sink_write(ah_sink* sink, const std::string& text) {
   if (sink && sink->append) sink->append(sink->state, text.data(), text.size());
 }
 
-inline std::string to_string(ah_str s) { return std::string(s.data ? s.data : "", s.size); }
-inline std::string_view to_view(ah_str s) { return {s.data ? s.data : "", s.size}; }
+inline std::string to_string(ah_str s) {
+  return std::string(s.data ? s.data : "", s.size);
+}
+inline std::string_view to_view(ah_str s) {
+  return {s.data ? s.data : "", s.size};
+}
 
 }  // namespace agent_host::runtime

@@ -8,11 +8,13 @@ namespace agent_host::runtime {
 namespace {
 
 void host_log(ah_log_level level, const std::string& message, const nlohmann::json& fields) {
-  if (logging::Logging::enabled(level)) logging::Logging::log(level, "host", message, fields.dump());
+  if (logging::Logging::enabled(level))
+    logging::Logging::log(level, "host", message, fields.dump());
 }
 
 // Keys a running process cannot change: listening sockets, data location, code, keys.
-std::vector<std::string> restart_only_changes(const config::HostConfig& a, const config::HostConfig& b) {
+std::vector<std::string> restart_only_changes(const config::HostConfig& a,
+                                              const config::HostConfig& b) {
   std::vector<std::string> keys;
   auto check = [&](const char* key, const nlohmann::json::json_pointer& pointer) {
     const auto& x = a.raw.contains(pointer) ? a.raw.at(pointer) : nlohmann::json();
@@ -43,8 +45,8 @@ void Runtime::retire(std::vector<std::shared_ptr<PluginSlot>> slots) {
   for (auto& slot : slots) {
     scheduler_->remove_owner(slot->name());
     // Requests that started before the switch still hold the old snapshot.
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(config_.http.drain_timeout_ms);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.http.drain_timeout_ms);
     while (slot.use_count() > 1 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     slot->stop();
@@ -70,7 +72,8 @@ void Runtime::reload(const config::HostConfig& next) {
       auto candidate = make_slot(section, problems);
       if (!candidate) continue;
       if (existing && existing->prefix() == candidate->prefix()) {
-        if (candidate->config() != existing->config()) to_reload.emplace_back(existing, candidate->config());
+        if (candidate->config() != existing->config())
+          to_reload.emplace_back(existing, candidate->config());
         continue;  // the candidate was never created: dropping it costs nothing
       }
       to_add.push_back(std::move(candidate));
@@ -120,8 +123,10 @@ void Runtime::reload(const config::HostConfig& next) {
     if (!restart_keys.empty()) {
       // Keep what cannot change live; say so instead of half-applying it.
       nlohmann::json keys = restart_keys;
-      host_log(AH_LOG_WARN, "config keys changed that need a restart to take effect", {{"keys", keys}});
-      for (const auto& key : restart_keys) applied.raw[key] = config_.raw.contains(key) ? config_.raw[key] : nlohmann::json();
+      host_log(AH_LOG_WARN, "config keys changed that need a restart to take effect",
+               {{"keys", keys}});
+      for (const auto& key : restart_keys)
+        applied.raw[key] = config_.raw.contains(key) ? config_.raw[key] : nlohmann::json();
       applied.service = config_.service;
       applied.http = config_.http;
       applied.metrics = config_.metrics;
@@ -145,10 +150,13 @@ void Runtime::reload(const config::HostConfig& next) {
     retire(std::move(to_remove));
     host_metrics_->config_reload(true);
     host_log(AH_LOG_INFO, "config reloaded",
-             {{"reloaded", to_reload.size()}, {"enabled", added.size()}, {"plugins", snap->plugins.size()}});
+             {{"reloaded", to_reload.size()},
+              {"enabled", added.size()},
+              {"plugins", snap->plugins.size()}});
   } catch (const std::exception& e) {
     host_metrics_->config_reload(false);
-    host_log(AH_LOG_ERROR, "config reload refused; the running config stays", {{"error", e.what()}});
+    host_log(AH_LOG_ERROR, "config reload refused; the running config stays",
+             {{"error", e.what()}});
     throw RuntimeError(e.what());
   }
 }

@@ -70,14 +70,17 @@ Runtime::Runtime(config::HostConfig config, RuntimeOptions options)
   scheduler::SchedulerOptions scheduler_options;
   scheduler_options.cron_enabled = config_.scheduler.enabled && !options_.outside.manual_jobs;
   scheduler_options.default_zone = config_.scheduler.time_zone;
-  scheduler_options.job_threads = static_cast<std::size_t>(std::max(1, config_.scheduler.job_threads));
+  scheduler_options.job_threads =
+      static_cast<std::size_t>(std::max(1, config_.scheduler.job_threads));
   scheduler_options.on_run = [this](const scheduler::JobRun& run) {
     job_finished(run.owner, run.name, run.ok, run.skipped, run.error, run.seconds);
   };
   scheduler_ = std::make_unique<scheduler::Scheduler>(std::move(scheduler_options));
 }
 
-Runtime::~Runtime() { stop(); }
+Runtime::~Runtime() {
+  stop();
+}
 
 void Runtime::configure_llm() {
   llm::OllamaClient::Options options;
@@ -119,10 +122,12 @@ const loader::PluginCode* Runtime::find_code(const std::string& name, std::strin
     if (code.name() == name) return &code;
   std::string known;
   for (const auto& code : scan_->plugins) known += (known.empty() ? "" : ", ") + code.name();
-  why = "no plugin named \"" + name + "\" in the plugin directories (found: " +
-        (known.empty() ? "none" : known) + "); check plugin_dirs or the plugin name";
+  why = "no plugin named \"" + name +
+        "\" in the plugin directories (found: " + (known.empty() ? "none" : known) +
+        "); check plugin_dirs or the plugin name";
   for (const auto& refused : scan_->refused)
-    if (refused.find("\"" + name + "\"") != std::string::npos || refused.find(name) != std::string::npos)
+    if (refused.find("\"" + name + "\"") != std::string::npos ||
+        refused.find(name) != std::string::npos)
       why += "; refused: " + refused;
   return nullptr;
 }
@@ -139,9 +144,12 @@ std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& sect
   const auto schema_text = code->descriptor->config_schema_json;
   nlohmann::json schema =
       schema_text ? nlohmann::json::parse(schema_text, nullptr, false) : nlohmann::json();
-  nlohmann::json section_config = section.config.is_null() ? nlohmann::json::object() : section.config;
-  const auto section_problems = config::validate_plugin_section(schema, section_config, section.name);
-  for (const auto& problem : section_problems) problems.push_back(config::format_problem(problem, options_.config_file));
+  nlohmann::json section_config =
+      section.config.is_null() ? nlohmann::json::object() : section.config;
+  const auto section_problems =
+      config::validate_plugin_section(schema, section_config, section.name);
+  for (const auto& problem : section_problems)
+    problems.push_back(config::format_problem(problem, options_.config_file));
   if (!section_problems.empty()) return nullptr;
   std::string prefix = section.prefix.empty() ? code->descriptor->default_prefix : section.prefix;
   if (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
@@ -184,11 +192,13 @@ void Runtime::start() {
     if (!slot) continue;
     if (!prefixes.insert(slot->prefix()).second)
       problems.push_back(options_.config_file + ": plugins." + section.name + ".prefix: \"" +
-                         slot->prefix() + "\" is already used by another plugin; give each plugin its own prefix");
+                         slot->prefix() +
+                         "\" is already used by another plugin; give each plugin its own prefix");
     slots.push_back(std::move(slot));
   }
   if (slots.empty() && problems.empty())
-    problems.push_back(options_.config_file + ": plugins: no plugin is enabled; enable at least one");
+    problems.push_back(options_.config_file +
+                       ": plugins: no plugin is enabled; enable at least one");
   if (!problems.empty()) throw RuntimeError(join_lines(problems));
 
   std::vector<std::shared_ptr<PluginSlot>> started;
@@ -198,7 +208,9 @@ void Runtime::start() {
       slot->start();
       started.push_back(slot);
       host_log(AH_LOG_INFO, "plugin started",
-               {{"name", slot->name()}, {"version", slot->version()}, {"prefix", slot->prefix()},
+               {{"name", slot->name()},
+                {"version", slot->version()},
+                {"prefix", slot->prefix()},
                 {"file", slot->code().origin}});
     }
   } catch (const std::exception& e) {
@@ -239,7 +251,8 @@ bool Runtime::ready() const {
   if (!snap) return false;
   for (const auto& slot : snap->plugins) {
     SinkString detail;
-    if (slot->descriptor().health(slot->instance(), detail.get()) == AH_HEALTH_FAILING) return false;
+    if (slot->descriptor().health(slot->instance(), detail.get()) == AH_HEALTH_FAILING)
+      return false;
   }
   return true;
 }
@@ -252,10 +265,15 @@ nlohmann::json Runtime::health() const {
     for (const auto& slot : snap->plugins) {
       SinkString detail;
       const ah_health_state state = slot->descriptor().health(slot->instance(), detail.get());
-      const char* text = state == AH_HEALTH_OK ? "ok" : state == AH_HEALTH_DEGRADED ? "degraded" : "failing";
-      if (state == AH_HEALTH_FAILING) overall = "failing";
-      else if (state == AH_HEALTH_DEGRADED && overall == "ok") overall = "degraded";
-      nlohmann::json entry = {{"status", text}, {"version", slot->version()}, {"prefix", slot->prefix()}};
+      const char* text = state == AH_HEALTH_OK         ? "ok"
+                         : state == AH_HEALTH_DEGRADED ? "degraded"
+                                                       : "failing";
+      if (state == AH_HEALTH_FAILING)
+        overall = "failing";
+      else if (state == AH_HEALTH_DEGRADED && overall == "ok")
+        overall = "degraded";
+      nlohmann::json entry = {
+          {"status", text}, {"version", slot->version()}, {"prefix", slot->prefix()}};
       if (!detail.text().empty()) {
         auto parsed = nlohmann::json::parse(detail.text(), nullptr, false);
         entry["detail"] = parsed.is_discarded() ? nlohmann::json(detail.text()) : parsed;
@@ -265,8 +283,11 @@ nlohmann::json Runtime::health() const {
   }
   if (!started_) overall = "starting";
   if (draining_) overall = "draining";
-  return {{"status", overall}, {"service", config_.service}, {"version", options_.version},
-          {"instance", instance_}, {"plugins", plugins}};
+  return {{"status", overall},
+          {"service", config_.service},
+          {"version", options_.version},
+          {"instance", instance_},
+          {"plugins", plugins}};
 }
 
 HttpResponse Runtime::dispatch(HttpRequest& request) {
@@ -286,7 +307,8 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
   auto snap = snapshot();
   bool handled = false;
   try {
-    if (snap) response = host_endpoint(*snap, request, handled);
+    if (snap)
+      response = host_endpoint(*snap, request, handled);
     else {
       static const Snapshot kEmpty;
       response = host_endpoint(kEmpty, request, handled);
@@ -295,12 +317,14 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
       if (snap) {
         response = dispatch_plugin(*snap, request);
       } else {
-        response = json_error(503, "unavailable", "the host is not serving plugins (starting or stopping)",
-                              request.request_id);
+        response =
+            json_error(503, "unavailable", "the host is not serving plugins (starting or stopping)",
+                       request.request_id);
       }
     }
   } catch (const std::exception& e) {
-    response = json_error(500, "internal", "the host failed to answer; see the log line with this request_id",
+    response = json_error(500, "internal",
+                          "the host failed to answer; see the log line with this request_id",
                           request.request_id);
     host_log(AH_LOG_ERROR, "request failed in the host",
              {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});
@@ -310,7 +334,8 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   if (!request.in_process) {
     if (response.route.empty()) response.route = handled ? request.path : "unmatched";
-    host_metrics_->route(response.plugin, response.route, request.method).record(response.status, seconds);
+    host_metrics_->route(response.plugin, response.route, request.method)
+        .record(response.status, seconds);
   }
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   return response;
@@ -330,15 +355,17 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
   if (!request.in_process && api_keys_.enabled()) {
     const std::string* authorization = request.header("authorization");
     if (!authorization || !api_keys_.accepts(*authorization)) {
-      response = json_error(401, "unauthorized",
-                            "send a valid API key as 'Authorization: Bearer <key>'", request.request_id);
+      response =
+          json_error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'",
+                     request.request_id);
       response.plugin = slot->name();
       response.headers.emplace_back("www-authenticate", "Bearer");
       return response;
     }
   }
-  const std::string relative =
-      request.path.size() == slot->prefix().size() ? "/" : request.path.substr(slot->prefix().size());
+  const std::string relative = request.path.size() == slot->prefix().size()
+                                   ? "/"
+                                   : request.path.substr(slot->prefix().size());
   const Route* best = nullptr;
   router::Params params, candidate_params;
   std::set<std::string> allowed;
@@ -346,7 +373,8 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
     candidate_params.clear();
     if (!route.pattern.match(relative, candidate_params)) continue;
     allowed.insert(route.method);
-    if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET")) continue;
+    if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET"))
+      continue;
     if (!best || route.pattern.literal_count() > best->pattern.literal_count()) {
       best = &route;
       params = candidate_params;
@@ -361,9 +389,10 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
     }
     std::string allow;
     for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
-    response = json_error(405, "method_not_allowed",
-                          request.method + " is not allowed on " + request.path + "; allowed: " + allow,
-                          request.request_id);
+    response =
+        json_error(405, "method_not_allowed",
+                   request.method + " is not allowed on " + request.path + "; allowed: " + allow,
+                   request.request_id);
     response.plugin = slot->name();
     response.headers.emplace_back("allow", allow);
     return response;
@@ -408,12 +437,16 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
   if (status != AH_OK) {
     host_metrics_->plugin_failure(slot->name());
     host_log(AH_LOG_ERROR, "plugin handler failed",
-             {{"plugin", slot->name()}, {"route", response.route}, {"method", request.method},
-              {"request_id", request.request_id}, {"error", error.text()}});
+             {{"plugin", slot->name()},
+              {"route", response.route},
+              {"method", request.method},
+              {"request_id", request.request_id},
+              {"error", error.text()}});
     const std::string route = response.route;
-    response = json_error(500, "internal",
-                          "the " + slot->name() + " plugin failed to answer; see the log line with this request_id",
-                          request.request_id);
+    response = json_error(
+        500, "internal",
+        "the " + slot->name() + " plugin failed to answer; see the log line with this request_id",
+        request.request_id);
     response.plugin = slot->name();
     response.route = route;
   }
@@ -447,7 +480,8 @@ bool Runtime::run_job(const std::string& plugin, const std::string& job_name,
   const auto fire_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(fire_time.time_since_epoch()).count();
   const ah_status status = job.fn(job.user, fire_ms, job_error.get());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   job_finished(plugin, job_name, status == AH_OK, false, job_error.text(), seconds);
   if (status != AH_OK) error = job_error.text().empty() ? "job failed" : job_error.text();
   return status == AH_OK;

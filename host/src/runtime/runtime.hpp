@@ -149,9 +149,9 @@ class Runtime {
   std::unique_ptr<http::Client> http_client_;
   std::unique_ptr<llm::OllamaClient> llm_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
-  std::optional<loader::Scan> scan_;  // plugin files, scanned once on first need
+  std::optional<loader::Scan> scan_;                  // plugin files, scanned once on first need
   std::map<std::string, std::string> peer_prefixes_;  // agent -> its default prefix
-  std::string instance_;              // host name
+  std::string instance_;                              // host name
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
