@@ -35,7 +35,8 @@ def main():
                 f.write(maps[0]["data"]["config.yaml"])
             code, output = check_config(binary, path)
             print("%-40s exit %d" % (label, code))
-            checks.expect(code == 0, label, "check-config failed:\n" + output)
+            crash = " (killed by signal %d: the binary crashed)" % -code if code < 0 else ""
+            checks.expect(code == 0, label, "check-config exited %d%s:\n%s" % (code, crash, output))
 
         # The check must be able to fail: an unknown key is an error.
         bad = os.path.join(tmp, "unknown-key.yaml")
