@@ -9,8 +9,13 @@ packages=(
   prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libhiredis-dev redis-server redis-tools
   libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev libbenchmark-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev
-  tzdata curl python3 nodejs npm
+  tzdata curl python3
 )
+# Node.js and npm fetch Swagger UI at build time. A machine that already has
+# them from elsewhere (e.g. NodeSource, whose nodejs conflicts with Debian's
+# npm) keeps its own.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 for flag in "$@"; do
   case "$flag" in
     --test)
