@@ -4,14 +4,6 @@
 namespace agent_host::runtime {
 namespace {
 
-// "http://a:8080" has no path; "http://a:8080/task" has one.
-bool url_has_path(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return false;
-  const auto slash = url.find('/', scheme + 3);
-  return slash != std::string::npos && slash + 1 < url.size();
-}
-
 void split_target(const std::string& target, std::string& path, std::string& query) {
   const auto question = target.find('?');
   path = target.substr(0, question);
@@ -50,16 +42,6 @@ ah_status send(http::Client& client, http::Request request, HttpResponse& respon
 
 }  // namespace
 
-std::string Runtime::peer_base(const std::string& agent) const {
-  auto it = config_.peers.find(agent);
-  if (it == config_.peers.end()) return {};
-  std::string base = it->second;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  if (url_has_path(base)) return base;
-  auto prefix = peer_prefixes_.find(agent);
-  return base + (prefix != peer_prefixes_.end() ? prefix->second : "/" + agent);
-}
-
 ah_status Runtime::agent_call(PluginSlot& caller, const ah_http_call& call, HttpResponse& response,
                               std::string& error) {
   const std::string agent = to_string(call.agent);
@@ -78,15 +60,19 @@ ah_status Runtime::agent_call(PluginSlot& caller, const ah_http_call& call, Http
   request.body = to_string(call.body);
   request.in_process = true;
 
-  if (auto snap = snapshot()) {
+  auto snap = snapshot();
+  std::string base;
+  std::chrono::milliseconds peer_timeout{10000};
+  if (snap) {
     for (const auto& slot : snap->plugins) {
       if (slot->name() != agent) continue;
       request.path = slot->prefix() + (request.path == "/" ? "" : request.path);
       response = dispatch(request);
       return AH_OK;
     }
+    if (auto peer = snap->peers.find(agent); peer != snap->peers.end()) base = peer->second;
+    peer_timeout = snap->peer_timeout;
   }
-  const std::string base = peer_base(agent);
   if (base.empty()) {
     if (options_.outside.agent) return options_.outside.agent(request, agent, response);
     error = "no agent \"" + agent + "\" in this host and no peer configured for it; add peers." +

@@ -118,32 +118,29 @@ void Runtime::reload(const config::HostConfig& next) {
       throw RuntimeError(e.what());
     }
 
+    // Request threads read only the snapshot, so the running config changes
+    // only in parts no request reads: plugin sections, peers (which reach
+    // requests through the new snapshot) and log settings. What needs a
+    // restart is kept, and the log says so.
     const auto restart_keys = restart_only_changes(config_, next);
-    config::HostConfig applied = next;
-    if (!restart_keys.empty()) {
-      // Keep what cannot change live; say so instead of half-applying it.
-      nlohmann::json keys = restart_keys;
+    if (!restart_keys.empty())
       host_log(AH_LOG_WARN, "config keys changed that need a restart to take effect",
-               {{"keys", keys}});
-      for (const auto& key : restart_keys)
-        applied.raw[key] = config_.raw.contains(key) ? config_.raw[key] : nlohmann::json();
-      applied.service = config_.service;
-      applied.http = config_.http;
-      applied.metrics = config_.metrics;
-      applied.auth = config_.auth;
-      applied.storage = config_.storage;
-      applied.plugin_dirs = config_.plugin_dirs;
-      applied.secrets_dir = config_.secrets_dir;
-      applied.scheduler = config_.scheduler;
-      applied.llm = config_.llm;
-    }
-    config_ = std::move(applied);
-    learn_peer_prefixes();
+               {{"keys", restart_keys}});
+    config_.plugins = next.plugins;
+    config_.peers = next.peers;
+    config_.peer_timeout_ms = next.peer_timeout_ms;
+    config_.log = next.log;
+    nlohmann::json raw = next.raw;
+    for (const auto& key : restart_keys)
+      raw[key] = config_.raw.contains(key) ? config_.raw[key] : nlohmann::json();
+    config_.raw = std::move(raw);
 
     auto snap = std::make_shared<Snapshot>();
     snap->plugins = kept;
     snap->plugins.insert(snap->plugins.end(), added.begin(), added.end());
     snap->openapi = std::make_shared<const std::string>(build_openapi(*snap));
+    snap->peers = peer_bases(config_);
+    snap->peer_timeout = std::chrono::milliseconds(config_.peer_timeout_ms);
     publish(snap);
     current.reset();
     host_metrics_->set_plugins_loaded(static_cast<double>(snap->plugins.size()));

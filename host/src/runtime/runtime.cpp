@@ -156,22 +156,22 @@ std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& sect
   return std::make_shared<PluginSlot>(*this, *code, prefix, section_config);
 }
 
-// A peer's routes live under that agent's default prefix, which the plugin file
-// (the same image serves every pod) tells.
-void Runtime::learn_peer_prefixes() {
-  peer_prefixes_.clear();
-  for (const auto& [agent, url] : config_.peers) {
-    std::string ignored;
-    if (const loader::PluginCode* code = find_code(agent, ignored))
-      peer_prefixes_[agent] = code->descriptor->default_prefix;
+std::map<std::string, std::string> Runtime::peer_bases(const config::HostConfig& config) {
+  std::map<std::string, std::string> bases;
+  for (const auto& [agent, url] : config.peers) {
+    std::string base = url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    const auto scheme = base.find("://");
+    const bool has_path =
+        scheme != std::string::npos && base.find('/', scheme + 3) != std::string::npos;
+    if (!has_path) {
+      std::string ignored;
+      const loader::PluginCode* code = find_code(agent, ignored);
+      base += code ? std::string(code->descriptor->default_prefix) : "/" + agent;
+    }
+    bases[agent] = base;
   }
-}
-
-std::vector<std::string> Runtime::check_plugins() {
-  std::vector<std::string> problems;
-  for (const auto& section : config_.plugins)
-    if (section.enabled) make_slot(section, problems);
-  return problems;
+  return bases;
 }
 
 void Runtime::start() {
@@ -218,9 +218,10 @@ void Runtime::start() {
     for (auto& slot : slots) slot->destroy();
     throw RuntimeError(e.what());
   }
-  learn_peer_prefixes();
   auto snap = std::make_shared<Snapshot>();
   snap->plugins = std::move(started);
+  snap->peers = peer_bases(config_);
+  snap->peer_timeout = std::chrono::milliseconds(config_.peer_timeout_ms);
   snap->openapi = std::make_shared<const std::string>(build_openapi(*snap));
   publish(snap);
   host_metrics_->set_plugins_loaded(static_cast<double>(snap->plugins.size()));

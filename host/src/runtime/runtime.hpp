@@ -122,6 +122,8 @@ class Runtime {
   struct Snapshot {
     std::vector<std::shared_ptr<PluginSlot>> plugins;  // start order
     std::shared_ptr<const std::string> openapi;
+    std::map<std::string, std::string> peers;  // agent -> base URL including its prefix
+    std::chrono::milliseconds peer_timeout{10000};
   };
 
   std::shared_ptr<const Snapshot> snapshot() const;
@@ -130,13 +132,14 @@ class Runtime {
                                         std::vector<std::string>& problems);
   const loader::PluginCode* find_code(const std::string& name, std::string& why);
   void retire(std::vector<std::shared_ptr<PluginSlot>> slots);
-  void learn_peer_prefixes();
+  // Peers' base URLs: the configured URL plus the agent's default prefix,
+  // which the plugin file tells (the same image serves every pod).
+  std::map<std::string, std::string> peer_bases(const config::HostConfig& config);
   HttpResponse dispatch_plugin(const Snapshot& snap, HttpRequest& request);
   HttpResponse host_endpoint(const Snapshot& snap, HttpRequest& request, bool& handled);
   HttpResponse run_job_endpoint(const Snapshot& snap, const std::string& plugin,
                                 const std::string& job, HttpRequest& request);
   std::string build_openapi(const Snapshot& snap) const;
-  std::string peer_base(const std::string& agent) const;
   void configure_llm();
   void job_finished(const std::string& plugin, const std::string& job, bool ok, bool skipped,
                     const std::string& error, double seconds);
@@ -149,9 +152,8 @@ class Runtime {
   std::unique_ptr<http::Client> http_client_;
   std::unique_ptr<llm::OllamaClient> llm_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
-  std::optional<loader::Scan> scan_;                  // plugin files, scanned once on first need
-  std::map<std::string, std::string> peer_prefixes_;  // agent -> its default prefix
-  std::string instance_;                              // host name
+  std::optional<loader::Scan> scan_;  // plugin files, scanned once on first need
+  std::string instance_;              // host name
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
