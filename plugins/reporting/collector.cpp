@@ -24,8 +24,9 @@ Gathered gather(const PeerClient& peers, const Window& current, const std::vecto
   for (const Window& window : previous) history.push_back(fetch(kTaskAgent, stats_path(window)));
   auto blocked = fetch(kTaskAgent, "/tasks?status=blocked" + limit);
   const std::string due_before = url_encode(format_rfc3339(std::min(current.to, now)));
-  auto overdue = fetch(kTaskAgent, "/tasks?status=todo,in_progress,blocked&sort=due_at&due_before=" +
-                                       due_before + limit);
+  auto overdue =
+      fetch(kTaskAgent,
+            "/tasks?status=todo,in_progress,blocked&sort=due_at&due_before=" + due_before + limit);
   auto workflow_stats = fetch(kWorkflowAgent, stats_path(current));
   auto workflow_previous = fetch(kWorkflowAgent, stats_path(previous.front()));
 

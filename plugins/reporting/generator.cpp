@@ -61,8 +61,8 @@ GeneratedReport ReportGenerator::generate(const ReportRequest& request, const Se
                            RetryPolicy{settings.peer_retries, settings.peer_retry_backoff_ms,
                                        settings.peer_timeout_ms},
                            [this](const std::string& agent) { metrics_.peer_error(agent); });
-    nlohmann::json model =
-        build_model(meta, gather(peers, meta.window, meta.previous, settings.list_limit, meta.generated_at));
+    nlohmann::json model = build_model(
+        meta, gather(peers, meta.window, meta.previous, settings.list_limit, meta.generated_at));
     model["summary"] = request.summary ? summarize(host_, settings.summary, model,
                                                    [this](double s, const std::string& outcome) {
                                                      metrics_.llm_call(s, outcome);
