@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libpistache-dev nlohmann-json3-dev libspdlog-dev
   prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libhiredis-dev redis-server redis-tools
   libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev libbenchmark-dev
-  libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev
+  libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev libxml2-dev
   tzdata curl python3
 )
 # Node.js and npm fetch Swagger UI at build time. A machine that already has
