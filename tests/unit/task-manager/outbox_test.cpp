@@ -1,0 +1,148 @@
+// Outbox delivery through the fake host's agent stub: order, retries with
+// backoff while the target is down, persistence across a host restart.
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "fake_host_fixture.hpp"
+
+namespace task_manager::testing {
+namespace {
+
+using agent_host::testing::OutboundCall;
+using agent_host::testing::StubResult;
+
+// Records what the stub agent accepted; refuses while `down` is set.
+struct Sink {
+  std::mutex mutex;
+  std::vector<json> events;
+  std::atomic<bool> down{false};
+  std::atomic<int> refused{0};
+
+  StubResult receive(const OutboundCall& call) {
+    if (down) {
+      ++refused;
+      return StubResult::fail(AH_ERR_UNAVAILABLE);
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    events.push_back(json::parse(call.body));
+    return StubResult::ok(202, {{"accepted", true}});
+  }
+  size_t count() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return events.size();
+  }
+  bool wait_for(size_t n) {
+    for (int i = 0; i < 500 && count() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return count() >= n;
+  }
+};
+
+template <typename Predicate>
+bool eventually(Predicate predicate) {
+  for (int i = 0; i < 500; ++i) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+class Outbox : public TaskManagerTest {
+ protected:
+  void before_start() override {
+    host.stub_agent("sink", [this](const OutboundCall& call) { return sink.receive(call); });
+  }
+  Sink sink;
+};
+
+TEST_F(Outbox, DeliversEveryChangeInOrderWithTheContractShape) {
+  const std::string id = create({{"title", "a"}})["id"];
+  host.patch("/task/tasks/" + id, {{"title", "b"}, {"priority", "low"}});
+  host.post("/task/tasks/" + id + "/transitions", {{"to", "in_progress"}});
+  host.del("/task/tasks/" + id);
+  ASSERT_TRUE(sink.wait_for(4));
+  std::lock_guard<std::mutex> lock(sink.mutex);
+  EXPECT_EQ(sink.events[0]["type"], "task.created");
+  EXPECT_EQ(sink.events[1]["type"], "task.updated");
+  EXPECT_EQ(sink.events[1]["changes"], json({"title", "priority"}));
+  EXPECT_EQ(sink.events[2]["type"], "task.transitioned");
+  EXPECT_EQ(sink.events[2]["from"], "todo");
+  EXPECT_EQ(sink.events[2]["to"], "in_progress");
+  EXPECT_EQ(sink.events[3]["type"], "task.deleted");
+  for (const auto& event : sink.events) {
+    EXPECT_TRUE(event["id"].is_string());
+    EXPECT_TRUE(event["occurred_at"].is_string());
+    EXPECT_EQ(event["task"]["id"], id);
+  }
+  const auto calls = host.outbound_calls();
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls[0].agent, "sink");
+  EXPECT_EQ(calls[0].path, "/events");
+}
+
+TEST_F(Outbox, RetriesWithBackoffWhileTheTargetIsDown) {
+  sink.down = true;
+  for (int i = 0; i < 5; ++i) create({{"title", "t" + std::to_string(i)}});
+  ASSERT_TRUE(eventually([&] { return sink.refused >= 3; }));
+  EXPECT_EQ(sink.count(), 0u);
+  EXPECT_GE(host.metric("agent_task_manager_event_delivery_failures_total").value_or(0), 3);
+  EXPECT_EQ(host.health()["task-manager"]["status"], "degraded");
+  sink.down = false;
+  ASSERT_TRUE(sink.wait_for(5));
+  std::lock_guard<std::mutex> lock(sink.mutex);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(sink.events[i]["task"]["title"], "t" + std::to_string(i));
+  EXPECT_TRUE(eventually([&] { return host.metric("agent_task_manager_outbox_depth") == 0; }));
+}
+
+TEST_F(Outbox, GaugesDescribeStoredTasks) {
+  create({{"title", "a"}});
+  create({{"title", "b"}, {"status", "blocked"}, {"due_at", "2001-01-01T00:00:00Z"}});
+  EXPECT_TRUE(eventually([&] {
+    return host.metric("agent_task_manager_open_tasks", {{"status", "blocked"}}) == 1 &&
+           host.metric("agent_task_manager_open_tasks", {{"status", "todo"}}) == 1 &&
+           host.metric("agent_task_manager_overdue_tasks") == 1;
+  }));
+}
+
+TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("tm-outbox-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  const json config = {{"events", {{"target", "sink"}, {"retry_initial_ms", 10}}}};
+  FakeHost::Options options;
+  options.data_dir = dir;
+  {
+    FakeHost first(options);
+    first.stub_agent("sink",
+                     [](const OutboundCall&) { return StubResult::fail(AH_ERR_UNAVAILABLE); });
+    first.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+    first.start();
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(first.post("/task/tasks", {{"title", "t" + std::to_string(i)}}).status, 201);
+  }
+  Sink sink;
+  {
+    FakeHost second(options);
+    second.stub_agent("sink", [&](const OutboundCall& call) { return sink.receive(call); });
+    second.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+    second.start();
+    EXPECT_TRUE(sink.wait_for(3));
+  }
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(sink.count(), 3u);
+}
+
+TEST(OutboxDisabled, NoEventsAreRecorded) {
+  FakeHost host;
+  host.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so",
+                       {{"events", {{"enabled", false}, {"target", "sink"}}}});
+  host.start();
+  EXPECT_EQ(host.post("/task/tasks", {{"title", "quiet"}}).status, 201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(host.outbound_calls().empty());
+}
+
+}  // namespace
+}  // namespace task_manager::testing
