@@ -117,6 +117,8 @@ RoutePattern RoutePattern::parse(std::string_view pattern) {
 }
 
 bool RoutePattern::match(std::string_view path, Params& params) const {
+  // "/tasks/" is "/tasks": clients and proxies add a trailing slash freely.
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   const size_t mark = params.size();
   size_t index = 0;
   bool ok = true;

@@ -174,6 +174,13 @@ std::map<std::string, std::string> Runtime::peer_bases(const config::HostConfig&
   return bases;
 }
 
+std::vector<std::string> Runtime::check_plugins() {
+  std::vector<std::string> problems;
+  for (const auto& section : config_.plugins)
+    if (section.enabled) make_slot(section, problems);
+  return problems;
+}
+
 void Runtime::start() {
   std::lock_guard<std::mutex> lock(lifecycle_mutex_);
   if (!config_.auth.api_keys_file.empty()) {
