@@ -127,8 +127,11 @@ class MetricsHandler : public Http::Handler {
   runtime::Runtime* runtime_;
 };
 
+// `read_timeout`: how long a client may take to send headers and body; it
+// bounds slow or stalled clients (http.request_timeout_ms).
 std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string& address, int port,
                                        int threads, size_t max_request,
+                                       std::chrono::milliseconds read_timeout,
                                        std::shared_ptr<Http::Handler> handler) {
   try {
     auto endpoint =
@@ -138,6 +141,8 @@ std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string
                        .flags(Tcp::Options::ReuseAddr)
                        .maxRequestSize(max_request)
                        .maxResponseSize(256 * 1024 * 1024)
+                       .headerTimeout(read_timeout)
+                       .bodyTimeout(read_timeout)
                        .backlog(1024));
     endpoint->setHandler(std::move(handler));
     endpoint->serveThreaded();
@@ -167,11 +172,13 @@ void HttpServer::start() {
   int threads = config.http.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const size_t max_body = static_cast<size_t>(config.http.max_request_bytes);
-  impl_->api =
-      listen("http.port", config.http.address, config.http.port, threads,
-             max_body + kHeaderAllowance, std::make_shared<ApiHandler>(&impl_->runtime, max_body));
-  impl_->metrics = listen("metrics.port", config.metrics.address, config.metrics.port, 1,
-                          kHeaderAllowance, std::make_shared<MetricsHandler>(&impl_->runtime));
+  const std::chrono::milliseconds read_timeout(config.http.request_timeout_ms);
+  impl_->api = listen("http.port", config.http.address, config.http.port, threads,
+                      max_body + kHeaderAllowance, read_timeout,
+                      std::make_shared<ApiHandler>(&impl_->runtime, max_body));
+  impl_->metrics =
+      listen("metrics.port", config.metrics.address, config.metrics.port, 1, kHeaderAllowance,
+             read_timeout, std::make_shared<MetricsHandler>(&impl_->runtime));
 }
 
 void HttpServer::shutdown() {

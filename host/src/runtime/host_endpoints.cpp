@@ -98,34 +98,46 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
     return text_response(200, kDocsPage, "text/html; charset=utf-8");
   }
   if (path.rfind("/docs/", 0) == 0 && read) {
-    const std::string name = path.substr(6);
-    const auto dir = swagger_ui_directory();
-    std::ifstream in(dir / name, std::ios::binary);
-    if (dir.empty() || !safe_file_name(name) || !in)
-      return json_error(404, "not_found", "no such documentation file: " + name,
-                        request.request_id);
-    std::ostringstream body;
-    body << in.rdbuf();
-    auto response = text_response(200, body.str(), content_type_of(name));
-    response.headers.emplace_back("cache-control", "public, max-age=3600");
+    HttpResponse response = docs_file(path.substr(6), request);
+    response.route = "/docs/{file}";  // bounded label values, whatever is asked for
     return response;
   }
   if (path.rfind("/jobs/", 0) == 0) {
-    const std::string rest = path.substr(6);
-    const auto slash = rest.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size())
-      return json_error(404, "not_found", "job endpoints are POST /jobs/<plugin>/<job>",
-                        request.request_id);
-    if (request.method != "POST") {
-      auto response =
-          json_error(405, "method_not_allowed", "jobs are triggered with POST", request.request_id);
-      response.headers.emplace_back("allow", "POST");
-      return response;
-    }
-    return run_job_endpoint(snap, rest.substr(0, slash), rest.substr(slash + 1), request);
+    HttpResponse response = jobs_endpoint(snap, path.substr(6), request);
+    response.route = "/jobs/{plugin}/{job}";
+    return response;
   }
   handled = false;
   return {};
+}
+
+HttpResponse Runtime::docs_file(const std::string& name, const HttpRequest& request) const {
+  const auto dir = swagger_ui_directory();
+  if (dir.empty() || !safe_file_name(name))
+    return json_error(404, "not_found", "no such documentation file: " + name, request.request_id);
+  std::ifstream in(dir / name, std::ios::binary);
+  if (!in)
+    return json_error(404, "not_found", "no such documentation file: " + name, request.request_id);
+  std::ostringstream body;
+  body << in.rdbuf();
+  auto response = text_response(200, body.str(), content_type_of(name));
+  response.headers.emplace_back("cache-control", "public, max-age=3600");
+  return response;
+}
+
+HttpResponse Runtime::jobs_endpoint(const Snapshot& snap, const std::string& rest,
+                                    HttpRequest& request) {
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 >= rest.size())
+    return json_error(404, "not_found", "job endpoints are POST /jobs/<plugin>/<job>",
+                      request.request_id);
+  if (request.method != "POST") {
+    auto response =
+        json_error(405, "method_not_allowed", "jobs are triggered with POST", request.request_id);
+    response.headers.emplace_back("allow", "POST");
+    return response;
+  }
+  return run_job_endpoint(snap, rest.substr(0, slash), rest.substr(slash + 1), request);
 }
 
 HttpResponse Runtime::run_job_endpoint(const Snapshot&, const std::string& plugin,

@@ -137,6 +137,8 @@ class Runtime {
   std::map<std::string, std::string> peer_bases(const config::HostConfig& config);
   HttpResponse dispatch_plugin(const Snapshot& snap, HttpRequest& request);
   HttpResponse host_endpoint(const Snapshot& snap, HttpRequest& request, bool& handled);
+  HttpResponse docs_file(const std::string& name, const HttpRequest& request) const;
+  HttpResponse jobs_endpoint(const Snapshot& snap, const std::string& rest, HttpRequest& request);
   HttpResponse run_job_endpoint(const Snapshot& snap, const std::string& plugin,
                                 const std::string& job, HttpRequest& request);
   std::string build_openapi(const Snapshot& snap) const;

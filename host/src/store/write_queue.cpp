@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "store/write_queue.hpp"
 
 #include <algorithm>
@@ -10,6 +11,10 @@ namespace {
 // The queue whose body this thread is running, to refuse re-entry (the body
 // would wait for the batch it is part of).
 thread_local const WriteQueue* t_running_body_of = nullptr;
+}
+std::size_t dbg_batches = 0, dbg_bodies = 0;
+struct DbgPrint { ~DbgPrint() { std::fprintf(stderr, "batches %zu bodies %zu\n", dbg_batches, dbg_bodies);} } dbg_print;
+namespace {
 
 class RunningBodyMark {
  public:
@@ -49,6 +54,7 @@ Outcome WriteQueue::run(const TransactionBody& body) {
     std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     lock.unlock();
+    ++dbg_batches; dbg_bodies += batch.size();
     run_batch(batch);
     lock.lock();
     for (Pending* pending : batch) pending->done = true;
