@@ -1,4 +1,3 @@
-#include <cstdio>
 #include "store/write_queue.hpp"
 
 #include <algorithm>
@@ -11,10 +10,6 @@ namespace {
 // The queue whose body this thread is running, to refuse re-entry (the body
 // would wait for the batch it is part of).
 thread_local const WriteQueue* t_running_body_of = nullptr;
-}
-std::size_t dbg_batches = 0, dbg_bodies = 0;
-struct DbgPrint { ~DbgPrint() { std::fprintf(stderr, "batches %zu bodies %zu\n", dbg_batches, dbg_bodies);} } dbg_print;
-namespace {
 
 class RunningBodyMark {
  public:
@@ -41,61 +36,83 @@ Outcome WriteQueue::run(const TransactionBody& body) {
                    "a transaction body called back into its own database: run its statements "
                    "through the Transaction it was given"};
   }
-  Pending mine{&body, {}};
+  Pending mine;
+  mine.body = &body;
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&mine);
   while (!mine.done) {
     if (leader_active_) {
-      changed_.wait(lock);
+      mine.wake.wait(lock);
       continue;
     }
     leader_active_ = true;
-    const std::size_t take = std::min(max_batch_, queue_.size());
-    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+    std::vector<Pending*> taken;
+    take_queued(taken, taken);
     lock.unlock();
-    ++dbg_batches; dbg_bodies += batch.size();
-    run_batch(batch);
+    run_batch(taken);
     lock.lock();
-    for (Pending* pending : batch) pending->done = true;
+    // Notified under the lock: a woken caller returns and destroys its Pending.
+    for (Pending* pending : taken) {
+      pending->done = true;
+      if (pending != &mine) pending->wake.notify_one();
+    }
     leader_active_ = false;
-    changed_.notify_all();
+    if (!queue_.empty()) queue_.front()->wake.notify_one();  // leads the next batch
   }
   return std::move(mine.outcome);
 }
 
-void WriteQueue::run_batch(std::vector<Pending*>& batch) {
+bool WriteQueue::take_queued(std::vector<Pending*>& bodies, std::vector<Pending*>& taken) {
+  if (taken.size() >= max_batch_ || queue_.empty()) return false;
+  const std::size_t count = std::min(max_batch_ - taken.size(), queue_.size());
+  const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(count);
+  if (&bodies != &taken) bodies.insert(bodies.end(), queue_.begin(), end);
+  taken.insert(taken.end(), queue_.begin(), end);
+  queue_.erase(queue_.begin(), end);
+  return true;
+}
+
+bool WriteQueue::take_late_arrivals(std::vector<Pending*>& bodies, std::vector<Pending*>& taken) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return take_queued(bodies, taken);
+}
+
+void WriteQueue::run_batch(std::vector<Pending*>& taken) {
   try {
-    std::vector<Pending*> remaining = batch;
-    while (!remaining.empty()) remaining = try_batch(remaining);
+    std::vector<Pending*> remaining = taken;
+    while (!remaining.empty()) remaining = try_batch(remaining, taken);
   } catch (const std::exception& error) {
     // Out of memory or similar: nobody may be left waiting, nothing half-done kept.
     roll_back_if_open();
-    for (Pending* pending : batch) {
+    for (Pending* pending : taken) {
       pending->outcome = internal(std::string("write transaction aborted: ") + error.what());
     }
   }
 }
 
-std::vector<WriteQueue::Pending*> WriteQueue::try_batch(const std::vector<Pending*>& bodies) {
+std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& bodies,
+                                                        std::vector<Pending*>& taken) {
   const Outcome begun = writer_.control(ControlStatement::begin_immediate);
   if (!begun.ok()) {
     for (Pending* pending : bodies) pending->outcome = begun;
     return {};
   }
-  const bool use_savepoints = bodies.size() > 1;
   std::vector<Pending*> succeeded;
-  // SQLite lost the whole transaction while running bodies[i]: that body keeps
-  // its failure, the others run again in a new transaction.
+  // The transaction is rolled back while at bodies[i]: that body keeps its
+  // failure, the others run again in a new transaction.
   const auto abandon = [&](std::size_t i) {
     roll_back_if_open();
     std::vector<Pending*> rerun = succeeded;
     rerun.insert(rerun.end(), bodies.begin() + static_cast<std::ptrdiff_t>(i) + 1, bodies.end());
     return rerun;
   };
-  for (std::size_t i = 0; i < bodies.size(); ++i) {
+  // Callers that queued while earlier bodies ran join this transaction too.
+  for (std::size_t i = 0; i < bodies.size() || take_late_arrivals(bodies, taken); ++i) {
     Pending& pending = *bodies[i];
-    pending.outcome = use_savepoints ? writer_.control(ControlStatement::savepoint) : Outcome{};
+    // The first body needs no savepoint: if it fails, the whole transaction
+    // (holding nothing else yet) is rolled back.
+    const bool in_savepoint = i > 0;
+    pending.outcome = in_savepoint ? writer_.control(ControlStatement::savepoint) : Outcome{};
     if (pending.outcome.ok()) pending.outcome = check_after_body(run_body(*pending.body));
     if (!writer_.in_transaction()) {
       if (pending.outcome.ok()) {
@@ -105,7 +122,9 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(const std::vector<Pendin
       }
       return abandon(i);
     }
-    if (use_savepoints) {
+    if (!in_savepoint) {
+      if (!pending.outcome.ok()) return abandon(i);
+    } else {
       if (!pending.outcome.ok()) {
         const Outcome undone = writer_.control(ControlStatement::rollback_to);
         if (!undone.ok()) return abandon(i);

@@ -4,6 +4,7 @@
 //   bench_store [--count N] [--threads T] [--full-sync-count N] [--dir PATH]
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -42,12 +43,36 @@ void check(int code, sqlite3* db, const char* what) {
   }
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+// Wall time and this process's CPU time (all threads): on a busy machine the
+// CPU time per insert is the steadier figure.
+class Stopwatch {
+ public:
+  Stopwatch() : wall_start_(Clock::now()), cpu_start_(cpu_seconds()) {}
+  double wall() const { return std::chrono::duration<double>(Clock::now() - wall_start_).count(); }
+  double cpu() const { return cpu_seconds() - cpu_start_; }
+
+ private:
+  static double cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  }
+  Clock::time_point wall_start_;
+  double cpu_start_;
+};
+
+struct Figures {
+  double inserts_per_second;
+  double cpu_microseconds_per_insert;
+};
+
+Figures figures(const Stopwatch& stopwatch, int inserts) {
+  return Figures{inserts / stopwatch.wall(), stopwatch.cpu() * 1e6 / inserts};
 }
 
 // One thread, one prepared statement, each insert its own autocommit transaction.
-double raw_sqlite(const fs::path& file, int count, bool full_sync) {
+Figures raw_sqlite(const fs::path& file, int count, bool full_sync) {
   sqlite3* db = nullptr;
   check(sqlite3_open(file.c_str(), &db), db, "open");
   check(sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr), db, "wal");
@@ -58,22 +83,22 @@ double raw_sqlite(const fs::path& file, int count, bool full_sync) {
   sqlite3_stmt* insert = nullptr;
   check(sqlite3_prepare_v2(db, "INSERT INTO item (id, v) VALUES (?1, ?2)", -1, &insert, nullptr),
         db, "prepare");
-  const auto start = Clock::now();
+  const Stopwatch stopwatch;
   for (int i = 1; i <= count; ++i) {
     sqlite3_bind_int64(insert, 1, i);
     sqlite3_bind_text(insert, 2, kPayload, -1, SQLITE_STATIC);
     check(sqlite3_step(insert), db, "insert");
     sqlite3_reset(insert);
   }
-  const double elapsed = seconds_since(start);
+  const Figures result = figures(stopwatch, count);
   sqlite3_finalize(insert);
   sqlite3_close(db);
-  return count / elapsed;
+  return result;
 }
 
 // `threads` threads, each Database::transaction inserting one row.
-double store_transactions(const fs::path& file, int count, int threads, bool group_commit,
-                          bool full_sync) {
+Figures store_transactions(const fs::path& file, int count, int threads, bool group_commit,
+                           bool full_sync) {
   Options options;
   options.group_commit = group_commit;
   options.full_sync = full_sync;
@@ -83,7 +108,7 @@ double store_transactions(const fs::path& file, int count, int threads, bool gro
   const int per_thread = count / threads;
   std::vector<std::thread> workers;
   std::vector<int> failures(static_cast<std::size_t>(threads), 0);
-  const auto start = Clock::now();
+  const Stopwatch stopwatch;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       std::string rows;
@@ -99,11 +124,11 @@ double store_transactions(const fs::path& file, int count, int threads, bool gro
     });
   }
   for (auto& worker : workers) worker.join();
-  const double elapsed = seconds_since(start);
+  const Figures result = figures(stopwatch, per_thread * threads);
   for (int failed : failures) {
     if (failed != 0) throw std::runtime_error("some transactions failed");
   }
-  return per_thread * threads / elapsed;
+  return result;
 }
 
 Settings parse(int argc, char** argv) {
@@ -147,23 +172,22 @@ void run_group(const Settings& settings, bool full_sync, int count) {
         settings.dir / (std::string(sync_name) + std::to_string(++case_number) + ".db");
     return file;
   };
-  const double raw = raw_sqlite(fresh_file(), count, full_sync);
-  const double batched = store_transactions(fresh_file(), count, settings.threads, true, full_sync);
-  const double alone = store_transactions(fresh_file(), count, settings.threads, false, full_sync);
+  const Figures raw = raw_sqlite(fresh_file(), count, full_sync);
+  const Figures batched =
+      store_transactions(fresh_file(), count, settings.threads, true, full_sync);
+  const Figures alone = store_transactions(fresh_file(), count, settings.threads, false, full_sync);
+  const std::string threads = std::to_string(settings.threads) + " threads";
   std::printf("synchronous=%s, %d single-row inserts per case\n", sync_name, count);
-  std::printf("  %-58s %10.0f inserts/s  1.00x\n", "raw SQLite autocommit, 1 thread, prepared",
-              raw);
-  std::printf(
-      "  %-58s %10.0f inserts/s  %.2fx\n",
-      ("Database::transaction, " + std::to_string(settings.threads) + " threads, group commit on")
-          .c_str(),
-      batched, batched / raw);
-  std::printf(
-      "  %-58s %10.0f inserts/s  %.2fx\n",
-      ("Database::transaction, " + std::to_string(settings.threads) + " threads, group commit off")
-          .c_str(),
-      alone, alone / raw);
-  std::printf("  group commit on / off: %.2fx\n", batched / alone);
+  std::printf("  %-52s %10s %8s %14s\n", "case", "inserts/s", "vs raw", "CPU us/insert");
+  const auto line = [&](const std::string& name, const Figures& f) {
+    std::printf("  %-52s %10.0f %7.2fx %14.1f\n", name.c_str(), f.inserts_per_second,
+                f.inserts_per_second / raw.inserts_per_second, f.cpu_microseconds_per_insert);
+  };
+  line("raw SQLite autocommit, 1 thread, prepared", raw);
+  line("Database::transaction, " + threads + ", group commit on", batched);
+  line("Database::transaction, " + threads + ", group commit off", alone);
+  std::printf("  group commit on / off: %.2fx\n",
+              batched.inserts_per_second / alone.inserts_per_second);
 }
 
 }  // namespace
