@@ -51,16 +51,11 @@ void Engine::worker_loop() {
 }
 
 void Engine::maintenance_loop() {
-  int64_t last_purge = 0;
   while (running_) {
     try {
       backend_.queue->maintain();
       metrics_.queue_depth(backend_.queue->depth());
-      const int64_t now = now_ms();
-      if (backend_.purge && now - last_purge > 60'000) {
-        backend_.purge(now);
-        last_purge = now;
-      }
+      if (backend_.upkeep) backend_.upkeep(now_ms());
       for (auto& hook : maintenance_hooks_) hook();
     } catch (const std::exception& e) {
       host_.warn("workflow maintenance failed; retrying", {{"error", e.what()}});

@@ -22,13 +22,15 @@ namespace workflow {
 
 // The storage and queue a deployment uses: SQL + in-process, or Redis.
 struct Backend {
+  // Whatever the parts below share; declared first so it outlives them.
+  std::shared_ptr<void> keep_alive;
   std::unique_ptr<Store> store;
   std::unique_ptr<WorkQueue> queue;
   std::unique_ptr<Gates> gates;
   // Puts unfinished runs back on the queue after a restart (in-process mode).
   std::function<void(Store&, WorkQueue&)> resume;
-  // Periodic store upkeep (expiring keys), if any.
-  std::function<void(int64_t now)> purge;
+  // Periodic upkeep every maintenance tick (expiring keys, slot heartbeats).
+  std::function<void(int64_t now)> upkeep;
   // Delay before a run whose concurrency slot is busy is tried again.
   int64_t busy_retry_ms = 20;
 };

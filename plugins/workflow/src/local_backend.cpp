@@ -22,7 +22,11 @@ Backend make_local_backend(agent_host::Host& host) {
     }
     if (count) host.info("workflow runs resumed after restart", {{"runs", count}});
   };
-  backend.purge = [sql](int64_t now) { sql->purge_expired(now); };
+  backend.upkeep = [sql, last = int64_t{0}](int64_t now) mutable {
+    if (now - last < 60'000) return;
+    last = now;
+    sql->purge_expired(now);
+  };
   return backend;
 }
 

@@ -1,0 +1,229 @@
+// The pure building blocks: durations, cron expressions, JSON Logic, templates,
+// documents, webhook signatures and retry backoff.
+#include <gtest/gtest.h>
+
+#include "cron_expression.hpp"
+#include "document.hpp"
+#include "duration.hpp"
+#include "json_logic.hpp"
+#include "retry.hpp"
+#include "templating.hpp"
+#include "webhook_auth.hpp"
+
+namespace workflow {
+namespace {
+
+using nlohmann::json;
+
+TEST(Duration, ParsesUnitsAndCombinations) {
+  EXPECT_EQ(parse_duration_ms("250ms"), 250);
+  EXPECT_EQ(parse_duration_ms("10s"), 10000);
+  EXPECT_EQ(parse_duration_ms("1h30m"), 5'400'000);
+  EXPECT_EQ(parse_duration_ms("2d"), 172'800'000);
+  EXPECT_EQ(format_duration(90'000), "1m30s");
+}
+
+TEST(Duration, RefusesNumbersWithoutUnitsAndUnknownUnits) {
+  EXPECT_FALSE(parse_duration_ms("10"));
+  EXPECT_FALSE(parse_duration_ms("10 s"));
+  EXPECT_FALSE(parse_duration_ms("5w"));
+  EXPECT_FALSE(parse_duration_ms(""));
+  EXPECT_FALSE(parse_duration_ms("-1s"));
+  EXPECT_FALSE(parse_duration_ms("99999999999999999999s"));
+}
+
+TEST(CronExpression, AcceptsListsRangesStepsAndNames) {
+  EXPECT_FALSE(cron_problem("0 9 * * 1-5"));
+  EXPECT_FALSE(cron_problem("*/15 0-23/2 1,15 jan-jun MON-FRI"));
+  EXPECT_FALSE(cron_problem("0 0 * * 7"));
+}
+
+TEST(CronExpression, NamesTheFieldThatIsWrong) {
+  EXPECT_NE(cron_problem("0 9 * *")->find("5 fields"), std::string::npos);
+  EXPECT_NE(cron_problem("60 9 * * *")->find("minute"), std::string::npos);
+  EXPECT_NE(cron_problem("0 24 * * *")->find("hour"), std::string::npos);
+  EXPECT_NE(cron_problem("0 9 0 * *")->find("day-of-month"), std::string::npos);
+  EXPECT_NE(cron_problem("0 9 * foo *")->find("month"), std::string::npos);
+  EXPECT_NE(cron_problem("0 9 * * 1-9")->find("day-of-week"), std::string::npos);
+  EXPECT_NE(cron_problem("*/0 9 * * *")->find("step"), std::string::npos);
+  EXPECT_NE(cron_problem("5-1 9 * * *")->find("backwards"), std::string::npos);
+}
+
+json logic(const std::string& rule, const std::string& data = "{}") {
+  return json_logic::apply(json::parse(rule), json::parse(data));
+}
+
+TEST(JsonLogic, ComparisonsFollowJavaScriptRules) {
+  EXPECT_EQ(logic(R"({"==": [1, "1"]})"), true);
+  EXPECT_EQ(logic(R"({"===": [1, "1"]})"), false);
+  EXPECT_EQ(logic(R"({"!=": [null, 0]})"), true);
+  EXPECT_EQ(logic(R"({"==": [true, 1]})"), true);
+  EXPECT_EQ(logic(R"({"<": [1, 2, 3]})"), true);
+  EXPECT_EQ(logic(R"({"<=": [1, 1, 0]})"), false);
+  EXPECT_EQ(logic(R"({">": ["b", "a"]})"), true);
+  EXPECT_EQ(logic(R"({">=": ["10", 9]})"), true);
+}
+
+TEST(JsonLogic, VarReadsNestedPathsAndDefaults) {
+  const std::string data = R"({"event": {"to": "done", "tags": ["a", "b"]}})";
+  EXPECT_EQ(logic(R"({"var": "event.to"})", data), "done");
+  EXPECT_EQ(logic(R"({"var": "event.tags.1"})", data), "b");
+  EXPECT_EQ(logic(R"({"var": ["event.missing", 7]})", data), 7);
+  EXPECT_EQ(logic(R"({"var": "nothing"})", data), nullptr);
+  EXPECT_EQ(logic(R"({"==": [{"var": "event.to"}, "done"]})", data), true);
+}
+
+TEST(JsonLogic, LogicReturnsTheDecidingValue) {
+  EXPECT_EQ(logic(R"({"or": [0, "", "x"]})"), "x");
+  EXPECT_EQ(logic(R"({"and": [1, 0, 2]})"), 0);
+  EXPECT_EQ(logic(R"({"!": [[]]})"), true);
+  EXPECT_EQ(logic(R"({"!!": ["0"]})"), true);
+  EXPECT_EQ(logic(R"({"if": [false, 1, true, 2, 3]})"), 2);
+  EXPECT_EQ(logic(R"({"if": [false, 1, 3]})"), 3);
+}
+
+TEST(JsonLogic, ArithmeticAndStrings) {
+  EXPECT_EQ(logic(R"({"+": [1, "2", 3]})"), 6);
+  EXPECT_EQ(logic(R"({"-": [5]})"), -5);
+  EXPECT_EQ(logic(R"({"/": [7, 2]})"), 3.5);
+  EXPECT_EQ(logic(R"({"%": [7, 2]})"), 1);
+  EXPECT_EQ(logic(R"({"max": [1, 9, 3]})"), 9);
+  EXPECT_EQ(logic(R"({"cat": ["a", 1, true]})"), "a1true");
+  EXPECT_EQ(logic(R"({"substr": ["workflow", -4]})"), "flow");
+  EXPECT_EQ(logic(R"({"substr": ["workflow", 1, -4]})"), "ork");
+  EXPECT_EQ(logic(R"({"in": ["ork", "workflow"]})"), true);
+  EXPECT_EQ(logic(R"({"in": ["c", ["a", "b"]]})"), false);
+}
+
+TEST(JsonLogic, ArrayOperatorsScopeTheirBody) {
+  const std::string data = R"({"items": [1, 2, 3, 4]})";
+  EXPECT_EQ(logic(R"({"map": [{"var": "items"}, {"*": [{"var": ""}, 2]}]})", data),
+            json({2, 4, 6, 8}));
+  EXPECT_EQ(logic(R"({"filter": [{"var": "items"}, {">": [{"var": ""}, 2]}]})", data),
+            json({3, 4}));
+  EXPECT_EQ(
+      logic(
+          R"({"reduce": [{"var": "items"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]})",
+          data),
+      10);
+  EXPECT_EQ(logic(R"({"all": [{"var": "items"}, {">": [{"var": ""}, 0]}]})", data), true);
+  EXPECT_EQ(logic(R"({"some": [{"var": "items"}, {">": [{"var": ""}, 3]}]})", data), true);
+  EXPECT_EQ(logic(R"({"none": [{"var": "items"}, {">": [{"var": ""}, 9]}]})", data), true);
+  EXPECT_EQ(logic(R"({"merge": [[1], 2, [3, 4]]})"), json({1, 2, 3, 4}));
+  EXPECT_EQ(logic(R"({"missing": ["a", "b"]})", R"({"a": 1})"), json({"b"}));
+  EXPECT_EQ(logic(R"({"missing_some": [1, ["a", "b"]]})", R"({"a": 1})"), json::array());
+}
+
+TEST(JsonLogic, CheckReportsUnknownOperatorsAndArityWithPaths) {
+  Problems problems;
+  json_logic::check(json::parse(R"({"and": [{"foo": [1]}, {"==": [1]}]})"), "when", problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems.items()[0].path, "when.and[0].foo");
+  EXPECT_EQ(problems.items()[1].path, "when.and[1].==");
+  EXPECT_THROW(logic(R"({"foo": 1})"), json_logic::LogicError);
+}
+
+TEST(Templating, WholeTemplateKeepsTheValueTypeAndInterpolationMakesText) {
+  const json context = {{"input", {{"n", 3}, {"task", {{"title", "Fix"}}}}},
+                        {"steps", {{"fetch", {{"output", {{"body", {{"ids", {7, 8}}}}}}}}}}};
+  EXPECT_EQ(templating::render("{{ input.n }}", context), 3);
+  EXPECT_EQ(templating::render("Review {{ input.task.title }}!", context), "Review Fix!");
+  EXPECT_EQ(templating::render("{{ steps.fetch.output.body.ids[1] }}", context), 8);
+  EXPECT_EQ(templating::render(json{{"list", {"{{input.n}}", "x"}}}, context),
+            (json{{"list", {3, "x"}}}));
+}
+
+TEST(Templating, MissingPathsNameWhatIsMissing) {
+  const json context = {{"input", {{"task", json::object()}}}};
+  try {
+    templating::render("{{ input.task.title }}", context);
+    FAIL();
+  } catch (const templating::TemplateError& e) {
+    EXPECT_NE(std::string(e.what()).find("'input.task' has no 'title'"), std::string::npos);
+  }
+}
+
+TEST(Templating, ScanReportsSyntaxErrorsWithTheirLocation) {
+  Problems problems;
+  templating::scan(json{{"a", "{{ input.x"}, {"b", "{{ input.x + 1 }}"}, {"c", "{{}}"}}, "with",
+                   problems);
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems.items()[0].path, "with.a");
+  EXPECT_EQ(problems.items()[1].path, "with.b");
+  EXPECT_EQ(problems.items()[2].path, "with.c");
+}
+
+TEST(Document, ReadsYamlWithTypedScalarsAndJson) {
+  const json yaml =
+      parse_document("name: x\nversion: 2\nflag: true\nquoted: \"10\"\ntimeout: 10s\nnone: ~\n");
+  EXPECT_EQ(yaml["version"], 2);
+  EXPECT_EQ(yaml["flag"], true);
+  EXPECT_EQ(yaml["quoted"], "10");
+  EXPECT_EQ(yaml["timeout"], "10s");
+  EXPECT_TRUE(yaml["none"].is_null());
+  EXPECT_EQ(parse_document(R"({"name": "y"})")["name"], "y");
+}
+
+TEST(Document, SyntaxErrorsNameTheLine) {
+  try {
+    parse_document("name: x\nsteps: [\n");
+    FAIL();
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("line"), std::string::npos);
+  }
+  EXPECT_THROW(parse_document("   "), DocumentError);
+  EXPECT_THROW(parse_document("{\"name\": }"), DocumentError);
+}
+
+TEST(WebhookAuth, AcceptsAFreshCorrectSignature) {
+  const std::string body = R"({"a":1})";
+  const std::string signature = sign_webhook("s3cret", "1000", body);
+  auto check = verify_webhook("s3cret", signature, std::string_view("1000"), body, 1100, 300);
+  EXPECT_EQ(check.verdict, WebhookVerdict::ok);
+  EXPECT_EQ(check.signature.size(), 64u);
+}
+
+TEST(WebhookAuth, RefusesWrongSecretAlteredBodyStaleAndMissingHeaders) {
+  const std::string body = R"({"a":1})";
+  const std::string signature = sign_webhook("s3cret", "1000", body);
+  EXPECT_EQ(verify_webhook("other", signature, std::string_view("1000"), body, 1000, 300).verdict,
+            WebhookVerdict::bad_signature);
+  EXPECT_EQ(verify_webhook("s3cret", signature, std::string_view("1000"), R"({"a":2})", 1000, 300)
+                .verdict,
+            WebhookVerdict::bad_signature);
+  // The timestamp is signed too: moving it breaks the signature.
+  EXPECT_EQ(verify_webhook("s3cret", signature, std::string_view("1001"), body, 1000, 300).verdict,
+            WebhookVerdict::bad_signature);
+  EXPECT_EQ(verify_webhook("s3cret", signature, std::string_view("1000"), body, 1301, 300).verdict,
+            WebhookVerdict::stale);
+  EXPECT_EQ(
+      verify_webhook("s3cret", std::nullopt, std::string_view("1000"), body, 1000, 300).verdict,
+      WebhookVerdict::missing_signature);
+  EXPECT_EQ(verify_webhook("s3cret", signature, std::nullopt, body, 1000, 300).verdict,
+            WebhookVerdict::missing_timestamp);
+  EXPECT_EQ(verify_webhook("s3cret", std::string_view("md5=abc"), std::string_view("1000"), body,
+                           1000, 300)
+                .verdict,
+            WebhookVerdict::malformed);
+}
+
+TEST(RetryBackoff, GrowsExponentiallyUpToTheCapWithJitterAroundIt) {
+  RetryPolicy policy;
+  policy.initial_ms = 100;
+  policy.max_ms = 1000;
+  policy.multiplier = 2;
+  policy.jitter = 0;
+  EXPECT_EQ(backoff_ms(policy, 1, 0.5), 100);
+  EXPECT_EQ(backoff_ms(policy, 2, 0.5), 200);
+  EXPECT_EQ(backoff_ms(policy, 4, 0.5), 800);
+  EXPECT_EQ(backoff_ms(policy, 9, 0.5), 1000);
+  policy.jitter = 0.5;
+  EXPECT_EQ(backoff_ms(policy, 1, 0.0), 50);
+  EXPECT_EQ(backoff_ms(policy, 1, 1.0), 150);
+  policy.exponential = false;
+  policy.jitter = 0;
+  EXPECT_EQ(backoff_ms(policy, 5, 0.3), 100);
+}
+
+}  // namespace
+}  // namespace workflow
