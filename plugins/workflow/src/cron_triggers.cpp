@@ -47,8 +47,11 @@ void CronTriggers::sync() {
 void CronTriggers::fire(const std::string& workflow, size_t trigger_index,
                         const std::string& expression,
                         std::chrono::system_clock::time_point fire_time) {
-  const int64_t fire_ms =
+  // Cron resolution is a minute: a fire triggered by hand (POST /jobs/...) on
+  // several replicas within the same minute is the same fire.
+  const int64_t exact_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(fire_time.time_since_epoch()).count();
+  const int64_t fire_ms = exact_ms - exact_ms % 60'000;
   DefinitionPtr definition = engine_.registry().latest(workflow);
   if (!definition || trigger_index >= definition->triggers.size() ||
       definition->triggers[trigger_index].kind != Trigger::Kind::cron ||

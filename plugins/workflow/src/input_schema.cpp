@@ -1,3 +1,5 @@
+// valijson aborts on a bad schema unless told to throw.
+#define VALIJSON_USE_EXCEPTIONS 1
 #include "input_schema.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>

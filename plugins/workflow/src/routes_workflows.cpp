@@ -14,11 +14,14 @@ using agent_host::Response;
 
 json summary(const Definition& d) {
   json triggers = json::array();
-  for (const auto& t : d.triggers) {
+  for (size_t i = 0; i < d.triggers.size(); ++i) {
+    const Trigger& t = d.triggers[i];
     if (t.kind == Trigger::Kind::event) triggers.push_back({{"event", t.event}});
     if (t.kind == Trigger::Kind::webhook) triggers.push_back({{"webhook", true}});
     if (t.kind == Trigger::Kind::cron)
-      triggers.push_back({{"cron", t.cron}, {"overlap", to_string(t.overlap)}});
+      triggers.push_back({{"cron", t.cron},
+                          {"overlap", to_string(t.overlap)},
+                          {"job", CronTriggers::job_name(d.name, i, t)}});
   }
   return json{{"name", d.name},          {"version", *d.version}, {"description", d.description},
               {"steps", d.steps.size()}, {"triggers", triggers},  {"concurrency", d.concurrency}};

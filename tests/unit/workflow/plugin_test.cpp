@@ -103,7 +103,7 @@ TEST_F(WorkflowPlugin, InvalidDefinitionAnswersEveryProblemWithPaths) {
   ASSERT_EQ(response.status, 400);
   const json error = response.json()["error"];
   EXPECT_EQ(error["code"], "invalid_definition");
-  EXPECT_EQ(error["field"], "steps[0].type");
+  EXPECT_EQ(error["field"], "steps[1].id");  // the first problem found
   EXPECT_EQ(error["problems"].size(), 3u) << error.dump();
   auto broken = host_.request("POST", "/workflow/workflows", "name: [", {});
   EXPECT_EQ(broken.status, 400);
