@@ -1,0 +1,243 @@
+// Weekly report over 100k tasks and 20k workflow runs: the time to generate it
+// in the all-in-one host (in-process agent calls) and across three host
+// processes over loopback HTTP (the Kubernetes topology), side by side, plus
+// the peers' stats endpoints alone for attribution.
+//
+//   reporting_bench [--tasks N] [--runs N] [--repeat N] [--json FILE]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <host_process.hpp>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using agent_host::test::HostOptions;
+using agent_host::test::HostProcess;
+using agent_host::test::http;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+json post(const std::string& url, const json& body) {
+  auto reply = http("POST", url, body.dump(), {{"content-type", "application/json"}},
+                    std::chrono::milliseconds(600000));
+  if (reply.status / 100 != 2)
+    throw std::runtime_error("POST " + url + " answered " + std::to_string(reply.status) + ": " +
+                             reply.body.substr(0, 500));
+  return reply.body.empty() ? json::object() : reply.json();
+}
+
+std::string iso(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
+  return buffer;
+}
+
+void seed_tasks(const std::string& task_url, int count) {
+  static const char* const statuses[] = {"todo", "in_progress", "blocked",
+                                         "done", "done",        "cancelled"};
+  static const char* const priorities[] = {"low", "medium", "high", "urgent"};
+  const std::string past = "2020-01-01T00:00:00Z";
+  for (int start = 0; start < count; start += 1000) {
+    json items = json::array();
+    for (int i = start; i < std::min(count, start + 1000); ++i) {
+      json task = {{"title", "Task " + std::to_string(i)},
+                   {"status", statuses[i % 6]},
+                   {"priority", priorities[i % 4]},
+                   {"assignee", "person-" + std::to_string(i % 25)}};
+      if (i % 7 == 0) task["due_at"] = past;
+      items.push_back(task);
+    }
+    post(task_url + "/tasks/bulk", {{"create", items}});
+  }
+}
+
+void seed_runs(const std::string& workflow_url, int count) {
+  post(workflow_url + "/workflows",
+       {{"name", "bench-ok"},
+        {"steps", json::array({{{"id", "a"}, {"type", "transform"}, {"with", {{"value", 1}}}}})}});
+  post(workflow_url + "/workflows",
+       {{"name", "bench-fail"},
+        {"steps", json::array({{{"id", "a"}, {"type", "transform"}, {"with", {{"value", 1}}}},
+                               {{"id", "b"}, {"type", "fail"}, {"with", {{"message", "no"}}}}})}});
+  // Several client threads: the host serves requests concurrently.
+  const int threads = 4;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      for (int i = t; i < count; i += threads)
+        post(workflow_url + "/workflows/" + (i % 10 == 0 ? "bench-fail" : "bench-ok") + "/runs",
+             {{"input", json::object()}});
+    });
+  for (auto& w : workers) w.join();
+  for (int waited = 0; waited < 1200; ++waited) {
+    auto reply = http("GET", workflow_url + "/runs?status=queued,running,waiting&limit=1");
+    if (reply.status == 200 && reply.json()["items"].empty()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  throw std::runtime_error("runs did not finish within 120 s");
+}
+
+struct Timing {
+  std::vector<double> seconds;
+  double median() const {
+    auto s = seconds;
+    std::sort(s.begin(), s.end());
+    return s[s.size() / 2];
+  }
+  double best() const { return *std::min_element(seconds.begin(), seconds.end()); }
+};
+
+Timing time_it(int repeat, const std::function<void()>& fn) {
+  Timing timing;
+  fn();  // warm-up (page cache, statement cache, connections)
+  for (int i = 0; i < repeat; ++i) {
+    const auto start = Clock::now();
+    fn();
+    timing.seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return timing;
+}
+
+json weekly_body() {
+  // The ISO week holding now: the weekly report "at" a moment one week later.
+  return {{"period", "weekly"},
+          {"at", iso(std::chrono::system_clock::now() + std::chrono::hours(24 * 7))},
+          {"summary", false}};
+}
+
+Timing weekly_report(const std::string& base_url, int repeat) {
+  return time_it(repeat, [&] {
+    const json created = post(base_url + "/reporting/reports", weekly_body());
+    if (created["outcome"] != "ok")
+      throw std::runtime_error("report not complete: " + created.dump());
+  });
+}
+
+Timing stats_call(const std::string& url, int repeat) {
+  return time_it(repeat, [&] {
+    auto reply = http("GET", url, {}, {}, std::chrono::milliseconds(600000));
+    if (reply.status != 200) throw std::runtime_error("GET " + url + ": " + reply.body);
+  });
+}
+
+std::string stats_query() {
+  const auto now = std::chrono::system_clock::now();
+  return "/stats?from=" + iso(now - std::chrono::hours(24 * 7)) +
+         "&to=" + iso(now + std::chrono::hours(1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int tasks = 100000, runs = 20000, repeat = 5;
+  std::string json_out;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--tasks")
+      tasks = std::stoi(argv[i + 1]);
+    else if (flag == "--runs")
+      runs = std::stoi(argv[i + 1]);
+    else if (flag == "--repeat")
+      repeat = std::stoi(argv[i + 1]);
+    else if (flag == "--json")
+      json_out = argv[i + 1];
+    else {
+      std::cerr << "unknown flag " << flag << "; use --tasks N --runs N --repeat N --json FILE\n";
+      return 2;
+    }
+  }
+  try {
+    const std::filesystem::path work =
+        std::filesystem::temp_directory_path() / ("reporting-bench-" + std::to_string(::getpid()));
+    for (const char* sub : {"all-in-one", "workflow", "task-manager", "reporting"})
+      std::filesystem::create_directories(work / sub);
+    const std::string data_dir = (work / "data").string();
+    const json common = {{"http", {{"max_request_bytes", 8 << 20}, {"threads", 2}}},
+                         {"log", {{"level", "warn"}}},
+                         {"scheduler", {{"enabled", false}}},
+                         {"peer_timeout_ms", 60000}};
+    const json reporting = {
+        {"config", {{"peer_timeout_ms", 60000}, {"summary", {{"enabled", false}}}}}};
+
+    json all_in_one_config = common;
+    all_in_one_config["storage"] = {{"data_dir", data_dir}};
+    all_in_one_config["plugins"] = {{"task-manager", {{"config", json::object()}}},
+                                    {"workflow", {{"config", {{"definitions_dir", ""}}}}},
+                                    {"reporting", reporting}};
+    json results = {{"tasks", tasks}, {"runs", runs}, {"repeat", repeat}};
+    {
+      HostProcess host(HostOptions{
+          all_in_one_config, work / "all-in-one", {}, true, std::chrono::milliseconds(60000)});
+      const auto seed_start = Clock::now();
+      seed_tasks(host.base_url() + "/task", tasks);
+      seed_runs(host.base_url() + "/workflow", runs);
+      std::cerr << "seeded in " << std::chrono::duration<double>(Clock::now() - seed_start).count()
+                << " s\n";
+      // Let the task events drain into the workflow agent before timing.
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      const Timing task_stats = stats_call(host.base_url() + "/task" + stats_query(), repeat);
+      const Timing run_stats = stats_call(host.base_url() + "/workflow" + stats_query(), repeat);
+      const Timing report = weekly_report(host.base_url(), repeat);
+      results["all_in_one"] = {{"report_median_s", report.median()},
+                               {"report_best_s", report.best()},
+                               {"task_stats_median_s", task_stats.median()},
+                               {"workflow_stats_median_s", run_stats.median()}};
+    }
+    {
+      // The same data files, now served by one process per agent.
+      json wf_config = common;
+      wf_config["service"] = "workflow";
+      wf_config["storage"] = {{"data_dir", data_dir}};
+      wf_config["plugins"] = {{"workflow", {{"config", {{"definitions_dir", ""}}}}}};
+      HostProcess workflow(
+          HostOptions{wf_config, work / "workflow", {}, true, std::chrono::milliseconds(60000)});
+      json tm_config = common;
+      tm_config["service"] = "task-manager";
+      tm_config["storage"] = {{"data_dir", data_dir}};
+      tm_config["peers"] = {{"workflow", workflow.base_url()}};
+      tm_config["plugins"] = {{"task-manager", {{"config", json::object()}}}};
+      HostProcess task_manager(HostOptions{
+          tm_config, work / "task-manager", {}, true, std::chrono::milliseconds(60000)});
+      json rp_config = common;
+      rp_config["service"] = "reporting-agent";
+      rp_config["peers"] = {{"task-manager", task_manager.base_url()},
+                            {"workflow", workflow.base_url()}};
+      rp_config["plugins"] = {{"reporting", reporting}};
+      HostProcess reporting_host(
+          HostOptions{rp_config, work / "reporting", {}, true, std::chrono::milliseconds(60000)});
+      const Timing report = weekly_report(reporting_host.base_url(), repeat);
+      const Timing task_stats =
+          stats_call(task_manager.base_url() + "/task" + stats_query(), repeat);
+      results["three_processes"] = {{"report_median_s", report.median()},
+                                    {"report_best_s", report.best()},
+                                    {"task_stats_median_s", task_stats.median()}};
+    }
+    std::filesystem::remove_all(work);
+    const double one = results["all_in_one"]["report_median_s"];
+    const double three = results["three_processes"]["report_median_s"];
+    std::printf("weekly report over %d tasks and %d runs (median of %d)\n", tasks, runs, repeat);
+    std::printf("  all-in-one (in-process calls):   %7.3f s  (target <= 0.5 s)\n", one);
+    std::printf("  three processes (loopback HTTP): %7.3f s  (target <= 2 s)\n", three);
+    std::printf("  ratio three/all-in-one:          %7.2f x\n", three / one);
+    std::printf("  GET /task/stats alone:           %7.3f s\n",
+                results["all_in_one"]["task_stats_median_s"].get<double>());
+    std::printf("  GET /workflow/stats alone:       %7.3f s\n",
+                results["all_in_one"]["workflow_stats_median_s"].get<double>());
+    if (!json_out.empty()) std::ofstream(json_out) << results.dump(2) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "reporting_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
