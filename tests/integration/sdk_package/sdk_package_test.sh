@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # sdk_package_test.sh BUILD_DIR TEST_SOURCE_DIR CMAKE C_COMPILER GENERATOR
 #
-# 1. installs the build into a temporary prefix (cmake --install);
+# 1. installs the SDK into a temporary prefix (cmake --install --component sdk:
+#    headers, CMake package, fake host archive - what a plugin author needs);
 # 2. builds out_of_tree_plugin/ with find_package(AgentHostSDK) against it and
 #    runs its unit tests (the installed AgentHost::testing fake host);
-# 3. compiles c_plugin/c_echo.c as C99 against abi.h alone;
-# 4. checks `agent-host plugins --plugin-dir` lists both, starts the installed
-#    agent-host with them (plus the installed hello plugin), talks HTTP to them,
+# 3. compiles c_plugin/c_echo.c as C99 against the installed abi.h alone;
+# 4. checks `agent-host plugins --plugin-dir` lists both, starts the build's
+#    agent-host with them (plus the build's hello plugin), talks HTTP to them,
 #    reads their metrics, stops it with SIGTERM and checks the data survived.
 set -euo pipefail
 
@@ -33,19 +34,23 @@ prefix=$work/prefix
 plugins=$work/plugins
 mkdir -p "$plugins"
 
-step "install the SDK and the product into $prefix"
-"$cmake" --install "$build_dir" --prefix "$prefix" >"$work/install.log" || {
+agent_host=$build_dir/bin/agent-host
+for file in "$agent_host" "$build_dir/bin/ah-hello.so"; do
+  [[ -f $file ]] || fail "$file is missing; build the targets agent-host and hello first"
+done
+
+step "install the SDK into $prefix"
+"$cmake" --install "$build_dir" --prefix "$prefix" --component sdk >"$work/install.log" || {
   cat "$work/install.log"
-  fail "cmake --install failed"
+  fail "cmake --install --component sdk failed"
 }
 for file in include/agent_host/abi.h include/agent_host/sdk.hpp include/agent_host/testing.hpp \
   lib/cmake/AgentHostSDK/AgentHostSDKConfig.cmake \
   lib/cmake/AgentHostSDK/AgentHostSDKConfigVersion.cmake \
-  lib/cmake/AgentHostSDK/AgentHostPlugin.cmake bin/agent-host lib/agent-host/plugins/ah-hello.so; do
+  lib/cmake/AgentHostSDK/AgentHostPlugin.cmake; do
   [[ -f $prefix/$file ]] || fail "the install has no $file"
 done
-ls "$prefix"/lib/*/libagent_host_testing.a "$prefix"/lib/libagent_host_testing.a 2>/dev/null | grep -q . \
-  || fail "the install has no libagent_host_testing.a"
+[[ -n $(find "$prefix" -name libagent_host_testing.a) ]] || fail "the install has no libagent_host_testing.a"
 
 step "build the counter plugin out of tree with find_package(AgentHostSDK)"
 "$cmake" -S "$source_dir/out_of_tree_plugin" -B "$work/counter-build" -G "$generator" \
@@ -67,7 +72,6 @@ step "compile the C99 plugin against abi.h alone"
   -I"$prefix/include" "$source_dir/c_plugin/c_echo.c" -o "$plugins/ah-c-echo.so" \
   || fail "the C plugin does not compile as C99 against abi.h"
 
-agent_host=$prefix/bin/agent-host
 step "agent-host plugins --plugin-dir lists both"
 listing=$("$agent_host" plugins --plugin-dir "$plugins") || fail "agent-host plugins failed"
 echo "$listing"
@@ -83,7 +87,7 @@ http: {address: 127.0.0.1, port: $http_port}
 metrics: {address: 127.0.0.1, port: $metrics_port}
 storage: {data_dir: $work/data}
 secrets_dir: $work/secrets
-plugin_dirs: [$plugins, $prefix/lib/agent-host/plugins]
+plugin_dirs: [$plugins, $build_dir/bin]
 plugins:
   counter: {config: {step: 3}}
   c-echo: {config: {}}
@@ -121,7 +125,7 @@ expect() {
   cat "$work/body"
 }
 
-step "start agent-host with the out-of-tree plugins"
+step "start agent-host with the out-of-tree plugins and hello"
 start_host
 expect POST /counter/counters/visits/increment 201 | grep -q '"value":3' || fail "first increment"
 expect POST /counter/counters/visits/increment 200 '{"by":4}' | grep -q '"value":7' \
