@@ -208,7 +208,7 @@ CreateOutcome RedisStore::create_run(const RunRecord& run, const std::string& re
   const bool keyed = !run.idempotency_key.empty();
   Value reply = pool_.eval(
       create_script(),
-      {run_key(run.id), prefix_ + ":runs", prefix_ + ":runs:wf:" + run.workflow,
+      {run_key(run.id), prefix_ + ":index:runs", prefix_ + ":index:workflow:" + run.workflow,
        active_key(run.workflow, run.trigger_key),
        keyed ? prefix_ + ":idem:" + run.workflow + ":" + run.idempotency_key : prefix_ + ":idem:-",
        config_.stream},
@@ -273,8 +273,9 @@ CancelOutcome RedisStore::cancel(const std::string& id, int64_t now) {
 }
 
 RunPage RedisStore::list_runs(const RunFilter& filter) {
-  const std::string index =
-      filter.workflow.empty() ? prefix_ + ":runs" : prefix_ + ":runs:wf:" + filter.workflow;
+  const std::string index = filter.workflow.empty()
+                                ? prefix_ + ":index:runs"
+                                : prefix_ + ":index:workflow:" + filter.workflow;
   const int64_t upper = std::min(filter.created_to - 1, filter.cursor_created);
   const std::string max = std::to_string(upper);
   const std::string min = std::to_string(filter.created_from);
@@ -320,7 +321,7 @@ RunPage RedisStore::list_runs(const RunFilter& filter) {
 
 json RedisStore::stats(int64_t from, int64_t to) {
   Value ids = pool_.command(
-      {"ZRANGEBYSCORE", prefix_ + ":runs", std::to_string(from), "(" + std::to_string(to)});
+      {"ZRANGEBYSCORE", prefix_ + ":index:runs", std::to_string(from), "(" + std::to_string(to)});
   StatsParts parts;
   std::vector<int64_t> durations;
   std::map<std::string, std::pair<int64_t, int64_t>> per_workflow;  // failed, total
