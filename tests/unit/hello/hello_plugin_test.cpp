@@ -97,7 +97,7 @@ TEST_F(HelloPlugin, HeartbeatJobLogsThatThePluginIsAlive) {
     found = true;
     EXPECT_EQ(line.plugin, "hello");
     EXPECT_EQ(line.level, AH_LOG_INFO);
-    EXPECT_EQ(line.fields.value("greeting", ""), "Hey");
+    EXPECT_EQ(line.fields, (nlohmann::json{{"greeting", "Hey"}}));
   }
   EXPECT_TRUE(found) << "no 'hello is alive' log line after running the heartbeat job";
 }
