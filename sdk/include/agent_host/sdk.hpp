@@ -252,8 +252,17 @@ struct Call {
   }
 };
 
-// Documentation of a route for /openapi.json.
+// Documentation of a route for /openapi.json. A plain string is a summary:
+//   host.route("GET", "/x", "Lists x", handler);
+//   host.route("POST", "/x", {"Creates an x", request_schema, response_schema}, handler);
 struct RouteDoc {
+  RouteDoc(const char* summary_text) : summary(summary_text) {}  // NOLINT: implicit on purpose
+  RouteDoc(std::string summary_text, nlohmann::json request = nullptr,
+           nlohmann::json response = nullptr)
+      : summary(std::move(summary_text)),
+        request_schema(std::move(request)),
+        response_schema(std::move(response)) {}
+
   std::string summary;
   nlohmann::json request_schema = nullptr;
   nlohmann::json response_schema = nullptr;
@@ -435,9 +444,6 @@ class Host {
     detail::StringSink error;
     ah_status status = api_->route_add(host_, &route, error.get());
     if (status != AH_OK) throw Error(status, error.text());
-  }
-  void route(std::string_view method, std::string_view path, std::string summary, Handler handler) {
-    route(method, path, RouteDoc{std::move(summary), nullptr, nullptr}, std::move(handler));
   }
 
   // --- logs ---
