@@ -65,7 +65,7 @@ void Engine::maintenance_loop() {
   }
 }
 
-CreateOutcome Engine::start_run(const StartRequest& request) {
+CreateOutcome Engine::start_run(const StartRequest& request, RunRecord* created) {
   const Definition& definition = *request.definition;
   if (definition.input_validator) {
     Problems problems = definition.input_validator->validate(request.input);
@@ -89,6 +89,7 @@ CreateOutcome Engine::start_run(const StartRequest& request) {
   if (outcome.created) {
     backend_.queue->submitted(run.id, run.gates);
     metrics_.run_started(run.workflow, run.trigger.value("kind", "api"));
+    if (created) *created = std::move(run);
   }
   return outcome;
 }

@@ -72,7 +72,8 @@ class Engine {
   WorkQueue& queue() { return *backend_.queue; }
 
   // Validates the input and creates (or finds, by idempotency key) the run.
-  CreateOutcome start_run(const StartRequest& request);
+  // `created` receives the new run's record when one was created.
+  CreateOutcome start_run(const StartRequest& request, RunRecord* created = nullptr);
   CancelOutcome cancel(const std::string& run_id);
 
   // Called every maintenance tick (after queue upkeep), e.g. to sync schedules.

@@ -20,6 +20,8 @@ void add_stats_routes(agent_host::Host& host, Engine& engine);
 agent_host::HttpError problems_error(int status, const std::string& code,
                                      const std::string& message, const Problems& problems);
 void reject_unknown_query(const agent_host::Request& request, const std::set<std::string>& known);
-json run_start_answer(Engine& engine, const CreateOutcome& outcome);
+// The answer to a run start: the new run as created, or the stored one the
+// idempotency key names.
+json run_start_answer(Engine& engine, const CreateOutcome& outcome, const RunRecord& created);
 
 }  // namespace workflow

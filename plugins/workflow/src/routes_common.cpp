@@ -20,7 +20,12 @@ void reject_unknown_query(const agent_host::Request& request, const std::set<std
   }
 }
 
-json run_start_answer(Engine& engine, const CreateOutcome& outcome) {
+json run_start_answer(Engine& engine, const CreateOutcome& outcome, const RunRecord& created) {
+  if (outcome.created) {
+    json body = created.to_api();
+    body["created"] = true;
+    return body;
+  }
   auto run = engine.store().run(outcome.run_id);
   if (!run)
     throw agent_host::HttpError(500, "internal", "the run was created but cannot be read back");

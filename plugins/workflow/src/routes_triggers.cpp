@@ -74,7 +74,8 @@ void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics
             start.idempotency_key = "event:" + event["id"].get<std::string>();
             start.request_hash = start.idempotency_key;
             try {
-              auto outcome = engine.start_run(start);
+              RunRecord created;
+              auto outcome = engine.start_run(start, &created);
               duplicate = duplicate || !outcome.created;
               runs.push_back({{"workflow", definition->name},
                               {"run_id", outcome.run_id},
@@ -146,8 +147,9 @@ void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics
         start.trigger = {{"kind", "webhook"}};
         start.trigger_key = "webhook";
         try {
-          auto outcome = engine.start_run(start);
-          return Response::json(run_start_answer(engine, outcome), 202);
+          RunRecord created;
+          auto outcome = engine.start_run(start, &created);
+          return Response::json(run_start_answer(engine, outcome, created), 202);
         } catch (const InvalidInput& e) {
           throw problems_error(400, "invalid_input", e.what(), e.problems());
         }

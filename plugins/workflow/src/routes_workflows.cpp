@@ -126,13 +126,15 @@ void add_workflow_routes(agent_host::Host& host, Engine& engine, CronTriggers& s
           start.request_hash = crypto::sha256_hex(start.input.dump());
         }
         try {
-          auto outcome = engine.start_run(start);
+          RunRecord created;
+          auto outcome = engine.start_run(start, &created);
           if (!outcome.same_request)
             throw HttpError(409, "idempotency_key_reused",
                             "this Idempotency-Key already started run " + outcome.run_id +
                                 " with a different input; use a new key",
                             "Idempotency-Key");
-          return Response::json(run_start_answer(engine, outcome), outcome.created ? 202 : 200);
+          return Response::json(run_start_answer(engine, outcome, created),
+                                outcome.created ? 202 : 200);
         } catch (const InvalidInput& e) {
           throw problems_error(400, "invalid_input", e.what(), e.problems());
         }
