@@ -1,6 +1,8 @@
 # Warnings on for every target of this project; -Werror in CI (AH_WERROR).
+# -Wnull-dereference is left out: at -O3 it fires inside nlohmann::json's own
+# templates (false positives we cannot fix at the call site).
 add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-                    -Wunused -Woverloaded-virtual -Wnull-dereference -Wformat=2)
+                    -Wunused -Woverloaded-virtual -Wformat=2)
 if(AH_WERROR)
   add_compile_options(-Werror)
 endif()

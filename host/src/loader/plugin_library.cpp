@@ -33,7 +33,11 @@ std::vector<std::filesystem::path> default_plugin_directories() {
   std::vector<std::filesystem::path> dirs;
   std::error_code error;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error) dirs.push_back(self.parent_path());
+  if (!error) {
+    dirs.push_back(self.parent_path());
+    // An installed tree: <prefix>/bin/agent-host and <prefix>/lib/agent-host/plugins.
+    dirs.push_back(self.parent_path().parent_path() / "lib" / "agent-host" / "plugins");
+  }
   dirs.emplace_back("/usr/lib/agent-host/plugins");
   return dirs;
 }
