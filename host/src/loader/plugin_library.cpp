@@ -45,9 +45,14 @@ std::vector<std::filesystem::path> default_plugin_directories() {
 Scan scan_plugin_directories(const std::vector<std::filesystem::path>& directories) {
   Scan scan;
   std::map<std::string, std::string> seen;  // name -> file
+  std::vector<std::filesystem::path> scanned;
   for (const auto& dir : directories) {
     std::error_code error;
     if (!std::filesystem::is_directory(dir, error)) continue;
+    // The same folder named twice (e.g. /usr/bin/../lib/... and /usr/lib/...) is read once.
+    const auto canonical = std::filesystem::canonical(dir, error);
+    if (error || std::find(scanned.begin(), scanned.end(), canonical) != scanned.end()) continue;
+    scanned.push_back(canonical);
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir, error))
       if (entry.path().extension() == ".so") files.push_back(entry.path());
