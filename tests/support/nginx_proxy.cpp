@@ -3,7 +3,6 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,24 +59,6 @@ std::string unprivileged_worker_user() {
 // An upstream name nginx accepts, unique per route.
 std::string upstream_name(size_t index) {
   return "route_" + std::to_string(index);
-}
-
-// Child processes of `parent` (nginx workers), read from /proc.
-int count_children(pid_t parent) {
-  int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string stat = read_file(entry.path() / "stat");
-    const size_t close = stat.rfind(')');  // the command name may hold spaces
-    if (close == std::string::npos) continue;
-    std::istringstream fields(stat.substr(close + 1));
-    std::string state;
-    pid_t ppid = 0;
-    fields >> state >> ppid;
-    if (ppid == parent) ++count;
-  }
-  return count;
 }
 
 }  // namespace
@@ -227,12 +208,8 @@ void NginxProxy::reload() {
   ++settings_.generation;
   write_config();
   kill(pid_, SIGHUP);
+  // Old workers stop accepting at once, finish their requests, then exit.
   wait_generation(settings_.generation);
-  // Old workers stop accepting at once and exit when their requests are done;
-  // waiting for that means no new request can reach a server just removed.
-  const auto deadline = steady_clock::now() + milliseconds(30000);
-  while (count_children(pid_) > 1 && steady_clock::now() < deadline)
-    std::this_thread::sleep_for(milliseconds(10));
 }
 
 void NginxProxy::set_servers(const std::string& prefix, std::vector<std::string> servers) {

@@ -1,0 +1,41 @@
+// The deployed role configs (configs/<role>.yaml), read as they are and
+// changed only where one machine differs from the cluster: loopback ports,
+// local folders, peers and Redis at loopback URLs.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace agent_host::test {
+
+// Where a role's files live on this machine. The data folder is shared by
+// every process of the role, as a volume is shared by the pods of a rollout.
+struct RoleFolders {
+  std::filesystem::path data_dir;
+  std::filesystem::path reports_dir;  // reporting's reports volume
+  std::filesystem::path log_dir;      // a log file named in the config goes here
+  std::filesystem::path secrets_dir;  // laid out as Kubernetes mounts Secrets
+};
+
+// What the cluster's DNS names become on one machine.
+struct LoopbackNetwork {
+  std::string services_url;  // every peer (the Services/ingress stand-in)
+  std::string redis_url;
+};
+
+// configs/<role>.yaml of this source tree, as JSON.
+nlohmann::json read_role_config(const std::string& role);
+
+// The role config with the one-machine changes applied. Throws
+// std::runtime_error when the file lacks something a role config must have.
+nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
+                                  const LoopbackNetwork& network);
+
+// Writes the Secrets the role configs name (api-keys with the webhook secret,
+// llm-config pointing at `llm_url`) into `secrets_dir`; returns the API key
+// callers must send.
+std::string write_dev_secrets(const std::filesystem::path& secrets_dir, const std::string& llm_url,
+                              const std::string& llm_model);
+
+}  // namespace agent_host::test

@@ -1,0 +1,123 @@
+#include "topology.hpp"
+
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+namespace agent_host::test {
+namespace {
+
+std::filesystem::path make_root() {
+  std::random_device device;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto dir = std::filesystem::temp_directory_path() / ("topology-" + std::to_string(device()));
+    if (std::filesystem::create_directory(dir)) return dir;
+  }
+  throw std::runtime_error("cannot create a temporary folder");
+}
+
+std::string tail(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  for (size_t n = 0; n <= lines && pos != std::string::npos && pos > 0; ++n)
+    pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos ? text : text.substr(pos);
+}
+
+// Order of the deployment (deploy-all.sh): callees before their callers.
+const char* const kRoles[][2] = {
+    {"workflow", "/workflow"}, {"task-manager", "/task"}, {"reporting", "/reporting"}};
+
+}  // namespace
+
+Topology::Topology() : root_(make_root()) {
+  try {
+    const auto secrets = root_ / "secrets";
+    api_key_ = write_dev_secrets(secrets, llm_.url(), testing::OllamaDouble::kDefaultModel);
+    redis_ = std::make_unique<RedisServer>();
+    std::vector<ProxyRoute> routes;
+    for (const auto& [name, prefix] : kRoles) routes.push_back({prefix, {}});
+    proxy_ = std::make_unique<NginxProxy>(routes);
+    for (const auto& [name, prefix] : kRoles) {
+      Role role;
+      role.name = name;
+      role.prefix = prefix;
+      const auto base = root_ / name;
+      role.folders = {base / "data", base / "reports", base / "logs", secrets};
+      roles_.push_back(std::move(role));
+    }
+    for (auto& role : roles_) {
+      role.pod = start_pod(role);
+      proxy_->set_servers(role.prefix, {address(*role.pod)});
+    }
+  } catch (...) {
+    roles_.clear();
+    proxy_.reset();
+    redis_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+    throw;
+  }
+}
+
+Topology::~Topology() {
+  roles_.clear();  // SIGTERM each process and wait
+  proxy_.reset();
+  redis_.reset();
+  if (!std::getenv("AH_KEEP_TEST_DIRS")) {
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+}
+
+std::unique_ptr<HostProcess> Topology::start_pod(Role& role) {
+  HostOptions options;
+  options.config = one_machine_config(role.name, role.folders, {proxy_->base_url(), redis_->url()});
+  options.work_dir = root_ / role.name / ("pod-" + std::to_string(++role.pods_started));
+  options.ready_timeout = std::chrono::milliseconds(30000);
+  return std::make_unique<HostProcess>(std::move(options));
+}
+
+std::string Topology::address(const HostProcess& pod) {
+  return "127.0.0.1:" + std::to_string(pod.port());
+}
+
+Role& Topology::role(const std::string& name) {
+  for (auto& role : roles_)
+    if (role.name == name) return role;
+  throw std::invalid_argument("no role '" + name + "'");
+}
+
+Reply Topology::call(const std::string& method, const std::string& path, const std::string& body,
+                     std::chrono::milliseconds timeout) const {
+  return try_http(method, proxy_->base_url() + path, body,
+                  {{"authorization", "Bearer " + api_key_}}, timeout);
+}
+
+RolloutResult Topology::roll(const std::string& name) {
+  Role& target = role(name);
+  auto surge = start_pod(target);  // returns once /readyz answers 200
+  proxy_->set_servers(target.prefix, {address(*target.pod), address(*surge)});
+  // Both serve for a moment: two processes on one data folder, as during a rollout.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Out of the endpoints, then SIGTERM: what the old pod still has in flight
+  // (from the proxy's previous workers) must finish while it drains.
+  proxy_->set_servers(target.prefix, {address(*surge)});
+  target.pod->terminate();
+  RolloutResult result;
+  result.old_exit_code = target.pod->wait(std::chrono::milliseconds(30000));
+  if (result.old_exit_code == -1000) target.pod->kill9();
+  result.old_logs = target.pod->logs();
+  target.pod = std::move(surge);
+  return result;
+}
+
+std::string Topology::diagnostics() const {
+  std::string text;
+  for (const auto& role : roles_)
+    if (role.pod) text += "--- " + role.name + " log tail:\n" + tail(role.pod->logs(), 15) + "\n";
+  text += "--- nginx error log tail:\n" + tail(proxy_->error_log(), 10) + "\n";
+  return text;
+}
+
+}  // namespace agent_host::test

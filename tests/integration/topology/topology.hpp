@@ -1,0 +1,69 @@
+// The cluster of the deployment, on one machine: the three roles, each an
+// agent-host process started from its deployed config (configs/<role>.yaml),
+// a real Redis for workflow, and nginx in front as the Services + ingress
+// (peers call each other through it, as through the Service DNS names), and
+// an Ollama stand-in as the LLM of the llm-config Secret.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host_process.hpp"
+#include "nginx_proxy.hpp"
+#include "ollama_double.hpp"
+#include "redis_server.hpp"
+#include "role_config.hpp"
+
+namespace agent_host::test {
+
+struct Role {
+  std::string name;    // task-manager, workflow, reporting (the config file's name)
+  std::string prefix;  // its route prefix: the ingress path
+  RoleFolders folders;
+  std::unique_ptr<HostProcess> pod;  // the process serving now
+  int pods_started = 0;
+};
+
+struct RolloutResult {
+  int old_exit_code = 0;
+  std::string old_logs;
+};
+
+class Topology {
+ public:
+  Topology();  // everything started and ready; throws with logs otherwise
+  ~Topology();
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+
+  // A request through the proxy, with the API key; status 0 when no answer.
+  Reply call(const std::string& method, const std::string& path, const std::string& body = {},
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) const;
+
+  // What a Deployment rollout with maxSurge 1 / maxUnavailable 0 does: a new
+  // process on the same config and data folder; once ready it gets traffic;
+  // then the old one leaves the endpoints and gets SIGTERM (it drains).
+  RolloutResult roll(const std::string& role);
+
+  Role& role(const std::string& name);
+  const NginxProxy& proxy() const { return *proxy_; }
+  const RedisServer& redis() const { return *redis_; }
+  testing::OllamaDouble& llm() { return llm_; }
+  // Every role's log tail, the proxy's error log: for failure messages.
+  std::string diagnostics() const;
+
+ private:
+  std::unique_ptr<HostProcess> start_pod(Role& role);
+  static std::string address(const HostProcess& pod);
+
+  std::filesystem::path root_;
+  std::string api_key_;
+  testing::OllamaDouble llm_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<NginxProxy> proxy_;
+  std::vector<Role> roles_;
+};
+
+}  // namespace agent_host::test
