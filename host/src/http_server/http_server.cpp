@@ -43,9 +43,15 @@ void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response, b
   auto& headers = writer.headers();
   for (const auto& [name, value] : response.headers)
     headers.add(std::make_shared<NamedHeader>(name, value));
-  if (!response.content_type.empty())
+  if (response.content_type == "application/json") {
+    // Most answers are JSON: parse that media type once, not per response.
+    static const Http::Mime::MediaType kJson =
+        Http::Mime::MediaType::fromString("application/json");
+    headers.add<Http::Header::ContentType>(kJson);
+  } else if (!response.content_type.empty()) {
     headers.add<Http::Header::ContentType>(
         Http::Mime::MediaType::fromString(response.content_type));
+  }
   writer.send(static_cast<Http::Code>(response.status), head ? std::string() : response.body);
 }
 
