@@ -509,6 +509,17 @@ std::shared_ptr<Definition> parse_definition(const json& document, Problems& pro
         parse_trigger(*definition, (*triggers)[i], index_path("triggers", i), problems);
   }
 
+  // A cron trigger's input is fixed: check it against the input schema now.
+  if (definition->input_validator) {
+    for (size_t i = 0; i < definition->triggers.size(); ++i) {
+      const Trigger& trigger = definition->triggers[i];
+      if (trigger.kind != Trigger::Kind::cron) continue;
+      const Problems input_problems = definition->input_validator->validate(trigger.input);
+      for (const auto& p : input_problems.items())
+        problems.add(index_path("triggers", i) + "." + p.path, p.message + " (input_schema)");
+    }
+  }
+
   const json* steps = top.get("steps");
   if (!steps || !steps->is_array() || steps->empty()) {
     top.problem("steps", "required: a non-empty list of steps, each {id, type, with}");

@@ -153,6 +153,13 @@ input_schema: {type: 12}
 steps: [{id: a, type: transform, with: {value: 1}}]
 )");
   EXPECT_TRUE(has(problems, "input_schema", "JSON Schema")) << dump(problems);
+  const auto cron = problems_of(R"(
+name: x
+input_schema: {type: object, required: [team], properties: {team: {type: string}}}
+triggers: [{cron: "0 9 * * *", input: {team: 5}}]
+steps: [{id: a, type: transform, with: {value: 1}}]
+)");
+  EXPECT_TRUE(has(cron, "triggers[0].input.team", "input_schema")) << dump(cron);
 }
 
 TEST(Definition, HashIgnoresTheVersionField) {
