@@ -131,6 +131,8 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
     }
     const int attempt = run.attempts_made + 1;
     const int64_t timeout = std::max<int64_t>(1, std::min(step.timeout_ms, run.deadline_at - now));
+    // A timeout cut short by the run's deadline is the run timing out.
+    const bool capped_by_run = run.deadline_at - now < step.timeout_ms;
     const auto started = std::chrono::steady_clock::now();
     StepOutcome outcome = steps_.attempt(step, context, timeout);
     const double seconds =
@@ -188,7 +190,7 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
     record["finished_at"] = format_time(now);
     record["duration_ms"] = now - record.value("started_ms", now);
     // Out of time now, or the next attempt would start after the deadline.
-    if (retryable || now >= run.deadline_at) {
+    if (retryable || now >= run.deadline_at || (capped_by_run && outcome.error_code == "timeout")) {
       finish(
           run, status::timed_out,
           error_json("timeout",
