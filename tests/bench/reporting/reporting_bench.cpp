@@ -140,7 +140,7 @@ std::string stats_query() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int tasks = 100000, runs = 20000, repeat = 5;
+  int tasks = 100000, runs = 20000, repeat = 5, trend_periods = 4;
   std::string json_out;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -150,10 +150,13 @@ int main(int argc, char** argv) {
       runs = std::stoi(argv[i + 1]);
     else if (flag == "--repeat")
       repeat = std::stoi(argv[i + 1]);
+    else if (flag == "--trend-periods")
+      trend_periods = std::stoi(argv[i + 1]);
     else if (flag == "--json")
       json_out = argv[i + 1];
     else {
-      std::cerr << "unknown flag " << flag << "; use --tasks N --runs N --repeat N --json FILE\n";
+      std::cerr << "unknown flag " << flag
+                << "; use --tasks N --runs N --repeat N --trend-periods N --json FILE\n";
       return 2;
     }
   }
@@ -164,7 +167,6 @@ int main(int argc, char** argv) {
       std::filesystem::create_directories(work / sub);
     const std::string data_dir = (work / "data").string();
     const json common = {{"http", {{"max_request_bytes", 8 << 20}, {"threads", 2}}},
-                         {"log", {{"level", "warn"}}},
                          {"scheduler", {{"enabled", false}}},
                          {"peer_timeout_ms", 60000}};
     const json reporting = {
@@ -175,7 +177,8 @@ int main(int argc, char** argv) {
     all_in_one_config["plugins"] = {{"task-manager", {{"config", json::object()}}},
                                     {"workflow", {{"config", {{"definitions_dir", ""}}}}},
                                     {"reporting", reporting}};
-    json results = {{"tasks", tasks}, {"runs", runs}, {"repeat", repeat}};
+    json results = {
+        {"tasks", tasks}, {"runs", runs}, {"repeat", repeat}, {"trend_periods", trend_periods}};
     {
       HostProcess host(HostOptions{
           all_in_one_config, work / "all-in-one", {}, true, std::chrono::milliseconds(60000)});
@@ -188,8 +191,16 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
       const Timing task_stats = stats_call(host.base_url() + "/task" + stats_query(), repeat);
       const Timing run_stats = stats_call(host.base_url() + "/workflow" + stats_query(), repeat);
+      const Timing blocked_list =
+          stats_call(host.base_url() + "/task/tasks?status=blocked&limit=20", repeat);
+      const Timing overdue_list = stats_call(
+          host.base_url() + "/task/tasks?status=todo,in_progress,blocked&sort=due_at&due_before=" +
+              iso(std::chrono::system_clock::now()) + "&limit=20",
+          repeat);
       const Timing report = weekly_report(host.base_url(), repeat);
-      results["all_in_one"] = {{"report_median_s", report.median()},
+      results["all_in_one"] = {{"blocked_list_median_s", blocked_list.median()},
+                               {"overdue_list_median_s", overdue_list.median()},
+                               {"report_median_s", report.median()},
                                {"report_best_s", report.best()},
                                {"task_stats_median_s", task_stats.median()},
                                {"workflow_stats_median_s", run_stats.median()}};
@@ -226,7 +237,8 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(work);
     const double one = results["all_in_one"]["report_median_s"];
     const double three = results["three_processes"]["report_median_s"];
-    std::printf("weekly report over %d tasks and %d runs (median of %d)\n", tasks, runs, repeat);
+    std::printf("weekly report over %d tasks and %d runs, %d trend periods (median of %d)\n", tasks,
+                runs, trend_periods, repeat);
     std::printf("  all-in-one (in-process calls):   %7.3f s  (target <= 0.5 s)\n", one);
     std::printf("  three processes (loopback HTTP): %7.3f s  (target <= 2 s)\n", three);
     std::printf("  ratio three/all-in-one:          %7.2f x\n", three / one);
@@ -234,6 +246,10 @@ int main(int argc, char** argv) {
                 results["all_in_one"]["task_stats_median_s"].get<double>());
     std::printf("  GET /workflow/stats alone:       %7.3f s\n",
                 results["all_in_one"]["workflow_stats_median_s"].get<double>());
+    std::printf("  GET /task/tasks (blocked list):  %7.3f s\n",
+                results["all_in_one"]["blocked_list_median_s"].get<double>());
+    std::printf("  GET /task/tasks (overdue list):  %7.3f s\n",
+                results["all_in_one"]["overdue_list_median_s"].get<double>());
     if (!json_out.empty()) std::ofstream(json_out) << results.dump(2) << "\n";
     return 0;
   } catch (const std::exception& e) {
