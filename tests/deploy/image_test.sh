@@ -19,7 +19,7 @@ project=ah-image-test-$$
 work="$(mktemp -d)"
 container=""
 
-log() { echo "image-test: $*"; }
+log() { echo "image-test [$((SECONDS / 60))m$((SECONDS % 60))s]: $*"; }
 fail() { echo "image-test: FAIL: $*" >&2; exit 1; }
 
 cleanup() {
@@ -85,6 +85,11 @@ if ! podman image exists "$base_image"; then
 fi
 
 # --- the image ---------------------------------------------------------------
+# Swagger UI is fetched here, where npm works (the same pinned package the build
+# would fetch), and enters the build context; the build then needs no npm
+# registry, which a container may not reach (e.g. behind a TLS-intercepting proxy).
+"$repo/tools/fetch-swagger-ui.sh" >"$work/swagger-ui.log" 2>&1 ||
+  { cat "$work/swagger-ui.log"; fail "tools/fetch-swagger-ui.sh failed (log above)"; }
 log "building $image"
 podman build --pull=never --runtime runc "${limits[@]}" -t "$image" -f "$repo/Dockerfile" "$repo" \
   >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; fail "podman build failed (log above)"; }
@@ -171,11 +176,12 @@ touch "$work/compose-up"
   { tail -30 "$work/compose.log"; fail "podman-compose up failed"; }
 
 service_container() { podman ps --filter "label=io.podman.compose.project=$project" \
-  --filter "label=io.podman.compose.service=$1" --format '{{.Names}}' | head -1; }
+  --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -1; }
 
 for role in task-manager workflow reporting; do
   wait_ready "http://127.0.0.1:${port[$role]}/readyz" "compose service $role"
-  http_get "http://127.0.0.1:${port[$role]}/health" | grep -q '"status":"ok"' || fail "$role /health not ok"
+  health=$(http_get "http://127.0.0.1:${port[$role]}/health")
+  grep -q '"status":"ok"' <<<"$health" || fail "$role /health not ok: $health"
 done
 
 # From inside one role's container to another by the Kubernetes DNS name in
@@ -183,8 +189,11 @@ done
 probe() {  # from-service host port request expected
   local from; from=$(service_container "$1")
   [[ -n $from ]] || fail "no container for compose service $1"
-  podman exec "$from" bash -c "exec 3<>/dev/tcp/$2/$3 && printf '$4' >&3 && timeout 5 cat <&3" 2>&1 | grep -q "$5" ||
-    fail "$1 cannot reach $2:$3"
+  # Into a variable first: `| grep -q` would end the pipe early, and under
+  # pipefail podman's SIGPIPE would count as a failure.
+  local answer
+  answer=$(podman exec "$from" bash -c "exec 3<>/dev/tcp/$2/$3 && printf '$4' >&3 && timeout 5 cat <&3" 2>&1) || true
+  grep -q "$5" <<<"$answer" || fail "$1 cannot reach $2:$3; got: ${answer:0:300}"
   log "$1 -> $2:$3 ok"
 }
 probe reporting task-manager.task-manager.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
