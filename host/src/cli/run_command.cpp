@@ -56,11 +56,26 @@ void reload(runtime::Runtime& runtime, const std::string& config_file) {
   }
 }
 
+// Waits until no request is in flight and none has started for a quiet
+// moment: a server thread busy with a slow request holds the requests queued
+// behind it on its connections, and they start only when it returns. Closing
+// at the first zero would drop them.
 void drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
+  constexpr std::chrono::milliseconds kQuiet(100);
   runtime.set_draining();
   const auto deadline = std::chrono::steady_clock::now() + grace;
-  while (runtime.in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
+  auto seen = runtime.requests_started();
+  auto quiet_since = std::chrono::steady_clock::now();
+  for (auto now = quiet_since; now < deadline; now = std::chrono::steady_clock::now()) {
+    const auto started = runtime.requests_started();
+    if (runtime.in_flight() > 0 || started != seen) {
+      seen = started;
+      quiet_since = now;
+    } else if (now - quiet_since >= kQuiet) {
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   if (runtime.in_flight() > 0)
     log(AH_LOG_WARN, "drain grace period ended with requests in flight",
         {{"in_flight", runtime.in_flight()}, {"grace_ms", grace.count()}});

@@ -4,6 +4,8 @@
 #include <pistache/http.h>
 #include <pistache/net.h>
 
+#include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace agent_host::http_server {
@@ -15,9 +17,12 @@ using namespace Pistache;
 // an oversized body gets the host's JSON 413 rather than Pistache's plain one.
 constexpr size_t kHeaderAllowance = 16 * 1024;
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+// ASCII only, without the locale lookup std::tolower makes per character.
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
 }
 
 // Pistache 0.0.5 does not write headers added with addRaw to a response; a
@@ -80,10 +85,12 @@ class ApiHandler : public Http::Handler {
     std::string query = request.query().as_str();
     if (!query.empty() && query.front() == '?') query.erase(0, 1);
     in.query = std::move(query);
-    for (const auto& [name, raw] : request.headers().rawList())
-      in.headers.emplace_back(lower(name), raw.value());
-    for (const auto& header : request.headers().list())
-      if (!request.headers().tryGetRaw(header->name()))
+    const auto& raw_headers = request.headers().rawList();
+    const auto typed_headers = request.headers().list();
+    in.headers.reserve(raw_headers.size() + typed_headers.size());
+    for (const auto& [name, raw] : raw_headers) in.headers.emplace_back(lower(name), raw.value());
+    for (const auto& header : typed_headers)
+      if (!raw_headers.count(header->name()))
         in.headers.emplace_back(lower(header->name()), header_value(*header));
     const bool head = request.method() == Http::Method::Head;
     if (request.body().size() > max_body_) {
@@ -102,8 +109,13 @@ class ApiHandler : public Http::Handler {
   }
 
  private:
+  // Pistache parses well-known headers into typed objects that only write
+  // themselves to a stream; one stream per thread spares constructing a
+  // std::ostream (and its locale) for every header of every request.
   static std::string header_value(const Http::Header::Header& header) {
-    std::ostringstream out;
+    thread_local std::ostringstream out;
+    out.str(std::string());
+    out.clear();
     header.write(out);
     return out.str();
   }

@@ -7,6 +7,10 @@
 #include <utility>
 #include <vector>
 
+namespace agent_host::metrics {
+class RouteSeries;
+}
+
 namespace agent_host::runtime {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -36,6 +40,9 @@ struct HttpResponse {
   // For metrics and logs: who answered and which route pattern matched.
   std::string plugin = "host";
   std::string route;
+  // The matched route's metric series, resolved once at registration so the
+  // request path takes no lock; null when no plugin route matched.
+  metrics::RouteSeries* series = nullptr;
 };
 
 // The one JSON error shape every host-made error uses (the SDK's HttpError

@@ -111,7 +111,7 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
               existing.pattern.text() + ")";
       return AH_ERR_CONFLICT;
     }
-  entry.series = &runtime_.host_metrics().route(name_, entry.pattern.text(), method);
+  entry.series = &runtime_.host_metrics().route(name_, prefix_ + entry.pattern.text(), method);
   routes_.push_back(std::move(entry));
   return AH_OK;
 }

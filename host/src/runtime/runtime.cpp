@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <random>
 #include <set>
@@ -301,14 +302,18 @@ nlohmann::json Runtime::health() const {
 HttpResponse Runtime::dispatch(HttpRequest& request) {
   const auto began = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1, std::memory_order_relaxed);
+  requests_started_.fetch_add(1, std::memory_order_relaxed);
   if (!usable_request_id(request.request_id)) {
     const std::string* incoming = request.header("x-request-id");
     if (incoming && usable_request_id(*incoming)) {
       request.request_id = *incoming;
     } else {
-      std::ostringstream id;
-      id << request_id_prefix_ << '-' << std::hex << request_counter_.fetch_add(1) + 1;
-      request.request_id = id.str();
+      char counter[17];
+      const auto end =
+          std::to_chars(counter, counter + sizeof counter, request_counter_.fetch_add(1) + 1, 16)
+              .ptr;
+      request.request_id.reserve(request_id_prefix_.size() + 1 + (end - counter));
+      request.request_id.assign(request_id_prefix_).append(1, '-').append(counter, end);
     }
   }
   HttpResponse response;
@@ -341,9 +346,13 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   if (!request.in_process) {
-    if (response.route.empty()) response.route = handled ? request.path : "unmatched";
-    host_metrics_->route(response.plugin, response.route, request.method)
-        .record(response.status, seconds);
+    if (response.series) {
+      response.series->record(response.status, seconds);
+    } else {
+      if (response.route.empty()) response.route = handled ? request.path : "unmatched";
+      host_metrics_->route(response.plugin, response.route, request.method)
+          .record(response.status, seconds);
+    }
   }
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   return response;
@@ -376,19 +385,22 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
                                    : request.path.substr(slot->prefix().size());
   const Route* best = nullptr;
   router::Params params, candidate_params;
-  std::set<std::string> allowed;
   for (const auto& route : slot->routes()) {
-    candidate_params.clear();
-    if (!route.pattern.match(relative, candidate_params)) continue;
-    allowed.insert(route.method);
     if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET"))
       continue;
-    if (!best || route.pattern.literal_count() > best->pattern.literal_count()) {
-      best = &route;
-      params = candidate_params;
-    }
+    if (best && route.pattern.literal_count() <= best->pattern.literal_count()) continue;
+    candidate_params.clear();
+    if (!route.pattern.match(relative, candidate_params)) continue;
+    best = &route;
+    params.swap(candidate_params);
   }
   if (!best) {
+    // Only on a miss: which methods the path has, for 404 versus 405 + Allow.
+    std::set<std::string> allowed;
+    for (const auto& route : slot->routes()) {
+      candidate_params.clear();
+      if (route.pattern.match(relative, candidate_params)) allowed.insert(route.method);
+    }
     if (allowed.empty()) {
       response = json_error(404, "not_found", "no route for " + request.method + " " + request.path,
                             request.request_id);
@@ -406,6 +418,7 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
     return response;
   }
   response.route = slot->prefix() + best->pattern.text();
+  response.series = best->series;
 
   std::vector<ah_pair> headers, path_params, query_params;
   auto pair_of = [](const std::string& a, const std::string& b) {
@@ -451,12 +464,14 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
               {"request_id", request.request_id},
               {"error", error.text()}});
     const std::string route = response.route;
+    auto* series = response.series;
     response = json_error(
         500, "internal",
         "the " + slot->name() + " plugin failed to answer; see the log line with this request_id",
         request.request_id);
     response.plugin = slot->name();
     response.route = route;
+    response.series = series;
   }
   return response;
 }

@@ -96,6 +96,9 @@ class Runtime {
   metrics::Metrics& metrics() { return metrics_; }
   metrics::HostMetrics& host_metrics() { return *host_metrics_; }
   std::size_t in_flight() const { return in_flight_.load(); }
+  // Requests dispatched since start: lets a drain notice a request that was
+  // queued behind a slow one on the same server thread.
+  std::uint64_t requests_started() const { return requests_started_.load(); }
 
   // Jobs, for the jobs endpoint and the fake host.
   std::vector<std::string> job_names(const std::string& plugin) const;
@@ -164,6 +167,7 @@ class Runtime {
   std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
   std::atomic<std::size_t> in_flight_{0};
+  std::atomic<std::uint64_t> requests_started_{0};
   std::atomic<std::uint64_t> request_counter_{0};
   std::string request_id_prefix_;
 };
