@@ -1,5 +1,7 @@
 #include "engine.hpp"
 
+#include <algorithm>
+
 #include "clock.hpp"
 #include "crypto.hpp"
 
@@ -37,16 +39,77 @@ void Engine::stop() {
 }
 
 void Engine::worker_loop() {
+  // Leases taken at once: grows while batches are quick (so their final writes
+  // share one commit or round trip) and drops back to the minimum as soon as a
+  // batch is slow (runs that wait on the outside should not queue behind each
+  // other in one worker).
+  constexpr size_t kMinBatch = 4, kMaxBatch = 64;
+  size_t batch_size = kMinBatch;
   while (running_) {
     std::vector<Lease> leases;
     try {
-      leases = backend_.queue->take(4, std::chrono::milliseconds(200));
+      leases = backend_.queue->take(batch_size, std::chrono::milliseconds(200));
     } catch (const std::exception& e) {
       host_.warn("workflow queue unavailable; retrying", {{"error", e.what()}});
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       continue;
     }
-    for (const auto& lease : leases) execute(lease);
+    if (leases.empty()) continue;
+    const auto started = std::chrono::steady_clock::now();
+    Batch batch;
+    batch.finals.reserve(leases.size());
+    for (auto& lease : leases) execute(lease, batch);
+    flush(batch);
+    const auto took = std::chrono::steady_clock::now() - started;
+    if (took > std::chrono::milliseconds(20))
+      batch_size = kMinBatch;
+    else if (leases.size() == batch_size && took < std::chrono::milliseconds(5))
+      batch_size = std::min(kMaxBatch, batch_size * 2);
+  }
+}
+
+void Engine::flush(Batch& batch) {
+  if (!batch.finals.empty()) {
+    std::vector<RunRecord*> runs;
+    runs.reserve(batch.finals.size());
+    for (auto& run : batch.finals) runs.push_back(&run);
+    try {
+      const std::vector<bool> written = backend_.store->save_batch(runs);
+      for (size_t i = 0; i < runs.size(); ++i)
+        if (written[i])
+          metrics_.run_finished(runs[i]->workflow, runs[i]->status,
+                                runs[i]->duration_ms() / 1000.0);
+    } catch (const std::exception& e) {
+      host_.error("workflow runs could not be saved; trying again in 1s",
+                  {{"runs", runs.size()}, {"error", e.what()}});
+      for (size_t i = 0; i < runs.size(); ++i) {
+        const Lease* lease = batch.final_leases[i];
+        try {
+          backend_.queue->defer(lease->run_id, lease->gates, now_ms() + 1000);
+        } catch (const std::exception&) {
+          // The queue is down too: the delivery stays unacknowledged and is reclaimed.
+          batch.done.erase(std::remove(batch.done.begin(), batch.done.end(), lease),
+                           batch.done.end());
+        }
+      }
+    }
+  }
+  // Slots and deliveries in Redis also expire on their own, so a failed
+  // release here delays other runs but never leaks a slot.
+  try {
+    for (const auto& [key, run_id] : batch.held) backend_.gates->release(key, run_id);
+  } catch (const std::exception& e) {
+    host_.warn("workflow concurrency slot not released; it expires", {{"error", e.what()}});
+  }
+  if (batch.done.empty()) return;
+  std::vector<Lease> done;
+  done.reserve(batch.done.size());
+  for (const Lease* lease : batch.done) done.push_back(*lease);
+  try {
+    backend_.queue->finish_batch(done);
+  } catch (const std::exception& e) {
+    host_.warn("workflow deliveries not acknowledged; they are reclaimed later",
+               {{"runs", done.size()}, {"error", e.what()}});
   }
 }
 
@@ -84,12 +147,15 @@ CreateOutcome Engine::start_run(const StartRequest& request, RunRecord* created)
   if (definition.concurrency > 0)
     run.gates.push_back(
         {{"key", "workflow:" + definition.name}, {"limit", definition.concurrency}});
-  auto outcome =
-      backend_.store->create_run(run, request.request_hash, config_.idempotency_ttl_s * 1000);
+  auto outcome = backend_.store->create_run(
+      run, request.request_hash, config_.idempotency_ttl_s * 1000, request.require_latest);
   if (outcome.created) {
-    backend_.queue->submitted(run.id, run.gates);
     metrics_.run_started(run.workflow, run.trigger.value("kind", "api"));
-    if (created) *created = std::move(run);
+    if (created) *created = run;  // before the queue has it: a worker may change it then
+    auto record = std::make_shared<RunRecord>(std::move(run));
+    const std::string id = record->id;
+    const json gates = record->gates;
+    backend_.queue->submitted(id, gates, std::move(record));
   }
   return outcome;
 }
@@ -108,18 +174,19 @@ double Engine::random01() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
 }
 
-void Engine::execute(const Lease& lease) {
-  std::vector<std::string> held;
-  // Slots and deliveries in Redis also expire on their own, so a failed
-  // release here delays other runs but never leaks a slot.
-  auto release = [&] {
-    try {
-      for (const auto& key : held) backend_.gates->release(key, lease.run_id);
-    } catch (const std::exception& e) {
-      host_.warn("workflow concurrency slot not released; it expires", {{"error", e.what()}});
-    }
-    held.clear();
-  };
+bool Engine::claim_in_memory(RunRecord& run, bool reclaim) {
+  if (!(run.status == status::queued || run.status == status::waiting ||
+        (reclaim && run.status == status::running)))
+    return false;
+  run.claimed_from = run.status;
+  run.status = status::running;
+  run.owner = owner_;
+  if (run.started_at == 0) run.started_at = now_ms();
+  return true;
+}
+
+void Engine::execute(Lease& lease, Batch& batch) {
+  const size_t held_before = batch.held.size();
   try {
     bool slots = true;
     for (const auto& gate : lease.gates) {
@@ -128,14 +195,24 @@ void Engine::execute(const Lease& lease) {
         slots = false;
         break;
       }
-      held.push_back(key);
+      batch.held.emplace_back(key, lease.run_id);
     }
     if (!slots) {
-      release();
-      backend_.queue->defer(lease.run_id, lease.gates, now_ms() + backend_.busy_retry_ms);
+      for (size_t i = held_before; i < batch.held.size(); ++i)
+        backend_.gates->release(batch.held[i].first, lease.run_id);
+      batch.held.resize(held_before);
+      backend_.queue->defer(lease.run_id, lease.gates, now_ms() + backend_.busy_retry_ms,
+                            std::move(lease.run));
+    } else if (lease.run) {
+      // The queue carried the stored record: claim it without a store round trip.
+      std::shared_ptr<RunRecord> carried = std::move(lease.run);
+      if (claim_in_memory(*carried, lease.reclaimed)) {
+        if (lease.reclaimed) metrics_.reclaimed();
+        advance(*carried, lease, batch);
+      }
     } else if (auto run = backend_.store->claim(lease.run_id, owner_, lease.reclaimed, now_ms())) {
       if (lease.reclaimed) metrics_.reclaimed();
-      advance(*run, lease);
+      advance(*run, lease, batch);
     }
   } catch (const std::exception& e) {
     host_.error("workflow run could not advance; trying again in 1s",
@@ -144,17 +221,10 @@ void Engine::execute(const Lease& lease) {
       backend_.queue->defer(lease.run_id, lease.gates, now_ms() + 1000);
     } catch (const std::exception&) {
       // The queue is down too: the delivery stays unacknowledged and is reclaimed.
-      release();
       return;
     }
   }
-  release();
-  try {
-    backend_.queue->finish(lease);
-  } catch (const std::exception& e) {
-    host_.warn("workflow delivery not acknowledged; it is reclaimed later",
-               {{"run_id", lease.run_id}, {"error", e.what()}});
-  }
+  batch.done.push_back(&lease);
 }
 
 }  // namespace workflow

@@ -55,6 +55,9 @@ struct StartRequest {
   std::string idempotency_key;
   std::string request_hash;
   json extra_gates = json::array();
+  // The definition came from the registry's cache: the store checks that it is
+  // still the latest version (CreateOutcome::stale_definition otherwise).
+  bool require_latest = false;
 };
 
 class Engine {
@@ -80,12 +83,28 @@ class Engine {
   void on_maintenance(std::function<void()> fn) { maintenance_hooks_.push_back(std::move(fn)); }
 
  private:
+  // What a worker did with the leases it took at once: the final states to
+  // write (in one batch), the slots to release and the leases to finish after.
+  struct Batch {
+    std::vector<RunRecord> finals;
+    std::vector<const Lease*> final_leases;
+    std::vector<std::pair<std::string, std::string>> held;  // (gate key, run id)
+    std::vector<const Lease*> done;                         // leases to finish
+  };
+
   void worker_loop();
   void maintenance_loop();
-  void execute(const Lease& lease);
-  // Runs steps until the run finishes or must wait; writes the checkpoint.
-  void advance(RunRecord& run, const Lease& lease);
-  bool finish(RunRecord& run, const std::string& final_status, json error);
+  void execute(Lease& lease, Batch& batch);
+  // Writes the batch's final states, counts them, releases slots, finishes leases.
+  void flush(Batch& batch);
+  // Claims a run the queue handed over in memory: no store access; the claim is
+  // written (compare-and-set) with the run's next save.
+  bool claim_in_memory(RunRecord& run, bool reclaim);
+  // Runs steps until the run finishes or must wait; writes the checkpoint (the
+  // final one goes to the batch).
+  void advance(RunRecord& run, const Lease& lease, Batch& batch);
+  void finish(RunRecord& run, const std::string& final_status, json error, const Lease& lease,
+              Batch& batch);
   bool park(RunRecord& run, const Lease& lease, int64_t resume_at);
   json context_of(const RunRecord& run) const;
   double random01();

@@ -140,7 +140,9 @@ class Evaluator {
       return out;
     }
     if (!is_operation(rule)) return rule;
-    const auto& [op, raw_args] = *rule.items().begin();
+    const auto first = rule.begin();  // the proxy of items() would dangle here
+    const std::string& op = first.key();
+    const json& raw_args = first.value();
     const json args = raw_args.is_array() ? raw_args : json::array({raw_args});
     return operate(op, args, data, depth + 1);
   }
@@ -391,7 +393,9 @@ void check_rule(const json& rule, const std::string& path, Problems& problems, i
     return;
   }
   if (!Evaluator::is_operation(rule)) return;
-  const auto& [op, raw_args] = *rule.items().begin();
+  const auto first = rule.begin();
+  const std::string& op = first.key();
+  const json& raw_args = first.value();
   auto known = arities().find(op);
   if (known == arities().end()) {
     problems.add(join_path(path, op),
@@ -427,7 +431,9 @@ void collect(const json& rule, std::vector<std::string>& out, int depth) {
     return;
   }
   if (!Evaluator::is_operation(rule)) return;
-  const auto& [op, args] = *rule.items().begin();
+  const auto first = rule.begin();
+  const std::string& op = first.key();
+  const json& args = first.value();
   // map/filter/... bodies read the item, not the run data: only their list counts.
   const bool scoped = op == "map" || op == "filter" || op == "reduce" || op == "all" ||
                       op == "none" || op == "some";

@@ -15,9 +15,12 @@ Backend make_local_backend(agent_host::Host& host) {
   backend.resume = [&host](Store& s, WorkQueue& q) {
     auto& queue = static_cast<LocalQueue&>(q);
     size_t count = 0;
-    for (const auto& run : s.unfinished_runs()) {
-      queue.resume(run.id, run.gates, run.status == status::waiting ? run.resume_at : 0,
-                   run.status == status::running);
+    for (auto& run : s.unfinished_runs()) {
+      const std::string id = run.id;
+      const json gates = run.gates;
+      const int64_t due = run.status == status::waiting ? run.resume_at : 0;
+      const bool reclaimed = run.status == status::running;
+      queue.resume(id, gates, due, reclaimed, std::make_shared<RunRecord>(std::move(run)));
       ++count;
     }
     if (count) host.info("workflow runs resumed after restart", {{"runs", count}});

@@ -11,28 +11,30 @@ void LocalQueue::push_locked(Lease lease, int64_t due_ms) {
     delayed_.push(Delayed{due_ms, std::move(lease)});
 }
 
-void LocalQueue::submitted(const std::string& run_id, const nlohmann::json& gates) {
+void LocalQueue::submitted(const std::string& run_id, const nlohmann::json& gates,
+                           std::shared_ptr<RunRecord> run) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    ready_.push_back(Lease{run_id, gates, {}, false});
+    ready_.push_back(Lease{run_id, gates, {}, false, std::move(run)});
   }
   wake_.notify_one();
 }
 
-void LocalQueue::defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms) {
+void LocalQueue::defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
+                       std::shared_ptr<RunRecord> run) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    push_locked(Lease{run_id, gates, {}, false}, due_ms);
+    push_locked(Lease{run_id, gates, {}, false, std::move(run)}, due_ms);
   }
   // Every taker recomputes how long to sleep: the new entry may be the earliest.
   wake_.notify_all();
 }
 
 void LocalQueue::resume(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
-                        bool reclaimed) {
+                        bool reclaimed, std::shared_ptr<RunRecord> run) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    push_locked(Lease{run_id, gates, {}, reclaimed}, due_ms);
+    push_locked(Lease{run_id, gates, {}, reclaimed, std::move(run)}, due_ms);
   }
   wake_.notify_all();
 }
@@ -43,7 +45,8 @@ std::vector<Lease> LocalQueue::take(size_t max, std::chrono::milliseconds wait) 
   while (!stopping_) {
     const int64_t now = now_ms();
     while (!delayed_.empty() && delayed_.top().due_ms <= now) {
-      ready_.push_back(delayed_.top().lease);
+      // top() is const: move out through a cast, the entry is popped right after.
+      ready_.push_back(std::move(const_cast<Delayed&>(delayed_.top()).lease));
       delayed_.pop();
     }
     if (!ready_.empty()) {

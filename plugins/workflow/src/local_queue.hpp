@@ -16,15 +16,17 @@ namespace workflow {
 
 class LocalQueue : public WorkQueue {
  public:
-  void submitted(const std::string& run_id, const nlohmann::json& gates) override;
-  void defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms) override;
+  void submitted(const std::string& run_id, const nlohmann::json& gates,
+                 std::shared_ptr<RunRecord> run) override;
+  void defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
+             std::shared_ptr<RunRecord> run = nullptr) override;
   std::vector<Lease> take(size_t max, std::chrono::milliseconds wait) override;
   void finish(const Lease&) override {}
   int64_t depth() override;
   void shutdown() override;
   // A run found unfinished at start; `reclaimed` when it was running then.
   void resume(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
-              bool reclaimed);
+              bool reclaimed, std::shared_ptr<RunRecord> run = nullptr);
 
  private:
   struct Delayed {

@@ -3,6 +3,19 @@
 namespace workflow {
 
 namespace {
+// The cache key of a labelled series: the name and the label values, without
+// serialising the labels (this runs several times per run).
+std::string series_key(const std::string& name, const nlohmann::json& labels) {
+  std::string key = name;
+  for (const auto& [label, value] : labels.items()) {
+    key += '\x1f';
+    key += label;
+    key += '=';
+    key += value.is_string() ? value.get_ref<const std::string&>() : value.dump();
+  }
+  return key;
+}
+
 const std::vector<double>& duration_buckets() {
   static const std::vector<double> buckets = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5,
                                               1,     5,     15,   60,   300, 1800};
@@ -20,7 +33,7 @@ Metrics::Metrics(agent_host::Host& host)
 
 agent_host::Counter& Metrics::counter(const std::string& name, const std::string& help,
                                       const nlohmann::json& labels) {
-  const std::string key = name + labels.dump();
+  const std::string key = series_key(name, labels);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = counters_.find(key);
   if (it == counters_.end()) it = counters_.emplace(key, host_.counter(name, help, labels)).first;
@@ -30,7 +43,7 @@ agent_host::Counter& Metrics::counter(const std::string& name, const std::string
 agent_host::Histogram& Metrics::histogram(const std::string& name, const std::string& help,
                                           const nlohmann::json& labels,
                                           const std::vector<double>& buckets) {
-  const std::string key = name + labels.dump();
+  const std::string key = series_key(name, labels);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = histograms_.find(key);
   if (it == histograms_.end())

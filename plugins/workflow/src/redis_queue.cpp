@@ -60,7 +60,8 @@ RedisQueue::RedisQueue(redis::Pool& pool, const RedisConfig& config, std::string
   }
 }
 
-void RedisQueue::defer(const std::string& run_id, const nlohmann::json&, int64_t due_ms) {
+void RedisQueue::defer(const std::string& run_id, const nlohmann::json&, int64_t due_ms,
+                       std::shared_ptr<RunRecord>) {
   // The gates travel in the run's hash; the mover reads them from there.
   pool_.command({"ZADD", delayed_key_, std::to_string(due_ms), run_id});
 }
@@ -82,7 +83,22 @@ std::vector<Lease> RedisQueue::leases_from(const Value& entries, bool reclaimed)
           lease.gates = nlohmann::json::array();
         }
       }
+      // The record as created (first delivery of a new run): the worker claims it
+      // in memory and its save checks that the run is still queued with fence 0.
+      // A reclaimed delivery may be stale: that one is claimed from the store.
+      if (fields[i].text == "doc" && !reclaimed) {
+        try {
+          auto run = std::make_shared<RunRecord>(
+              RunRecord::from_storage(nlohmann::json::parse(fields[i + 1].text)));
+          run->status = status::queued;
+          run->fence = 0;
+          lease.run = std::move(run);
+        } catch (const nlohmann::json::exception&) {
+          lease.run = nullptr;
+        }
+      }
     }
+    if (lease.run && lease.run->id != lease.run_id) lease.run = nullptr;
     if (lease.run_id.empty()) continue;
     out.push_back(std::move(lease));
   }
@@ -130,11 +146,21 @@ std::vector<Lease> RedisQueue::take(size_t max, std::chrono::milliseconds wait) 
 }
 
 void RedisQueue::finish(const Lease& lease) {
-  if (lease.token.empty()) return;
-  pool_.pipeline({{"XACK", config_.stream, config_.group, lease.token},
-                  {"XDEL", config_.stream, lease.token}});
+  finish_batch({lease});
+}
+
+void RedisQueue::finish_batch(const std::vector<Lease>& leases) {
+  std::vector<std::string> ack = {"XACK", config_.stream, config_.group};
+  std::vector<std::string> del = {"XDEL", config_.stream};
+  for (const auto& lease : leases) {
+    if (lease.token.empty()) continue;
+    ack.push_back(lease.token);
+    del.push_back(lease.token);
+  }
+  if (del.size() == 2) return;
+  pool_.pipeline({ack, del});
   std::lock_guard<std::mutex> lock(mutex_);
-  in_flight_.erase(lease.token);
+  for (const auto& lease : leases) in_flight_.erase(lease.token);
 }
 
 int64_t RedisQueue::depth() {

@@ -18,6 +18,10 @@ const std::vector<std::string> kRunFields = {"doc",   "status",     "fence",
 
 const Script& create_script() {
   static const Script script(R"(
+if ARGV[11] ~= '' then
+  local head = redis.call('HMGET', KEYS[7], 'latest', 'deleted')
+  if head[1] ~= ARGV[11] or head[2] == '1' then return {-1, '', ''} end
+end
 if ARGV[10] == '1' then
   local existing = redis.call('GET', KEYS[5])
   if existing then
@@ -32,7 +36,7 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'status', ARGV[4], 'fence', '0', 'ow
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
-redis.call('XADD', KEYS[6], '*', 'run', ARGV[1], 'gates', ARGV[9])
+redis.call('XADD', KEYS[6], '*', 'run', ARGV[1], 'gates', ARGV[9], 'doc', ARGV[2])
 return {1, ARGV[1], ARGV[7]}
 )");
   return script;
@@ -53,14 +57,29 @@ return redis.call('HMGET', KEYS[1], 'doc', 'status', 'fence', 'owner', 'started_
   return script;
 }
 
+// Saves ARGV[1] runs; run i has KEYS[2i+1] (its hash), KEYS[2i+2] (its
+// active set) and 12 arguments: the fence and status it must still have, the
+// fence to write, status, doc, finished_at, duration_ms, failed_step, owner,
+// started_at, id and whether it is final. Answers 1/0 per run.
+constexpr size_t kSaveArgs = 12;
 const Script& save_script() {
   static const Script script(R"(
-local cur = redis.call('HMGET', KEYS[1], 'fence', 'status')
-if cur[1] ~= ARGV[1] or cur[2] ~= 'running' then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'doc', ARGV[3], 'finished_at', ARGV[4],
-           'duration_ms', ARGV[5], 'failed_step', ARGV[6])
-if ARGV[8] == '1' then redis.call('SREM', KEYS[2], ARGV[7]) end
-return 1
+local out = {}
+for i = 0, tonumber(ARGV[1]) - 1 do
+  local a = 2 + i * 12
+  local k = 1 + i * 2
+  local cur = redis.call('HMGET', KEYS[k], 'fence', 'status')
+  if cur[1] == ARGV[a] and cur[2] == ARGV[a + 1] then
+    redis.call('HSET', KEYS[k], 'fence', ARGV[a + 2], 'status', ARGV[a + 3], 'doc', ARGV[a + 4],
+               'finished_at', ARGV[a + 5], 'duration_ms', ARGV[a + 6], 'failed_step', ARGV[a + 7],
+               'owner', ARGV[a + 8], 'started_at', ARGV[a + 9])
+    if ARGV[a + 11] == '1' then redis.call('SREM', KEYS[k + 1], ARGV[a + 10]) end
+    out[i + 1] = 1
+  else
+    out[i + 1] = 0
+  end
+end
+return out
 )");
   return script;
 }
@@ -204,18 +223,23 @@ int64_t RedisStore::definitions_revision() {
 }
 
 CreateOutcome RedisStore::create_run(const RunRecord& run, const std::string& request_hash,
-                                     int64_t idempotency_ttl_ms) {
+                                     int64_t idempotency_ttl_ms, bool require_latest) {
   const bool keyed = !run.idempotency_key.empty();
   Value reply = pool_.eval(
       create_script(),
       {run_key(run.id), prefix_ + ":index:runs", prefix_ + ":index:workflow:" + run.workflow,
        active_key(run.workflow, run.trigger_key),
        keyed ? prefix_ + ":idem:" + run.workflow + ":" + run.idempotency_key : prefix_ + ":idem:-",
-       config_.stream},
+       config_.stream, definition_key(run.workflow)},
       {run.id, run.doc_text(), run.workflow, run.status, std::to_string(run.created_at),
        run.trigger_key, request_hash, std::to_string(idempotency_ttl_ms), run.gates.dump(),
-       keyed ? "1" : "0"});
+       keyed ? "1" : "0", require_latest ? std::to_string(run.version) : std::string()});
   CreateOutcome outcome;
+  if (reply.elements.at(0).number() == -1) {
+    outcome.created = false;
+    outcome.stale_definition = true;
+    return outcome;
+  }
   outcome.created = reply.elements.at(0).number() == 1;
   outcome.run_id = reply.elements.at(1).text;
   outcome.same_request = reply.elements.at(2).text == request_hash;
@@ -254,14 +278,45 @@ std::optional<RunRecord> RedisStore::claim(const std::string& id, const std::str
   return from_fields(reply);
 }
 
-bool RedisStore::save(const RunRecord& run) {
-  const bool terminal = status::is_terminal(run.status);
-  Value reply = pool_.eval(
-      save_script(), {run_key(run.id), active_key(run.workflow, run.trigger_key)},
-      {std::to_string(run.fence), run.status, run.doc_text(), std::to_string(run.finished_at),
-       run.finished_at && run.started_at ? std::to_string(run.duration_ms()) : "", run.failed_step,
-       run.id, terminal ? "1" : "0"});
-  return reply.number() == 1;
+bool RedisStore::save(RunRecord& run) {
+  return save_batch({&run})[0];
+}
+
+std::vector<bool> RedisStore::save_batch(const std::vector<RunRecord*>& runs) {
+  std::vector<bool> written(runs.size(), false);
+  if (runs.empty()) return written;
+  std::vector<std::string> keys, args;
+  keys.reserve(runs.size() * 2);
+  args.reserve(1 + runs.size() * kSaveArgs);
+  args.push_back(std::to_string(runs.size()));
+  for (const RunRecord* run : runs) {
+    const bool claim = !run->claimed_from.empty();
+    keys.push_back(run_key(run->id));
+    keys.push_back(active_key(run->workflow, run->trigger_key));
+    args.push_back(std::to_string(run->fence));
+    args.push_back(claim ? run->claimed_from : std::string(status::running));
+    args.push_back(std::to_string(run->fence + (claim ? 1 : 0)));
+    args.push_back(run->status);
+    args.push_back(run->doc_text());
+    args.push_back(std::to_string(run->finished_at));
+    args.push_back(run->finished_at && run->started_at ? std::to_string(run->duration_ms()) : "");
+    args.push_back(run->failed_step);
+    args.push_back(run->owner);
+    args.push_back(std::to_string(run->started_at));
+    args.push_back(run->id);
+    args.push_back(status::is_terminal(run->status) ? "1" : "0");
+  }
+  // One script call (one round trip, atomic) for the whole batch.
+  Value reply = pool_.eval(save_script(), keys, args);
+  for (size_t i = 0; i < runs.size() && i < reply.elements.size(); ++i) {
+    if (reply.elements[i].number() != 1) continue;
+    written[i] = true;
+    if (!runs[i]->claimed_from.empty()) {
+      ++runs[i]->fence;
+      runs[i]->claimed_from.clear();
+    }
+  }
+  return written;
 }
 
 CancelOutcome RedisStore::cancel(const std::string& id, int64_t now) {

@@ -32,6 +32,11 @@ Registered Registry::put(const json& document) {
   if (!problems.empty()) throw InvalidDefinition(std::move(problems));
   auto result = store_.put_definition(parsed->name, parsed->version, document,
                                       document_hash(document), now_ms());
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    latest_.erase(parsed->name);
+    ++changes_;
+  }
   return Registered{remember(result.definition), result.created};
 }
 
@@ -45,9 +50,39 @@ DefinitionPtr Registry::get(const std::string& name, int version) {
   return stored ? remember(*stored) : nullptr;
 }
 
+DefinitionPtr Registry::latest_cached(const std::string& name) {
+  return lookup_latest(name, true);
+}
+
+void Registry::forget_latest(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  latest_.erase(name);
+  ++changes_;
+}
+
 DefinitionPtr Registry::latest(const std::string& name) {
+  return lookup_latest(name, store_.process_local());
+}
+
+DefinitionPtr Registry::lookup_latest(const std::string& name, bool cache) {
+  uint64_t changes = 0;
+  if (cache) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    changes = changes_;
+    auto it = latest_.find(name);
+    if (it != latest_.end()) {
+      auto found = versions_.find({name, it->second});
+      if (found != versions_.end()) return found->second;
+    }
+  }
   auto version = store_.latest_version(name);
-  return version ? get(name, *version) : nullptr;
+  if (!version) return nullptr;
+  DefinitionPtr definition = get(name, *version);
+  if (cache && definition) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (changes == changes_) latest_[name] = *version;
+  }
+  return definition;
 }
 
 std::vector<DefinitionPtr> Registry::all_latest() {
@@ -65,7 +100,11 @@ std::vector<DefinitionPtr> Registry::all_latest() {
 }
 
 bool Registry::remove(const std::string& name) {
-  return store_.delete_definition(name);
+  const bool removed = store_.delete_definition(name);
+  std::lock_guard<std::mutex> lock(mutex_);
+  latest_.erase(name);
+  ++changes_;
+  return removed;
 }
 
 }  // namespace workflow

@@ -39,16 +39,28 @@ class Registry {
   DefinitionPtr get(const std::string& name, int version);
   // The newest version of a workflow that is not deleted; nullptr when none.
   DefinitionPtr latest(const std::string& name);
+  // Like latest(), but from the cache even for a shared store, where the
+  // caller must have the store confirm the version (StartRequest::require_latest)
+  // and call forget_latest() when it was stale.
+  DefinitionPtr latest_cached(const std::string& name);
+  void forget_latest(const std::string& name);
   // The newest version of every workflow (cached until the store's revision moves).
   std::vector<DefinitionPtr> all_latest();
   bool remove(const std::string& name);
 
  private:
   DefinitionPtr remember(const StoredDefinition& stored);
+  // From the cache when `cache` (and it holds the name), else from the store
+  // (and then cached when `cache`).
+  DefinitionPtr lookup_latest(const std::string& name, bool cache);
 
   Store& store_;
   std::mutex mutex_;
   std::map<std::pair<std::string, int>, DefinitionPtr> versions_;
+  // Newest version by name, kept only when the store is process-local (every
+  // change goes through put/remove here); other replicas may change a shared store.
+  std::map<std::string, int> latest_;
+  uint64_t changes_ = 0;  // bumped by put/remove: a read that raced one is not cached
   int64_t listed_revision_ = -1;
   std::vector<DefinitionPtr> listed_;
 };

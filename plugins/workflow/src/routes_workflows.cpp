@@ -105,7 +105,8 @@ void add_workflow_routes(agent_host::Host& host, Engine& engine, CronTriggers& s
           "Start a run: {\"input\": {...}}; an Idempotency-Key header dedupes starts",
           json{{"type", "object"}, {"properties", {{"input", {{"type", "object"}}}}}}, nullptr},
       [&engine](const Request& request) {
-        DefinitionPtr definition = engine.registry().latest(request.param("name"));
+        // The cached latest version; a shared store confirms it as it creates the run.
+        DefinitionPtr definition = engine.registry().latest_cached(request.param("name"));
         if (!definition) throw HttpError::not_found("workflow '" + request.param("name") + "'");
         json body = request.body().empty() ? json::object() : request.json_body();
         if (!body.is_object()) throw HttpError::bad_request("body", "send {\"input\": {...}}");
@@ -127,7 +128,17 @@ void add_workflow_routes(agent_host::Host& host, Engine& engine, CronTriggers& s
         }
         try {
           RunRecord created;
+          start.require_latest = !engine.store().process_local();
           auto outcome = engine.start_run(start, &created);
+          if (outcome.stale_definition) {
+            // Another replica changed the workflow: read its latest version and start again.
+            engine.registry().forget_latest(request.param("name"));
+            start.definition = engine.registry().latest(request.param("name"));
+            if (!start.definition)
+              throw HttpError::not_found("workflow '" + request.param("name") + "'");
+            start.require_latest = false;
+            outcome = engine.start_run(start, &created);
+          }
           if (!outcome.same_request)
             throw HttpError(409, "idempotency_key_reused",
                             "this Idempotency-Key already started run " + outcome.run_id +

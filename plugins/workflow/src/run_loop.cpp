@@ -45,26 +45,29 @@ json Engine::context_of(const RunRecord& run) const {
                 {"trigger", run.trigger}}}};
 }
 
-bool Engine::finish(RunRecord& run, const std::string& final_status, json error) {
+void Engine::finish(RunRecord& run, const std::string& final_status, json error, const Lease& lease,
+                    Batch& batch) {
   run.status = final_status;
   run.finished_at = now_ms();
   run.resume_at = 0;
   run.error = std::move(error);
   if (run.error.is_object()) run.failed_step = run.error.value("step", "");
-  if (!backend_.store->save(run)) return false;
-  metrics_.run_finished(run.workflow, final_status, run.duration_ms() / 1000.0);
-  return true;
+  // Written (compare-and-set, like every save) and counted with the rest of the
+  // worker's batch, before the lease is finished.
+  batch.finals.push_back(std::move(run));
+  batch.final_leases.push_back(&lease);
 }
 
 bool Engine::park(RunRecord& run, const Lease& lease, int64_t resume_at) {
   run.status = status::waiting;
   run.resume_at = resume_at;
   if (!backend_.store->save(run)) return false;
-  backend_.queue->defer(run.id, lease.gates, resume_at);
+  // The record now equals the stored one: the queue may carry it to the next claim.
+  backend_.queue->defer(run.id, lease.gates, resume_at, std::make_shared<RunRecord>(run));
   return true;
 }
 
-void Engine::advance(RunRecord& run, const Lease& lease) {
+void Engine::advance(RunRecord& run, const Lease& lease, Batch& batch) {
   int64_t now = now_ms();
   // A delivery that came early (duplicate, or a takeover of a parked run).
   if (run.resume_at > now + 2) {
@@ -77,7 +80,8 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
            error_json("definition_missing",
                       "version " + std::to_string(run.version) + " of workflow '" + run.workflow +
                           "' is not stored; upload it again",
-                      ""));
+                      ""),
+           lease, batch);
     return;
   }
   if (run.deadline_at == 0) run.deadline_at = run.started_at + definition->timeout_ms;
@@ -93,7 +97,8 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
           run, status::timed_out,
           error_json("timeout",
                      "the run exceeded its timeout of " + format_duration(definition->timeout_ms),
-                     step.id));
+                     step.id),
+          lease, batch);
       return;
     }
     json& record = run.steps[step.id];
@@ -126,8 +131,14 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
     }
 
     if (talks_outside(step.type)) {
-      auto current = backend_.store->run_status(run.id);
-      if (!current || *current != status::running) return;  // cancelled meanwhile
+      if (!run.claimed_from.empty()) {
+        // Write the claim first: the run shows running while it calls out, a
+        // takeover does not repeat the call, and a cancel meanwhile stops it here.
+        if (!backend_.store->save(run)) return;
+      } else {
+        auto current = backend_.store->run_status(run.id);
+        if (!current || *current != status::running) return;  // cancelled meanwhile
+      }
     }
     const int attempt = run.attempts_made + 1;
     const int64_t timeout = std::max<int64_t>(1, std::min(step.timeout_ms, run.deadline_at - now));
@@ -196,10 +207,12 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
           error_json("timeout",
                      "the run exceeded its timeout of " + format_duration(definition->timeout_ms) +
                          " (last error: " + outcome.error_message + ")",
-                     step.id));
+                     step.id),
+          lease, batch);
       return;
     }
-    finish(run, status::failed, error_json(outcome.error_code, outcome.error_message, step.id));
+    finish(run, status::failed, error_json(outcome.error_code, outcome.error_message, step.id),
+           lease, batch);
     return;
   }
 
@@ -212,10 +225,10 @@ void Engine::advance(RunRecord& run, const Lease& lease) {
     }
   } catch (const templating::TemplateError& e) {
     finish(run, status::failed,
-           error_json("template_error", std::string("output: ") + e.what(), ""));
+           error_json("template_error", std::string("output: ") + e.what(), ""), lease, batch);
     return;
   }
-  finish(run, status::succeeded, nullptr);
+  finish(run, status::succeeded, nullptr, lease, batch);
 }
 
 }  // namespace workflow

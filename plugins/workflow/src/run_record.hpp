@@ -48,6 +48,12 @@ struct RunRecord {
   std::string idempotency_key;
   json gates = json::array();  // [{"key": "...", "limit": n}] concurrency slots this run needs
 
+  // Not stored. Non-empty while a worker runs a claim that only exists in memory
+  // (a record handed over by the queue): the status the store still holds. The
+  // next save writes the claim too, as a compare-and-set on that status and
+  // `fence`, and bumps the fence.
+  std::string claimed_from;
+
   int64_t duration_ms() const {
     return finished_at && started_at ? finished_at - started_at
                                      : (finished_at ? finished_at - created_at : 0);

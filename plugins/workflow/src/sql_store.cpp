@@ -157,15 +157,19 @@ int64_t SqlStore::definitions_revision() {
   return rows.empty() ? 0 : rows[0]["value"].get<int64_t>();
 }
 
+// `require_latest` needs no check here: only this process changes definitions,
+// and its registry forgets a cached latest version on every change.
 CreateOutcome SqlStore::create_run(const RunRecord& run, const std::string& request_hash,
-                                   int64_t idempotency_ttl_ms) {
+                                   int64_t idempotency_ttl_ms, bool) {
   const json insert_params = {run.id,          run.workflow,   run.version,   run.status,
                               run.trigger_key, run.created_at, run.doc_text()};
   static const char* insert =
       "INSERT INTO wf_runs (id, workflow, version, status, trigger_key, created_at, doc)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7)";
   if (run.idempotency_key.empty()) {
-    sql_.query(insert, insert_params);
+    // A transaction, not sql_.query: that would first prepare the statement on
+    // a reader only to learn that it writes.
+    sql_.transaction([&](agent_host::Transaction& tx) { tx.query(insert, insert_params); });
     return CreateOutcome{run.id, true, true};
   }
   CreateOutcome outcome;
@@ -219,14 +223,51 @@ std::optional<RunRecord> SqlStore::claim(const std::string& id, const std::strin
   return run_from_row(rows[0]);
 }
 
-bool SqlStore::save(const RunRecord& run) {
-  auto rows = sql_.query(
-      "UPDATE wf_runs SET status = $3, finished_at = $4, duration_ms = $5, failed_step = $6,"
-      " doc = $7 WHERE id = $1 AND fence = $2 AND status = 'running' RETURNING id",
-      {run.id, run.fence, run.status, nullable(run.finished_at),
+namespace {
+
+// Compare-and-set on the fence and the status the writer last saw: 'running'
+// for a claim already written, or the status still stored under a claim held
+// in memory (which this write then records, bumping the fence).
+bool save_in(agent_host::Transaction& tx, const RunRecord& run) {
+  const bool claim = !run.claimed_from.empty();
+  // The columns are the truth for status, fence, owner and times (run_from_row).
+  auto rows = tx.query(
+      "UPDATE wf_runs SET status = $3, fence = $4, owner = $5, started_at = $6, finished_at = $7,"
+      " duration_ms = $8, failed_step = $9, doc = $10"
+      " WHERE id = $1 AND fence = $2 AND status = $11 RETURNING id",
+      {run.id, run.fence, run.status, run.fence + (claim ? 1 : 0), run.owner,
+       nullable(run.started_at), nullable(run.finished_at),
        run.finished_at && run.started_at ? json(run.duration_ms()) : json(nullptr),
-       run.failed_step.empty() ? json(nullptr) : json(run.failed_step), run.doc_text()});
+       run.failed_step.empty() ? json(nullptr) : json(run.failed_step), run.doc_text(),
+       claim ? run.claimed_from : std::string(status::running)});
   return !rows.empty();
+}
+
+void saved(RunRecord& run) {
+  if (run.claimed_from.empty()) return;
+  ++run.fence;
+  run.claimed_from.clear();
+}
+
+}  // namespace
+
+bool SqlStore::save(RunRecord& run) {
+  bool written = false;
+  sql_.transaction([&](agent_host::Transaction& tx) { written = save_in(tx, run); });
+  if (written) saved(run);
+  return written;
+}
+
+std::vector<bool> SqlStore::save_batch(const std::vector<RunRecord*>& runs) {
+  std::vector<bool> written(runs.size(), false);
+  if (runs.empty()) return written;
+  // One transaction (one commit) for the whole batch.
+  sql_.transaction([&](agent_host::Transaction& tx) {
+    for (size_t i = 0; i < runs.size(); ++i) written[i] = save_in(tx, *runs[i]);
+  });
+  for (size_t i = 0; i < runs.size(); ++i)
+    if (written[i]) saved(*runs[i]);
+  return written;
 }
 
 CancelOutcome SqlStore::cancel(const std::string& id, int64_t now) {

@@ -22,12 +22,14 @@ class SqlStore : public Store {
   int64_t definitions_revision() override;
 
   CreateOutcome create_run(const RunRecord& run, const std::string& request_hash,
-                           int64_t idempotency_ttl_ms) override;
+                           int64_t idempotency_ttl_ms, bool require_latest = false) override;
   std::optional<RunRecord> run(const std::string& id) override;
   std::optional<std::string> run_status(const std::string& id) override;
   std::optional<RunRecord> claim(const std::string& id, const std::string& owner, bool reclaim,
                                  int64_t now) override;
-  bool save(const RunRecord& run) override;
+  bool save(RunRecord& run) override;
+  std::vector<bool> save_batch(const std::vector<RunRecord*>& runs) override;
+  bool process_local() const override { return true; }
   CancelOutcome cancel(const std::string& id, int64_t now) override;
   RunPage list_runs(const RunFilter& filter) override;
   json stats(int64_t from, int64_t to) override;

@@ -38,6 +38,9 @@ struct CreateOutcome {
   std::string run_id;
   bool created = false;      // false: the idempotency key named an existing run
   bool same_request = true;  // false: that key was used with a different request
+  // Nothing was created: the run's version is no longer the workflow's latest
+  // (only when the create was asked to check that).
+  bool stale_definition = false;
 };
 
 struct CancelOutcome {
@@ -80,17 +83,32 @@ class Store {
   // Changes whenever any definition changes (replicas poll it to refresh).
   virtual int64_t definitions_revision() = 0;
 
-  // Creates a queued run, atomically with its idempotency key (when set).
+  // Creates a queued run, atomically with its idempotency key (when set) and,
+  // with `require_latest`, with the check that run.version is still the
+  // workflow's latest version (a replica may have uploaded a newer one).
   virtual CreateOutcome create_run(const RunRecord& run, const std::string& request_hash,
-                                   int64_t idempotency_ttl_ms) = 0;
+                                   int64_t idempotency_ttl_ms, bool require_latest = false) = 0;
   virtual std::optional<RunRecord> run(const std::string& id) = 0;
   virtual std::optional<std::string> run_status(const std::string& id) = 0;
   // queued/waiting -> running (also running -> running when `reclaim`): bumps
   // the fence and returns the record, or nullopt when the run is not claimable.
   virtual std::optional<RunRecord> claim(const std::string& id, const std::string& owner,
                                          bool reclaim, int64_t now) = 0;
-  // Writes the run when its stored fence equals run.fence and it is running.
-  virtual bool save(const RunRecord& run) = 0;
+  // Writes the run when its stored fence equals run.fence and it is running (or,
+  // for a claim held only in memory, still has the status run.claimed_from: then
+  // the claim is written too, run.fence bumped and claimed_from cleared).
+  virtual bool save(RunRecord& run) = 0;
+  // Several saves at once (one transaction or round trip where the store can);
+  // the answer says, per run, whether it was written.
+  virtual std::vector<bool> save_batch(const std::vector<RunRecord*>& runs) {
+    std::vector<bool> out;
+    out.reserve(runs.size());
+    for (RunRecord* run : runs) out.push_back(save(*run));
+    return out;
+  }
+  // True when only this process writes the store (the SQL mode): definitions
+  // can then be cached without asking the store on every read.
+  virtual bool process_local() const { return false; }
   virtual CancelOutcome cancel(const std::string& id, int64_t now) = 0;
   virtual RunPage list_runs(const RunFilter& filter) = 0;
   // The /workflow/stats answer for runs created in [from, to).

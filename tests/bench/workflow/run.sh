@@ -18,6 +18,7 @@ redis_pid=$!
 trap 'kill $redis_pid 2>/dev/null; wait $redis_pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
+echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== in-process queue (SQLite store)"
 in_process="$("$bench" --runs "$runs" | grep '"mode"')"
 echo "$in_process"
@@ -34,9 +35,9 @@ python3 - "$in_process" "$with_redis" "$xadd" <<'PY'
 import json, sys
 local, redis, xadd = json.loads(sys.argv[1]), json.loads(sys.argv[2]), float(sys.argv[3])
 print()
-print("| case | runs/s | target | ratio |")
-print("|---|---|---|---|")
-print(f"| in-process queue, 3-step no-op | {local['runs_per_second']:.0f} | >= 10000 | {local['runs_per_second']/10000:.2f}x target |")
-print(f"| Redis stream queue, 3-step no-op | {redis['runs_per_second']:.0f} | >= 0.1 x XADD = {0.1*xadd:.0f} | {redis['runs_per_second']/xadd:.3f} x XADD |")
-print(f"| redis-benchmark XADD (raw) | {xadd:.0f} | | 1.000 |")
+print("| case | runs/s | target | ratio | CPU per run (bench process, user+sys) |")
+print("|---|---|---|---|---|")
+print(f"| in-process queue, 3-step no-op | {local['runs_per_second']:.0f} | >= 10000 | {local['runs_per_second']/10000:.2f}x target | {local['cpu_us_per_run']:.0f} us |")
+print(f"| Redis stream queue, 3-step no-op | {redis['runs_per_second']:.0f} | >= 0.1 x XADD = {0.1*xadd:.0f} | {redis['runs_per_second']/xadd:.3f} x XADD | {redis['cpu_us_per_run']:.0f} us (+ redis-server) |")
+print(f"| redis-benchmark XADD (raw) | {xadd:.0f} | | 1.000 | |")
 PY

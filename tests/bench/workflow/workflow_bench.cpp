@@ -3,6 +3,8 @@
 // host, so requests go through the host's router and runtime without sockets.
 //
 //   workflow_bench [--runs N] [--clients C] [--workers W] [--redis-url redis://127.0.0.1:6379]
+#include <sys/resource.h>
+
 #include <agent_host/testing.hpp>
 #include <atomic>
 #include <chrono>
@@ -13,6 +15,16 @@
 #include <vector>
 
 extern "C" const ah_plugin_descriptor* agent_host_plugin_entry(void);
+
+namespace {
+// User and system CPU seconds of this process so far (every thread).
+std::pair<double, double> cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   int runs = 20000, clients = 2, workers = 4;
@@ -52,6 +64,7 @@ int main(int argc, char** argv) {
   const nlohmann::json done_labels = {{"workflow", "noop"}, {"status", "succeeded"}};
   const double before = host.metric("agent_workflow_runs_total", done_labels).value_or(0);
   std::atomic<int> failures{0};
+  const auto cpu_before = cpu_seconds();
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> senders;
   for (int c = 0; c < clients; ++c) {
@@ -72,13 +85,19 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const double total_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto cpu_after = cpu_seconds();
+  const double user_s = cpu_after.first - cpu_before.first;
+  const double sys_s = cpu_after.second - cpu_before.second;
+  // CPU of this process only (submitters, router, plugin, SQLite): in the Redis
+  // mode redis-server's own CPU is not included.
   std::printf(
       "{\"mode\": \"%s\", \"runs\": %d, \"completed\": %.0f, \"failed_starts\": %d, \"clients\": "
       "%d, "
       "\"workers\": %d, \"submit_seconds\": %.3f, \"total_seconds\": %.3f, \"runs_per_second\": "
-      "%.0f}\n",
+      "%.0f, \"cpu_user_seconds\": %.3f, \"cpu_sys_seconds\": %.3f, \"cpu_us_per_run\": %.1f}\n",
       redis_url.empty() ? "in-process" : "redis", runs, completed, failures.load(), clients,
-      workers, submitted_s, total_s, completed / total_s);
+      workers, submitted_s, total_s, completed / total_s, user_s, sys_s,
+      completed > 0 ? (user_s + sys_s) * 1e6 / completed : 0.0);
   host.stop();
   return completed >= runs - failures ? 0 : 1;
 }

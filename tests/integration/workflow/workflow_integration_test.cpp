@@ -191,6 +191,18 @@ TEST_F(SharedRedis, TwoHostsShareTheWorkAndEveryRunRunsOnce) {
   EXPECT_EQ(http("GET", a.base_url() + "/workflow/stats").json()["by_status"]["succeeded"], 40);
 }
 
+TEST_F(SharedRedis, AStartOnAnotherReplicaUsesTheNewestVersion) {
+  HostProcess a(config()), b(config());
+  define(a, "name: ver\nsteps: [{id: a, type: transform, with: {value: one}}]\n");
+  EXPECT_EQ(wait_for(b, start_run(b, "ver"))["output"], "one");  // b caches version 1
+  define(a, "name: ver\nsteps: [{id: a, type: transform, with: {value: two}}]\n");
+  EXPECT_EQ(wait_for(b, start_run(b, "ver"))["output"], "two");  // the store refused the stale one
+  ASSERT_EQ(http("DELETE", a.base_url() + "/workflow/workflows/ver").status, 204);
+  auto reply = http("POST", b.base_url() + "/workflow/workflows/ver/runs", R"({"input": {}})",
+                    {{"content-type", "application/json"}});
+  EXPECT_EQ(reply.status, 404) << reply.body;
+}
+
 TEST_F(SharedRedis, RunsOfAKilledHostAreReclaimedAndNoneIsLost) {
   std::mutex mutex;
   std::multiset<std::string> calls;
