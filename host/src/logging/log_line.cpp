@@ -93,7 +93,7 @@ std::string rfc3339_utc_millis(std::chrono::system_clock::time_point time) {
   const std::time_t whole = static_cast<std::time_t>(seconds.count());
   std::tm utc{};
   gmtime_r(&whole, &utc);
-  std::array<char, 32> buffer{};
+  std::array<char, 96> buffer{};  // room for any int the compiler can imagine in each field
   std::snprintf(buffer.data(), buffer.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
                 utc.tm_sec, static_cast<int>(millis));

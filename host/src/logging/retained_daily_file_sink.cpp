@@ -12,7 +12,7 @@ std::string utc_day(std::chrono::system_clock::time_point time) {
   const std::time_t whole = std::chrono::system_clock::to_time_t(time);
   std::tm utc{};
   gmtime_r(&whole, &utc);
-  std::array<char, 16> buffer{};
+  std::array<char, 48> buffer{};  // room for any int in each field (-Wformat-truncation)
   std::snprintf(buffer.data(), buffer.size(), "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday);
   return buffer.data();
