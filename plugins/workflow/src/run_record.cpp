@@ -1,6 +1,7 @@
 #include "run_record.hpp"
 
 #include <cstdio>
+#include <random>
 #include <set>
 
 #include "clock.hpp"
@@ -49,6 +50,75 @@ json RunRecord::to_storage() const {
               {"owner", owner},
               {"idempotency_key", idempotency_key},
               {"gates", gates}};
+}
+
+namespace {
+
+// A JSON string; plain ASCII needs no escaping and no detour through a json value.
+void append_string(std::string& out, const std::string& text) {
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+      out += json(text).dump();
+      return;
+    }
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+void append_key(std::string& out, const char* key) {
+  out += out.size() > 1 ? ",\"" : "\"";
+  out += key;
+  out += "\":";
+}
+
+}  // namespace
+
+// Same text as to_storage().dump() (keys in the same sorted order).
+std::string RunRecord::doc_text() const {
+  std::string out;
+  out.reserve(512 + (steps.empty() ? 0 : 1024));
+  out += '{';
+  auto integer = [&out](const char* key, int64_t value) {
+    append_key(out, key);
+    out += std::to_string(value);
+  };
+  auto text = [&out](const char* key, const std::string& value) {
+    append_key(out, key);
+    append_string(out, value);
+  };
+  auto value = [&out](const char* key, const json& item) {
+    append_key(out, key);
+    out += item.dump();
+  };
+  integer("attempts_made", attempts_made);
+  integer("created_at", created_at);
+  append_key(out, "cursor");
+  out += std::to_string(cursor);
+  integer("deadline_at", deadline_at);
+  value("error", error);
+  text("failed_step", failed_step);
+  integer("fence", fence);
+  integer("finished_at", finished_at);
+  value("gates", gates);
+  text("id", id);
+  text("idempotency_key", idempotency_key);
+  value("input", input);
+  value("output", output);
+  text("owner", owner);
+  integer("resume_at", resume_at);
+  integer("started_at", started_at);
+  text("status", status);
+  value("step_order", step_order);
+  value("steps", steps);
+  value("trigger", trigger);
+  text("trigger_key", trigger_key);
+  integer("version", version);
+  text("workflow", workflow);
+  out += '}';
+  return out;
 }
 
 RunRecord RunRecord::from_storage(const json& d) {
@@ -109,9 +179,21 @@ json RunRecord::to_api() const {
 }
 
 std::string new_run_id(int64_t now) {
-  char prefix[16];
-  std::snprintf(prefix, sizeof prefix, "%012llx", static_cast<unsigned long long>(now));
-  return std::string(prefix) + crypto::random_hex(6);
+  // 48 random bits per id from a per-thread generator seeded from OpenSSL's
+  // CSPRNG (one RAND_bytes call per id was a visible share of a start).
+  thread_local std::mt19937_64 random = [] {
+    const std::string seed = crypto::random_hex(16);
+    std::seed_seq sequence(seed.begin(), seed.end());
+    return std::mt19937_64(sequence);
+  }();
+  static const char digits[] = "0123456789abcdef";
+  char out[24];
+  auto put = [&out](int at, uint64_t value, int count) {
+    for (int i = count - 1; i >= 0; --i, value >>= 4) out[at + i] = digits[value & 0xf];
+  };
+  put(0, static_cast<uint64_t>(now), 12);
+  put(12, random(), 12);
+  return std::string(out, sizeof out);
 }
 
 }  // namespace workflow

@@ -61,7 +61,8 @@ struct RunRecord {
 
   // Full internal form (what the store keeps in its document column).
   json to_storage() const;
-  std::string doc_text() const { return to_storage().dump(); }
+  // to_storage().dump(), written directly (no copy of the record into a tree).
+  std::string doc_text() const;
   static RunRecord from_storage(const json& document);
 
   // API forms: with the step details, or the short list form.

@@ -26,11 +26,36 @@ const std::vector<std::string>& migrations() {
       "NULL,"
       " request_hash TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (workflow, key))",
       "CREATE TABLE wf_seen_once (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
+      // Runs accepted and not yet claimed in storage: one b-tree keyed by the run
+      // id (ids grow with time, so a start appends to the right edge), so the
+      // commit before the 202 answer writes about one page instead of the five a
+      // wf_runs row touches (table, id key, two time indexes, unfinished index).
+      // A run is in exactly one of wf_intake and wf_runs; it moves to wf_runs
+      // (in the same transaction as the delete) with its first write after the
+      // start: the claim, a cancel, or its final state. Reads merge both.
+      "CREATE TABLE wf_intake (id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
+      " version INTEGER NOT NULL, trigger_key TEXT NOT NULL, created_at INTEGER NOT NULL,"
+      " doc TEXT NOT NULL) WITHOUT ROWID",
   };
   return list;
 }
 
 const char* kRunColumns = "id, status, fence, owner, started_at, finished_at, doc";
+// The same columns for a run still in wf_intake (queued, never claimed).
+const char* kIntakeColumns =
+    "id, 'queued' AS status, 0 AS fence, NULL AS owner, NULL AS started_at, NULL AS finished_at, "
+    "doc";
+
+// Moves a run still in wf_intake to wf_runs unchanged (nothing when it is not there).
+void promote(agent_host::Transaction& tx, const std::string& id) {
+  if (tx.query("INSERT INTO wf_runs (id, workflow, version, status, trigger_key, created_at, doc)"
+               " SELECT id, workflow, version, 'queued', trigger_key, created_at, doc"
+               " FROM wf_intake WHERE id = $1 RETURNING id",
+               {id})
+          .empty())
+    return;
+  tx.query("DELETE FROM wf_intake WHERE id = $1", {id});
+}
 
 int64_t integer(const json& value) {
   return value.is_number() ? value.get<int64_t>() : 0;
@@ -161,11 +186,11 @@ int64_t SqlStore::definitions_revision() {
 // and its registry forgets a cached latest version on every change.
 CreateOutcome SqlStore::create_run(const RunRecord& run, const std::string& request_hash,
                                    int64_t idempotency_ttl_ms, bool) {
-  const json insert_params = {run.id,          run.workflow,   run.version,   run.status,
+  const json insert_params = {run.id,          run.workflow,   run.version,
                               run.trigger_key, run.created_at, run.doc_text()};
   static const char* insert =
-      "INSERT INTO wf_runs (id, workflow, version, status, trigger_key, created_at, doc)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+      "INSERT INTO wf_intake (id, workflow, version, trigger_key, created_at, doc)"
+      " VALUES ($1, $2, $3, $4, $5, $6)";
   if (run.idempotency_key.empty()) {
     // A transaction, not sql_.query: that would first prepare the statement on
     // a reader only to learn that it writes.
@@ -197,28 +222,40 @@ CreateOutcome SqlStore::create_run(const RunRecord& run, const std::string& requ
   return outcome;
 }
 
+// One statement (one read snapshot) over both tables: a run moving from
+// wf_intake to wf_runs meanwhile is seen in exactly one of them.
 std::optional<RunRecord> SqlStore::run(const std::string& id) {
-  auto rows =
-      sql_.query(std::string("SELECT ") + kRunColumns + " FROM wf_runs WHERE id = $1", {id});
+  static const std::string sql = std::string("SELECT ") + kRunColumns +
+                                 " FROM wf_runs WHERE id = $1 UNION ALL SELECT " + kIntakeColumns +
+                                 " FROM wf_intake WHERE id = $1";
+  auto rows = sql_.query(sql, {id});
   if (rows.empty()) return std::nullopt;
   return run_from_row(rows[0]);
 }
 
 std::optional<std::string> SqlStore::run_status(const std::string& id) {
-  auto rows = sql_.query("SELECT status FROM wf_runs WHERE id = $1", {id});
+  auto rows = sql_.query(
+      "SELECT status FROM wf_runs WHERE id = $1"
+      " UNION ALL SELECT 'queued' FROM wf_intake WHERE id = $1",
+      {id});
   if (rows.empty()) return std::nullopt;
   return rows[0]["status"].get<std::string>();
 }
 
 std::optional<RunRecord> SqlStore::claim(const std::string& id, const std::string& owner,
                                          bool reclaim, int64_t now) {
-  auto rows =
-      sql_.query(std::string("UPDATE wf_runs SET status = 'running', fence = fence + 1, owner = $2,"
-                             " started_at = COALESCE(started_at, $3)"
-                             " WHERE id = $1 AND (status IN ('queued', 'waiting')"
-                             " OR ($4 = 1 AND status = 'running')) RETURNING ") +
-                     kRunColumns,
-                 {id, owner, now, reclaim ? 1 : 0});
+  static const std::string sql =
+      std::string(
+          "UPDATE wf_runs SET status = 'running', fence = fence + 1, owner = $2,"
+          " started_at = COALESCE(started_at, $3)"
+          " WHERE id = $1 AND (status IN ('queued', 'waiting')"
+          " OR ($4 = 1 AND status = 'running')) RETURNING ") +
+      kRunColumns;
+  json rows;
+  sql_.transaction([&](agent_host::Transaction& tx) {
+    promote(tx, id);
+    rows = tx.query(sql, {id, owner, now, reclaim ? 1 : 0});
+  });
   if (rows.empty()) return std::nullopt;
   return run_from_row(rows[0]);
 }
@@ -227,18 +264,32 @@ namespace {
 
 // Compare-and-set on the fence and the status the writer last saw: 'running'
 // for a claim already written, or the status still stored under a claim held
-// in memory (which this write then records, bumping the fence).
-bool save_in(agent_host::Transaction& tx, const RunRecord& run) {
+// in memory (which this write then records, bumping the fence). `doc` is
+// run.doc_text(), computed by the caller before the transaction.
+bool save_in(agent_host::Transaction& tx, const RunRecord& run, std::string doc) {
   const bool claim = !run.claimed_from.empty();
+  const json started = nullable(run.started_at), finished = nullable(run.finished_at);
+  const json duration = run.finished_at && run.started_at ? json(run.duration_ms()) : json(nullptr);
+  const json failed_step = run.failed_step.empty() ? json(nullptr) : json(run.failed_step);
+  if (claim && run.claimed_from == status::queued && run.fence == 0 &&
+      !tx.query("DELETE FROM wf_intake WHERE id = $1 RETURNING id", {run.id}).empty()) {
+    // Still in wf_intake: stored as queued with fence 0, exactly what this claim
+    // saw. It moves to wf_runs with this write.
+    tx.query(
+        "INSERT INTO wf_runs (id, workflow, version, status, trigger_key, created_at, started_at,"
+        " finished_at, duration_ms, failed_step, fence, owner, doc)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        {run.id, run.workflow, run.version, run.status, run.trigger_key, run.created_at, started,
+         finished, duration, failed_step, run.fence + 1, run.owner, std::move(doc)});
+    return true;
+  }
   // The columns are the truth for status, fence, owner and times (run_from_row).
   auto rows = tx.query(
       "UPDATE wf_runs SET status = $3, fence = $4, owner = $5, started_at = $6, finished_at = $7,"
       " duration_ms = $8, failed_step = $9, doc = $10"
       " WHERE id = $1 AND fence = $2 AND status = $11 RETURNING id",
-      {run.id, run.fence, run.status, run.fence + (claim ? 1 : 0), run.owner,
-       nullable(run.started_at), nullable(run.finished_at),
-       run.finished_at && run.started_at ? json(run.duration_ms()) : json(nullptr),
-       run.failed_step.empty() ? json(nullptr) : json(run.failed_step), run.doc_text(),
+      {run.id, run.fence, run.status, run.fence + (claim ? 1 : 0), run.owner, started, finished,
+       duration, failed_step, std::move(doc),
        claim ? run.claimed_from : std::string(status::running)});
   return !rows.empty();
 }
@@ -253,7 +304,8 @@ void saved(RunRecord& run) {
 
 bool SqlStore::save(RunRecord& run) {
   bool written = false;
-  sql_.transaction([&](agent_host::Transaction& tx) { written = save_in(tx, run); });
+  const std::string doc = run.doc_text();  // before the transaction: not under the write lock
+  sql_.transaction([&](agent_host::Transaction& tx) { written = save_in(tx, run, doc); });
   if (written) saved(run);
   return written;
 }
@@ -261,9 +313,14 @@ bool SqlStore::save(RunRecord& run) {
 std::vector<bool> SqlStore::save_batch(const std::vector<RunRecord*>& runs) {
   std::vector<bool> written(runs.size(), false);
   if (runs.empty()) return written;
+  // The documents are serialised before the transaction: its body runs while
+  // holding the database's only writer (and may run again if the batch retries).
+  std::vector<std::string> docs;
+  docs.reserve(runs.size());
+  for (const RunRecord* run : runs) docs.push_back(run->doc_text());
   // One transaction (one commit) for the whole batch.
   sql_.transaction([&](agent_host::Transaction& tx) {
-    for (size_t i = 0; i < runs.size(); ++i) written[i] = save_in(tx, *runs[i]);
+    for (size_t i = 0; i < runs.size(); ++i) written[i] = save_in(tx, *runs[i], docs[i]);
   });
   for (size_t i = 0; i < runs.size(); ++i)
     if (written[i]) saved(*runs[i]);
@@ -271,35 +328,50 @@ std::vector<bool> SqlStore::save_batch(const std::vector<RunRecord*>& runs) {
 }
 
 CancelOutcome SqlStore::cancel(const std::string& id, int64_t now) {
-  auto rows = sql_.query(
-      "UPDATE wf_runs SET status = 'cancelled', finished_at = $2,"
-      " duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE $2 - started_at END"
-      " WHERE id = $1 AND status IN ('queued', 'running', 'waiting') RETURNING id",
-      {id, now});
-  if (!rows.empty()) return CancelOutcome{true, true, status::cancelled};
+  bool cancelled = false;
+  sql_.transaction([&](agent_host::Transaction& tx) {
+    promote(tx, id);
+    cancelled =
+        !tx.query(
+               "UPDATE wf_runs SET status = 'cancelled', finished_at = $2,"
+               " duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE $2 - started_at END"
+               " WHERE id = $1 AND status IN ('queued', 'running', 'waiting') RETURNING id",
+               {id, now})
+             .empty();
+  });
+  if (cancelled) return CancelOutcome{true, true, status::cancelled};
   auto current = run_status(id);
   if (!current) return CancelOutcome{};
   return CancelOutcome{true, false, *current};
 }
 
 RunPage SqlStore::list_runs(const RunFilter& filter) {
-  std::string sql = std::string("SELECT ") + kRunColumns +
-                    " FROM wf_runs WHERE created_at >= $1 AND created_at < $2"
-                    " AND (created_at < $3 OR (created_at = $3 AND id < $4))";
   json params = {filter.created_from, filter.created_to, filter.cursor_created,
                  filter.cursor_id.empty() ? std::string("~") : filter.cursor_id};
+  std::string where =
+      " WHERE created_at >= $1 AND created_at < $2"
+      " AND (created_at < $3 OR (created_at = $3 AND id < $4))";
   if (!filter.workflow.empty()) {
     params.push_back(filter.workflow);
-    sql += " AND workflow = $" + std::to_string(params.size());
+    where += " AND workflow = $" + std::to_string(params.size());
   }
+  // Runs in wf_intake are queued.
+  bool queued = filter.statuses.empty();
+  std::string sql = std::string("SELECT ") + kRunColumns + ", created_at FROM wf_runs" + where;
   if (!filter.statuses.empty()) {
     sql += " AND status IN (";
     for (size_t i = 0; i < filter.statuses.size(); ++i) {
       params.push_back(filter.statuses[i]);
       sql += (i ? ", $" : "$") + std::to_string(params.size());
+      queued = queued || filter.statuses[i] == status::queued;
     }
     sql += ")";
   }
+  // A compound SELECT sorted as a whole: SQLite merges the two ordered arms,
+  // each using its own key, and stops at the limit.
+  if (queued)
+    sql +=
+        std::string(" UNION ALL SELECT ") + kIntakeColumns + ", created_at FROM wf_intake" + where;
   params.push_back(static_cast<int64_t>(filter.limit + 1));
   sql += " ORDER BY created_at DESC, id DESC LIMIT $" + std::to_string(params.size());
   RunPage page;
@@ -314,8 +386,10 @@ RunPage SqlStore::list_runs(const RunFilter& filter) {
 json SqlStore::stats(int64_t from, int64_t to) {
   StatsParts parts;
   const json window = {from, to};
-  for (const auto& row : sql_.query("SELECT status, COUNT(*) AS n FROM wf_runs"
-                                    " WHERE created_at >= $1 AND created_at < $2 GROUP BY status",
+  for (const auto& row : sql_.query("SELECT status, COUNT(*) AS n FROM (SELECT status FROM wf_runs"
+                                    " WHERE created_at >= $1 AND created_at < $2"
+                                    " UNION ALL SELECT 'queued' AS status FROM wf_intake"
+                                    " WHERE created_at >= $1 AND created_at < $2) GROUP BY status",
                                     window))
     parts.by_status[row["status"].get<std::string>()] = row["n"].get<int64_t>();
   const auto counted = sql_.query(
@@ -356,17 +430,20 @@ json SqlStore::stats(int64_t from, int64_t to) {
 
 std::vector<RunRecord> SqlStore::unfinished_runs() {
   std::vector<RunRecord> out;
-  for (const auto& row : sql_.query(std::string("SELECT ") + kRunColumns +
-                                    " FROM wf_runs WHERE status IN ('queued', 'running', 'waiting')"
-                                    " ORDER BY created_at, id"))
+  for (const auto& row :
+       sql_.query(std::string("SELECT ") + kRunColumns +
+                  ", created_at FROM wf_runs WHERE status IN ('queued', 'running', 'waiting')"
+                  " UNION ALL SELECT " +
+                  kIntakeColumns + ", created_at FROM wf_intake ORDER BY created_at, id"))
     out.push_back(run_from_row(row));
   return out;
 }
 
 int64_t SqlStore::active_runs(const std::string& workflow, const std::string& trigger_key) {
   auto rows = sql_.query(
-      "SELECT COUNT(*) AS n FROM wf_runs WHERE workflow = $1 AND trigger_key = $2"
-      " AND status IN ('queued', 'running', 'waiting')",
+      "SELECT (SELECT COUNT(*) FROM wf_runs WHERE workflow = $1 AND trigger_key = $2"
+      " AND status IN ('queued', 'running', 'waiting'))"
+      " + (SELECT COUNT(*) FROM wf_intake WHERE workflow = $1 AND trigger_key = $2) AS n",
       {workflow, trigger_key});
   return rows[0]["n"].get<int64_t>();
 }

@@ -148,15 +148,24 @@ TEST(WorkflowIntegration, WithoutRedisUnfinishedRunsResumeAfterAKill) {
          "with: {value: resumed}}]\n");
   define(host, "name: call\nsteps: [{id: get, type: http, with: {url: '" + server.base_url() +
                    "/x'}}, {id: done, type: transform, with: {value: called}}]\n");
+  // Held behind the first run's slot: accepted (202) but never claimed in storage.
+  define(host, "name: one\nconcurrency: 1\nsteps: [{id: get, type: http, with: {url: '" +
+                   server.base_url() + "/y'}}]\n");
   const std::string waiting = start_run(host, "pause");
   const std::string running = start_run(host, "call");
+  const std::string holder = start_run(host, "one");
+  wait_for(host, holder, "running");
+  const std::string queued = start_run(host, "one");
   wait_for(host, waiting, "waiting");
   wait_for(host, running, "running");
+  wait_for(host, queued, "queued");
   host.kill9();
   host.start();
   host.wait_ready(std::chrono::seconds(20));
   EXPECT_EQ(wait_for(host, waiting)["output"], "resumed");
   EXPECT_EQ(wait_for(host, running)["output"], "called");
+  EXPECT_EQ(wait_for(host, holder)["status"], "succeeded");
+  EXPECT_EQ(wait_for(host, queued)["status"], "succeeded");
 }
 
 class SharedRedis : public ::testing::Test {

@@ -7,6 +7,7 @@
 #include "duration.hpp"
 #include "json_logic.hpp"
 #include "retry.hpp"
+#include "run_record.hpp"
 #include "templating.hpp"
 #include "webhook_auth.hpp"
 
@@ -227,3 +228,29 @@ TEST(RetryBackoff, GrowsExponentiallyUpToTheCapWithJitterAroundIt) {
 
 }  // namespace
 }  // namespace workflow
+
+TEST(RunRecord, DocTextIsTheStorageFormAndReadsBack) {
+  workflow::RunRecord run;
+  run.id = workflow::new_run_id(1'700'000'000'123);
+  run.workflow = "review";
+  run.version = 3;
+  run.status = "running";
+  run.input = {{"title", "caf\u00e9 \"quoted\"\n"}, {"n", 2}};
+  run.steps = {{"a", {{"id", "a"}, {"status", "succeeded"}, {"output", {1, 2.5, nullptr}}}}};
+  run.step_order = {"a"};
+  run.cursor = 1;
+  run.created_at = 1'700'000'000'123;
+  run.started_at = 1'700'000'000'124;
+  run.error = {{"code", "x"}};
+  run.failed_step = "line\nbreak";
+  run.fence = 7;
+  run.owner = "pod-1";
+  run.idempotency_key = "api:k";
+  run.gates = {{{"key", "workflow:review"}, {"limit", 2}}};
+  EXPECT_EQ(run.doc_text(), run.to_storage().dump());
+  EXPECT_EQ(workflow::RunRecord::from_storage(nlohmann::json::parse(run.doc_text())).to_storage(),
+            run.to_storage());
+  EXPECT_EQ(run.id.size(), 24u);
+  EXPECT_EQ(run.id.substr(0, 12), "018bcfe5687b");
+  EXPECT_NE(workflow::new_run_id(1), workflow::new_run_id(1));
+}

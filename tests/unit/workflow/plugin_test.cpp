@@ -398,6 +398,58 @@ TEST_F(WorkflowPlugin, ConcurrencyLimitHoldsRunsBackAndNeverLeaksASlot) {
   EXPECT_EQ(most.load(), 1);
 }
 
+// A run held back by a busy slot is still only in the store's intake (never
+// claimed in storage): it is read, listed, counted and cancelled like any other.
+TEST_F(WorkflowPlugin, QueuedRunsNotYetClaimedAreReadListedCountedAndCancelled) {
+  std::atomic<bool> release{false};
+  host_.stub_http("http://hold.test", [&](const OutboundCall&) {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return StubResult::ok(200, json::object());
+  });
+  start({{"workers", 2}});
+  define(
+      "name: held\nconcurrency: 1\nsteps: [{id: call, type: http, with: {url: "
+      "'http://hold.test/'}}]\n");
+  const std::string first = start_run("held").json()["id"];
+  wait_status(first, "running");
+  const std::string second = start_run("held", {{"n", 2}}).json()["id"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a later created_at: listed first
+  const std::string third = start_run("held", {{"n", 3}}).json()["id"];
+  auto read = host_.get("/workflow/runs/" + second).json();
+  EXPECT_EQ(read["status"], "queued");
+  EXPECT_EQ(read["input"], (json{{"n", 2}}));
+  auto queued = host_.get("/workflow/runs?status=queued&workflow=held").json()["items"];
+  ASSERT_EQ(queued.size(), 2u);
+  EXPECT_EQ(queued[0]["id"], third);  // newest first
+  EXPECT_EQ(queued[1]["id"], second);
+  auto all = host_.get("/workflow/runs?workflow=held&limit=2").json();
+  ASSERT_EQ(all["items"].size(), 2u);
+  EXPECT_EQ(all["items"][0]["id"], third);
+  auto rest = host_
+                  .get("/workflow/runs?workflow=held&limit=2&cursor=" +
+                       all["next_cursor"].get<std::string>())
+                  .json()["items"];
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0]["id"], first);
+  EXPECT_TRUE(
+      host_.get("/workflow/runs?status=running,succeeded&workflow=held").json()["items"].size() ==
+      1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto stats = host_.get("/workflow/stats").json();
+  EXPECT_EQ(stats["by_status"]["queued"], 2);
+  EXPECT_EQ(stats["by_status"]["running"], 1);
+  auto cancelled = host_.post("/workflow/runs/" + second + "/cancel", json::object());
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.json()["status"], "cancelled");
+  EXPECT_EQ(cancelled.json()["input"], (json{{"n", 2}}));
+  EXPECT_EQ(host_.post("/workflow/runs/" + second + "/cancel", json::object()).status, 409);
+  release = true;
+  EXPECT_EQ(finished(first)["status"], "succeeded");
+  EXPECT_EQ(finished(third)["status"], "succeeded");
+  EXPECT_EQ(finished(second)["status"], "cancelled");
+  EXPECT_TRUE(finished(second)["started_at"].is_null());
+}
+
 TEST_F(WorkflowPlugin, CronFiresOncePerFireTimeAndSkipPolicySkipsOverlaps) {
   start();
   define(
