@@ -65,6 +65,8 @@ RUN for plugin in task-manager workflow reporting hello; do \
       || { echo "missing Swagger UI in /usr/share/agent-host/swagger-ui (tools/fetch-swagger-ui.sh)"; exit 1; } \
  && missing="$(ldd /usr/bin/agent-host /usr/lib/agent-host/plugins/*.so | grep 'not found' || true)" \
  && if [ -n "$missing" ]; then echo "missing runtime libraries:"; echo "$missing"; exit 1; fi \
+ && { ldconfig -p | grep -q 'libcurl\.so\.4 ' \
+      || { echo "missing libcurl.so.4 (loaded on the first outbound call, so ldd cannot see it)"; exit 1; }; } \
  && /usr/bin/agent-host --version
 
 LABEL org.opencontainers.image.title="agent-host" \

@@ -10,7 +10,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "http_client/curl_global.hpp"
+#include "http_client/curl_library.hpp"
 
 namespace agent_host::http {
 namespace {
@@ -109,15 +109,15 @@ ah_status status_for(CURLcode code) {
 // its own live connections instead.
 class Share {
  public:
-  Share() : share_(curl_share_init()) {
+  Share() : share_(curl_library().share_init()) {
     if (share_ == nullptr) throw std::runtime_error("curl_share_init failed");
-    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &Share::lock);
-    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &Share::unlock);
-    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_library().share_setopt(share_, CURLSHOPT_LOCKFUNC, &Share::lock);
+    curl_library().share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &Share::unlock);
+    curl_library().share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_library().share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_library().share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
-  ~Share() { curl_share_cleanup(share_); }
+  ~Share() { curl_library().share_cleanup(share_); }
   Share(const Share&) = delete;
   Share& operator=(const Share&) = delete;
 
@@ -149,13 +149,14 @@ const std::string* Response::header(std::string_view name) const {
 }
 
 struct Client::Impl {
+  const CurlLibrary& curl = curl_library();  // throws when libcurl cannot load
   ClientOptions options;
   Share share;
   std::mutex mutex;
   std::vector<CURL*> idle;
 
   ~Impl() {
-    for (CURL* handle : idle) curl_easy_cleanup(handle);
+    for (CURL* handle : idle) curl.easy_cleanup(handle);
   }
 
   CURL* borrow() {
@@ -167,7 +168,7 @@ struct Client::Impl {
         return handle;
       }
     }
-    return curl_easy_init();
+    return curl.easy_init();
   }
 
   void give_back(CURL* handle) {
@@ -178,65 +179,65 @@ struct Client::Impl {
         return;
       }
     }
-    curl_easy_cleanup(handle);
+    curl.easy_cleanup(handle);
   }
 
   std::variant<Response, Failure> perform(CURL* handle, const Request& request) {
     const std::string what = request.method + " " + request.url;
     // reset keeps the handle's live connections, which is what we reuse.
-    curl_easy_reset(handle);
+    curl.easy_reset(handle);
     Transfer transfer{options.max_response_bytes, {}, {}};
     std::array<char, CURL_ERROR_SIZE> error_text{};
 
     curl_slist* header_list = nullptr;
     for (const auto& header : request.headers)
-      header_list = curl_slist_append(header_list, (header.first + ": " + header.second).c_str());
+      header_list = curl.slist_append(header_list, (header.first + ": " + header.second).c_str());
     // Pistache (our own peers) keeps a connection only when asked to.
     if (!has_header(request.headers, "connection"))
-      header_list = curl_slist_append(header_list, "Connection: keep-alive");
+      header_list = curl.slist_append(header_list, "Connection: keep-alive");
     // No "Expect: 100-continue" round trip for larger bodies.
     if (!has_header(request.headers, "expect"))
-      header_list = curl_slist_append(header_list, "Expect:");
+      header_list = curl.slist_append(header_list, "Expect:");
     // No made-up form content type when the caller named none.
     if (!has_header(request.headers, "content-type"))
-      header_list = curl_slist_append(header_list, "Content-Type:");
+      header_list = curl.slist_append(header_list, "Content-Type:");
 
     const long timeout_ms = static_cast<long>(request.timeout.count());
     const long connect_ms =
         std::min(timeout_ms, static_cast<long>(options.connect_timeout.count()));
-    curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle, CURLOPT_SHARE, share.get());
-    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, options.follow_redirects ? 1L : 0L);
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(handle, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list);
-    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text.data());
-    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+    curl.easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+    curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(handle, CURLOPT_SHARE, share.get());
+    curl.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, options.follow_redirects ? 1L : 0L);
+    curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl.easy_setopt(handle, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl.easy_setopt(handle, CURLOPT_HTTPHEADER, header_list);
+    curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text.data());
+    curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl.easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl.easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
     if (request.method == "HEAD") {
-      curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+      curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
     } else if (request.method == "GET" && request.body.empty()) {
-      curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+      curl.easy_setopt(handle, CURLOPT_HTTPGET, 1L);
     } else {
       // POSTFIELDS sends the body with a Content-Length (0 included);
       // CUSTOMREQUEST puts the real method on the request line.
-      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+      curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
-      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+      curl.easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
       if (request.method != "POST")
-        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
 
-    const CURLcode code = curl_easy_perform(handle);
-    curl_slist_free_all(header_list);
+    const CURLcode code = curl.easy_perform(handle);
+    curl.slist_free_all(header_list);
     // The handle goes back to the pool: do not leave pointers to this call in it.
-    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
+    curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
 
     if (transfer.too_large)
       return Failure{AH_ERR_INTERNAL, what + " failed: the response body exceeds " +
@@ -247,15 +248,15 @@ struct Client::Impl {
                             (code == CURLE_OPERATION_TIMEDOUT
                                  ? " timed out after " + std::to_string(timeout_ms) + " ms"
                                  : " failed") +
-                            ": " + curl_easy_strerror(code);
+                            ": " + curl.easy_strerror(code);
       if (error_text[0] != '\0') message += std::string(" (") + error_text.data() + ")";
       long os_errno = 0;
-      curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+      curl.easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
       if (os_errno != 0) message += std::string(": ") + std::strerror(static_cast<int>(os_errno));
       return Failure{status_for(code), message};
     }
     long status = 0;
-    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     return Response{static_cast<int>(status), std::move(transfer.headers),
                     std::move(transfer.body)};
   }
@@ -289,16 +290,23 @@ std::optional<Failure> validate(const Request& request) {
 
 }  // namespace
 
-Client::Client(ClientOptions options) {
-  ensure_curl_initialized();
-  impl_ = std::make_unique<Impl>();
-  impl_->options = std::move(options);
-}
+// libcurl is loaded on the first request (curl_library.hpp), not here: a
+// process that never calls out never maps it.
+Client::Client(ClientOptions options) : options_(std::move(options)) {}
 
 Client::~Client() = default;
 
 std::variant<Response, Failure> Client::send(const Request& request) {
   if (auto invalid = validate(request)) return *invalid;
+  try {
+    std::call_once(impl_once_, [this] {
+      auto impl = std::make_unique<Impl>();
+      impl->options = options_;
+      impl_ = std::move(impl);
+    });
+  } catch (const std::exception& e) {
+    return Failure{AH_ERR_UNAVAILABLE, request.method + " " + request.url + ": " + e.what()};
+  }
   CURL* handle = impl_->borrow();
   if (handle == nullptr)
     return Failure{AH_ERR_INTERNAL, request.method + " " + request.url + ": curl_easy_init failed"};

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,6 +63,8 @@ class Client {
 
  private:
   struct Impl;
+  ClientOptions options_;
+  std::once_flag impl_once_;  // an initialiser that throws leaves it unset
   std::unique_ptr<Impl> impl_;
 };
 
