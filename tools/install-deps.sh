@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libpistache-dev nlohmann-json3-dev libspdlog-dev
   prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libhiredis-dev redis-server redis-tools
-  libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev libbenchmark-dev
+  libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev nettle-dev libbenchmark-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev libxml2-dev
   tzdata curl python3
 )

@@ -1,17 +1,21 @@
 #include "crypto.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
+#include <sys/random.h>
 
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
 namespace workflow::crypto {
 
 namespace {
-std::string hex(const unsigned char* data, size_t size) {
+std::string hex(const std::uint8_t* data, size_t size) {
   static const char digits[] = "0123456789abcdef";
   std::string out(size * 2, '0');
   for (size_t i = 0; i < size; ++i) {
@@ -20,34 +24,56 @@ std::string hex(const unsigned char* data, size_t size) {
   }
   return out;
 }
+
+const std::uint8_t* bytes_of(std::string_view text) {
+  return reinterpret_cast<const std::uint8_t*>(text.data());
+}
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  return hex(digest, size);
+  sha256_ctx context;
+  sha256_init(&context);
+  sha256_update(&context, data.size(), bytes_of(data));
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&context, sizeof digest, digest);
+  return hex(digest, sizeof digest);
+}
+
+std::string sha1_hex(std::string_view data) {
+  sha1_ctx context;
+  sha1_init(&context);
+  sha1_update(&context, data.size(), bytes_of(data));
+  std::uint8_t digest[SHA1_DIGEST_SIZE];
+  sha1_digest(&context, sizeof digest, digest);
+  return hex(digest, sizeof digest);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &size))
-    throw std::runtime_error("HMAC-SHA256 failed");
-  return hex(digest, size);
+  hmac_sha256_ctx context;
+  hmac_sha256_set_key(&context, key.size(), bytes_of(key));
+  hmac_sha256_update(&context, data.size(), bytes_of(data));
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  hmac_sha256_digest(&context, sizeof digest, digest);
+  return hex(digest, sizeof digest);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return memeql_sec(a.data(), b.data(), a.size()) != 0;
 }
 
 std::string random_hex(size_t bytes) {
-  std::vector<unsigned char> buffer(bytes);
-  if (RAND_bytes(buffer.data(), static_cast<int>(bytes)) != 1)
-    throw std::runtime_error("no random bytes from OpenSSL");
+  std::vector<std::uint8_t> buffer(bytes);
+  size_t filled = 0;
+  while (filled < bytes) {
+    const ssize_t got = getrandom(buffer.data() + filled, bytes - filled, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("no random bytes from getrandom: ") +
+                               std::strerror(errno));
+    }
+    filled += static_cast<size_t>(got);
+  }
   return hex(buffer.data(), bytes);
 }
 

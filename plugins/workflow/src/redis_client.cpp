@@ -1,8 +1,9 @@
 #include "redis_client.hpp"
 
 #include <hiredis.h>
-#include <openssl/evp.h>
 #include <sys/time.h>
+
+#include "crypto.hpp"
 
 namespace workflow::redis {
 
@@ -43,19 +44,6 @@ timeval to_timeval(int64_t ms) {
   tv.tv_sec = static_cast<time_t>(ms / 1000);
   tv.tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000);
   return tv;
-}
-
-std::string sha1_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += digits[digest[i] >> 4];
-    out += digits[digest[i] & 0x0f];
-  }
-  return out;
 }
 
 void append(redisContext* context, const std::vector<std::string>& args) {
@@ -173,7 +161,7 @@ std::vector<Value> Connection::pipeline(const std::vector<std::vector<std::strin
   return out;
 }
 
-Script::Script(std::string text) : source(std::move(text)), sha(sha1_hex(source)) {}
+Script::Script(std::string text) : source(std::move(text)), sha(crypto::sha1_hex(source)) {}
 
 Pool::Pool(Endpoint endpoint, int64_t timeout_ms)
     : endpoint_(std::move(endpoint)), timeout_ms_(timeout_ms) {}
