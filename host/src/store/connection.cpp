@@ -197,7 +197,7 @@ Outcome Connection::run(sqlite3_stmt* statement, std::string_view params_json,
                         std::string& rows_json) {
   StatementReset reset(statement);
   rows_json.clear();
-  nlohmann::json params;
+  BoundParams params;
   Outcome bound = bind_json_params(statement, params_json, params);
   if (!bound.ok()) {
     bound.error += " (in " + quoted_excerpt(sqlite3_sql(statement)) + ")";

@@ -58,6 +58,38 @@ void expect_invalid(const Outcome& outcome, const std::string& mention) {
       << "message '" << outcome.error << "' should mention '" << mention << "'";
 }
 
+// Flat arrays of ASCII scalars take the host's own scanner; the rest goes
+// through nlohmann::json. Both must read every value the same way.
+TEST_F(Params, EscapesUnicodeNumbersAndSpacingReadTheSameOnEveryPath) {
+  const auto rows =
+      query_ok(*db_,
+               "SELECT $1 AS a, $2 AS b, $3 AS c, $4 AS d, $5 AS e, $6 AS f, $7 AS g,"
+               " typeof($7) AS tg, $8 AS h, typeof($8) AS th, $9 AS i, $10 AS j",
+               " [ \"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\\u0041\" ,\"caf\u00e9\","
+               "\"\\u00e9\\ud83d\\ude00\", \"\", -0, 1.5e3, -2.25E-1, 9223372036854775807,"
+               " \"{\\\"doc\\\":[1,\\\"x\\\"]}\", false ]\n");
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& row = rows[0];
+  EXPECT_EQ(row["a"], "q\"b\\s/\b\f\n\r\tA");
+  EXPECT_EQ(row["b"], "caf\u00e9");
+  EXPECT_EQ(row["c"], "\u00e9\U0001F600");
+  EXPECT_EQ(row["d"], "");
+  EXPECT_EQ(row["e"], 0);
+  EXPECT_EQ(row["f"], 1500.0);
+  EXPECT_EQ(row["g"], -0.225);
+  EXPECT_EQ(row["tg"], "real");
+  EXPECT_EQ(row["h"].get<std::int64_t>(), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(row["th"], "integer");
+  EXPECT_EQ(row["i"], "{\"doc\":[1,\"x\"]}");
+  EXPECT_EQ(row["j"], 0);
+}
+
+TEST_F(Params, MalformedFlatArraysAreRefusedLikeAnyInvalidJson) {
+  for (const char* text : {"[1 2]", "[1,]", "[\"open]", "[01]", "[1.]", "[-]", "[nul]",
+                           "[\"bad \\x escape\"]", "[1] 2", "[\"tab\there\"]"})
+    expect_invalid(query_failing(*db_, "SELECT $1", text), "params_json");
+}
+
 TEST_F(Params, TooFewValuesNamesTheMissingParameter) {
   expect_invalid(query_failing(*db_, "SELECT $1, $2", "[1]"), "$2");
 }
