@@ -26,6 +26,11 @@ Engine::~Engine() {
 void Engine::start() {
   if (running_.exchange(true)) return;
   if (backend_.resume) backend_.resume(*backend_.store, *backend_.queue);
+  {
+    std::lock_guard<std::mutex> lock(finals_mutex_);
+    finals_stop_ = false;
+  }
+  finals_writer_ = std::thread([this] { finals_loop(); });
   for (int i = 0; i < config_.workers; ++i) workers_.emplace_back([this] { worker_loop(); });
   maintenance_ = std::thread([this] { maintenance_loop(); });
 }
@@ -35,6 +40,13 @@ void Engine::stop() {
   backend_.queue->shutdown();
   for (auto& worker : workers_) worker.join();
   workers_.clear();
+  {
+    // The writer writes what the workers left, then exits.
+    std::lock_guard<std::mutex> lock(finals_mutex_);
+    finals_stop_ = true;
+  }
+  finals_ready_.notify_all();
+  if (finals_writer_.joinable()) finals_writer_.join();
   if (maintenance_.joinable()) maintenance_.join();
 }
 
@@ -68,43 +80,117 @@ void Engine::worker_loop() {
   }
 }
 
+namespace {
+// Final states are written together: the writer waits up to kFinalsLinger
+// after the first one arrives (or until kFinalsAtOnce are waiting), so one
+// commit carries many runs instead of each worker committing one or two.
+constexpr auto kFinalsLinger = std::chrono::milliseconds(1);
+constexpr size_t kFinalsAtOnce = 128;
+}  // namespace
+
 void Engine::flush(Batch& batch) {
-  if (!batch.finals.empty()) {
-    std::vector<RunRecord*> runs;
-    runs.reserve(batch.finals.size());
-    for (auto& run : batch.finals) runs.push_back(&run);
-    try {
-      const std::vector<bool> written = backend_.store->save_batch(runs);
-      for (size_t i = 0; i < runs.size(); ++i)
-        if (written[i])
-          metrics_.run_finished(runs[i]->workflow, runs[i]->status,
-                                runs[i]->duration_ms() / 1000.0);
-    } catch (const std::exception& e) {
-      host_.error("workflow runs could not be saved; trying again in 1s",
-                  {{"runs", runs.size()}, {"error", e.what()}});
-      for (size_t i = 0; i < runs.size(); ++i) {
-        const Lease* lease = batch.final_leases[i];
-        try {
-          backend_.queue->defer(lease->run_id, lease->gates, now_ms() + 1000);
-        } catch (const std::exception&) {
-          // The queue is down too: the delivery stays unacknowledged and is reclaimed.
-          batch.done.erase(std::remove(batch.done.begin(), batch.done.end(), lease),
-                           batch.done.end());
-        }
-      }
-    }
+  std::vector<Final> finals;
+  finals.reserve(batch.finals.size());
+  for (size_t i = 0; i < batch.finals.size(); ++i) {
+    Final final_state{std::move(batch.finals[i]), *batch.final_leases[i], {}};
+    for (const auto& [key, run_id] : batch.held)
+      if (run_id == final_state.run.id) final_state.slots.push_back(key);
+    finals.push_back(std::move(final_state));
   }
+  bool holds_slots = false;
+  for (const auto& final_state : finals) holds_slots = holds_slots || !final_state.slots.empty();
   // Slots and deliveries in Redis also expire on their own, so a failed
   // release here delays other runs but never leaks a slot.
+  auto is_final = [&batch](const std::string& run_id) {
+    for (const Lease* lease : batch.final_leases)
+      if (lease->run_id == run_id) return true;
+    return false;
+  };
   try {
-    for (const auto& [key, run_id] : batch.held) backend_.gates->release(key, run_id);
+    for (const auto& [key, run_id] : batch.held)
+      if (!is_final(run_id)) backend_.gates->release(key, run_id);
   } catch (const std::exception& e) {
     host_.warn("workflow concurrency slot not released; it expires", {{"error", e.what()}});
   }
-  if (batch.done.empty()) return;
   std::vector<Lease> done;
   done.reserve(batch.done.size());
-  for (const Lease* lease : batch.done) done.push_back(*lease);
+  for (const Lease* lease : batch.done)
+    if (std::find(batch.final_leases.begin(), batch.final_leases.end(), lease) ==
+        batch.final_leases.end())
+      done.push_back(*lease);
+  if (!done.empty()) {
+    try {
+      backend_.queue->finish_batch(done);
+    } catch (const std::exception& e) {
+      host_.warn("workflow deliveries not acknowledged; they are reclaimed later",
+                 {{"runs", done.size()}, {"error", e.what()}});
+    }
+  }
+  if (finals.empty()) return;
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(finals_mutex_);
+    // Wake the writer when its list was empty (it starts its short wait), when
+    // enough are waiting, or when a slot is held (other runs wait for it).
+    wake = finals_.empty() || holds_slots;
+    for (auto& final_state : finals) finals_.push_back(std::move(final_state));
+    wake = wake || finals_.size() >= kFinalsAtOnce;
+  }
+  if (wake) finals_ready_.notify_one();
+}
+
+void Engine::finals_loop() {
+  std::unique_lock<std::mutex> lock(finals_mutex_);
+  for (;;) {
+    finals_ready_.wait(lock, [this] { return !finals_.empty() || finals_stop_; });
+    if (finals_.empty()) return;  // stopping, nothing left
+    auto holds_slots = [this] {
+      for (const auto& final_state : finals_)
+        if (!final_state.slots.empty()) return true;
+      return false;
+    };
+    finals_ready_.wait_for(lock, kFinalsLinger, [&] {
+      return finals_stop_ || finals_.size() >= kFinalsAtOnce || holds_slots();
+    });
+    std::vector<Final> taken;
+    taken.swap(finals_);
+    lock.unlock();
+    write_finals(taken);
+    lock.lock();
+  }
+}
+
+void Engine::write_finals(std::vector<Final>& finals) {
+  std::vector<RunRecord*> runs;
+  runs.reserve(finals.size());
+  for (auto& final_state : finals) runs.push_back(&final_state.run);
+  std::vector<Lease> done;
+  done.reserve(finals.size());
+  try {
+    const std::vector<bool> written = backend_.store->save_batch(runs);
+    for (size_t i = 0; i < runs.size(); ++i)
+      if (written[i])
+        metrics_.run_finished(runs[i]->workflow, runs[i]->status, runs[i]->duration_ms() / 1000.0);
+    for (auto& final_state : finals) done.push_back(std::move(final_state.lease));
+  } catch (const std::exception& e) {
+    host_.error("workflow runs could not be saved; trying again in 1s",
+                {{"runs", runs.size()}, {"error", e.what()}});
+    for (auto& final_state : finals) {
+      try {
+        backend_.queue->defer(final_state.lease.run_id, final_state.lease.gates, now_ms() + 1000);
+        done.push_back(std::move(final_state.lease));
+      } catch (const std::exception&) {
+        // The queue is down too: the delivery stays unacknowledged and is reclaimed.
+      }
+    }
+  }
+  try {
+    for (const auto& final_state : finals)
+      for (const auto& key : final_state.slots) backend_.gates->release(key, final_state.run.id);
+  } catch (const std::exception& e) {
+    host_.warn("workflow concurrency slot not released; it expires", {{"error", e.what()}});
+  }
+  if (done.empty()) return;
   try {
     backend_.queue->finish_batch(done);
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 
 #include <agent_host/sdk.hpp>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <random>
@@ -92,11 +93,24 @@ class Engine {
     std::vector<const Lease*> done;                         // leases to finish
   };
 
+  // A final state waiting for the writer thread, with what to do once it is
+  // written: release the run's slots and finish its lease.
+  struct Final {
+    RunRecord run;
+    Lease lease;
+    std::vector<std::string> slots;  // gate keys the run holds
+  };
+
   void worker_loop();
   void maintenance_loop();
   void execute(Lease& lease, Batch& batch);
-  // Writes the batch's final states, counts them, releases slots, finishes leases.
+  // Hands the batch's final states to the writer thread; releases the slots and
+  // finishes the leases of the batch's other runs (parked or deferred).
   void flush(Batch& batch);
+  // The writer thread: writes the final states of every worker together (one
+  // transaction or round trip), counts them, releases slots, finishes leases.
+  void finals_loop();
+  void write_finals(std::vector<Final>& finals);
   // Claims a run the queue handed over in memory: no store access; the claim is
   // written (compare-and-set) with the run's next save.
   bool claim_in_memory(RunRecord& run, bool reclaim);
@@ -119,6 +133,11 @@ class Engine {
   std::atomic<bool> running_{false};
   std::vector<std::thread> workers_;
   std::thread maintenance_;
+  std::thread finals_writer_;
+  std::mutex finals_mutex_;
+  std::condition_variable finals_ready_;
+  std::vector<Final> finals_;
+  bool finals_stop_ = false;
   std::vector<std::function<void()>> maintenance_hooks_;
   std::mutex random_mutex_;
   std::mt19937_64 random_;

@@ -4,16 +4,24 @@ namespace workflow {
 
 namespace {
 // The cache key of a labelled series: the name and the label values, without
-// serialising the labels (this runs several times per run).
-std::string series_key(const std::string& name, const nlohmann::json& labels) {
+// building or serialising JSON labels (this runs several times per run).
+template <typename Labels>
+std::string series_key(const std::string& name, const Labels& labels) {
   std::string key = name;
-  for (const auto& [label, value] : labels.items()) {
+  for (const auto& label : labels) {
     key += '\x1f';
-    key += label;
+    key += label.name;
     key += '=';
-    key += value.is_string() ? value.get_ref<const std::string&>() : value.dump();
+    key += label.value;
   }
   return key;
+}
+
+template <typename Labels>
+nlohmann::json labels_json(const Labels& labels) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& label : labels) out[label.name] = label.value;
+  return out;
 }
 
 const std::vector<double>& duration_buckets() {
@@ -32,22 +40,23 @@ Metrics::Metrics(agent_host::Host& host)
                                   {0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120})) {}
 
 agent_host::Counter& Metrics::counter(const std::string& name, const std::string& help,
-                                      const nlohmann::json& labels) {
+                                      std::initializer_list<Label> labels) {
   const std::string key = series_key(name, labels);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = counters_.find(key);
-  if (it == counters_.end()) it = counters_.emplace(key, host_.counter(name, help, labels)).first;
+  if (it == counters_.end())
+    it = counters_.emplace(key, host_.counter(name, help, labels_json(labels))).first;
   return it->second;
 }
 
 agent_host::Histogram& Metrics::histogram(const std::string& name, const std::string& help,
-                                          const nlohmann::json& labels,
+                                          std::initializer_list<Label> labels,
                                           const std::vector<double>& buckets) {
   const std::string key = series_key(name, labels);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = histograms_.find(key);
   if (it == histograms_.end())
-    it = histograms_.emplace(key, host_.histogram(name, help, labels, buckets)).first;
+    it = histograms_.emplace(key, host_.histogram(name, help, labels_json(labels), buckets)).first;
   return it->second;
 }
 

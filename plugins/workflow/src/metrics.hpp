@@ -3,6 +3,7 @@
 #pragma once
 
 #include <agent_host/sdk.hpp>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string>
@@ -26,10 +27,15 @@ class Metrics {
   void event_received(const std::string& type);
 
  private:
+  // A label and its value; the JSON labels are built only for a new series.
+  struct Label {
+    const char* name;
+    const std::string& value;
+  };
   agent_host::Counter& counter(const std::string& name, const std::string& help,
-                               const nlohmann::json& labels);
+                               std::initializer_list<Label> labels);
   agent_host::Histogram& histogram(const std::string& name, const std::string& help,
-                                   const nlohmann::json& labels,
+                                   std::initializer_list<Label> labels,
                                    const std::vector<double>& buckets);
 
   agent_host::Host& host_;

@@ -54,18 +54,101 @@ json RunRecord::to_storage() const {
 
 namespace {
 
-// A JSON string; plain ASCII needs no escaping and no detour through a json value.
+// A JSON string as json::dump() writes it. ASCII is escaped here; text with
+// other bytes goes through nlohmann (which also refuses invalid UTF-8).
 void append_string(std::string& out, const std::string& text) {
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+  static const char digits[] = "0123456789abcdef";
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80) {
       out += json(text).dump();
       return;
     }
+  out += '"';
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char* plain = p;
+    while (p < end && static_cast<unsigned char>(*p) >= 0x20 && *p != '"' && *p != '\\') ++p;
+    out.append(plain, static_cast<size_t>(p - plain));
+    if (p == end) break;
+    const char c = *p++;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += digits[(c >> 4) & 0xf];
+        out += digits[c & 0xf];
+    }
   }
   out += '"';
-  out += text;
-  out += '"';
+}
+
+// json::dump() without building a serializer per call (each one allocates and
+// clears a 512-byte indent string): same text, keys in the same sorted order.
+void append_json(std::string& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::number_integer:
+      out += std::to_string(value.get<int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      out += std::to_string(value.get<uint64_t>());
+      return;
+    case json::value_t::string:
+      append_string(out, value.get_ref<const std::string&>());
+      return;
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (!first) out += ',';
+        first = false;
+        append_string(out, it.key());
+        out += ':';
+        append_json(out, it.value());
+      }
+      out += '}';
+      return;
+    }
+    default:  // floats (their shortest form) and binary values
+      out += value.dump();
+  }
 }
 
 void append_key(std::string& out, const char* key) {
@@ -91,7 +174,7 @@ std::string RunRecord::doc_text() const {
   };
   auto value = [&out](const char* key, const json& item) {
     append_key(out, key);
-    out += item.dump();
+    append_json(out, item);
   };
   integer("attempts_made", attempts_made);
   integer("created_at", created_at);

@@ -235,7 +235,12 @@ TEST(RunRecord, DocTextIsTheStorageFormAndReadsBack) {
   run.workflow = "review";
   run.version = 3;
   run.status = "running";
-  run.input = {{"title", "caf\u00e9 \"quoted\"\n"}, {"n", 2}};
+  run.input = {{"title", "caf\u00e9 \"quoted\"\n"},
+               {"n", 2},
+               {"plain", "back\\slash\x01\x1f\t/"},
+               {"numbers", {-3, 18446744073709551615ull, 0.1, 1e300, -2.5, true, false}},
+               {"empty", nlohmann::json::object()},
+               {"none", nlohmann::json::array()}};
   run.steps = {{"a", {{"id", "a"}, {"status", "succeeded"}, {"output", {1, 2.5, nullptr}}}}};
   run.step_order = {"a"};
   run.cursor = 1;

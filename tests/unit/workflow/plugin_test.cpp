@@ -412,8 +412,10 @@ TEST_F(WorkflowPlugin, QueuedRunsNotYetClaimedAreReadListedCountedAndCancelled) 
       "'http://hold.test/'}}]\n");
   const std::string first = start_run("held").json()["id"];
   wait_status(first, "running");
+  // Each start in a later millisecond than the previous one: the list order is by created_at.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const std::string second = start_run("held", {{"n", 2}}).json()["id"];
-  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a later created_at: listed first
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const std::string third = start_run("held", {{"n", 3}}).json()["id"];
   auto read = host_.get("/workflow/runs/" + second).json();
   EXPECT_EQ(read["status"], "queued");
