@@ -39,15 +39,17 @@ PeerAnswer PeerClient::get(const std::string& agent, const std::string& path) co
   call.headers.emplace_back("accept", "application/json");
   const int attempts = policy_.retries + 1;
   std::string last_error;
+  int last_status = 0;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     if (attempt > 1)
       std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(policy_.backoff_ms)
                                                             << std::min(attempt - 2, 10)));
     try {
       const agent_host::HttpResult result = host_.call_agent(agent, call);
+      last_status = result.status;
       if (result.ok()) {
         try {
-          return PeerAnswer{true, result.json(), {}};
+          return PeerAnswer{true, result.json(), {}, result.status};
         } catch (const nlohmann::json::exception& e) {
           last_error = agent + " GET " + path + " answered " + std::to_string(result.status) +
                        " with a body that is not JSON: " + e.what();
@@ -63,7 +65,7 @@ PeerAnswer PeerClient::get(const std::string& agent, const std::string& path) co
     if (attempt == attempts) last_error += " (after " + std::to_string(attempts) + " attempts)";
   }
   if (on_failure_) on_failure_(agent);
-  return PeerAnswer{false, nullptr, last_error};
+  return PeerAnswer{false, nullptr, last_error, last_status};
 }
 
 std::string url_encode(const std::string& value) {

@@ -12,6 +12,7 @@ struct PeerAnswer {
   bool ok = false;
   nlohmann::json body;  // the parsed JSON answer when ok
   std::string error;    // why not, when !ok
+  int status = 0;       // HTTP status of the last answer (0: none came)
 };
 
 struct RetryPolicy {

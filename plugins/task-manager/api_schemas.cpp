@@ -119,6 +119,13 @@ json stats() {
                            {"completed", count()},
                            {"overdue", count()}}}};
   return json{{"type", "object"},
+              {"description",
+               "Every figure unless the query names some with fields=a,b (from and to are "
+               "always present). fields takes any of created, completed, cancelled, overdue, "
+               "open, blocked, by_status, by_priority, by_assignee, completion_rate, "
+               "median_time_to_complete_seconds; any other name is a 400 naming 'fields'. "
+               "fields=created,completed,completion_rate reads only window indexes: the cheap "
+               "request for trend points"},
               {"properties",
                {{"from", {{"type", "string"}, {"format", "date-time"}}},
                 {"to", {{"type", "string"}, {"format", "date-time"}}},
@@ -137,6 +144,7 @@ json stats() {
 
 json daily_report() {
   json report = stats();
+  report.erase("description");  // the daily report always carries every figure
   report["properties"]["date"] = {{"type", "string"}, {"format", "date"}};
   report["properties"]["time_zone"] = {{"type", "string"}};
   report["properties"]["generated_at"] = {{"type", "string"}, {"format", "date-time"}};

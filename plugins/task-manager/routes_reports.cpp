@@ -27,10 +27,11 @@ void allow_only(const Request& request, std::initializer_list<std::string_view> 
 void add_report_routes(agent_host::Host& host, DailyReports& reports) {
   host.route(
       "GET", "/stats",
-      RouteDoc{"Task statistics for the window [from, to) (RFC 3339; defaults: the last 7 days)",
+      RouteDoc{"Task statistics for the window [from, to) (RFC 3339; defaults: the last 7 days). "
+               "fields=created,completed,... answers only the named figures (and from, to)",
                nullptr, schemas::stats()},
       [&host](const Request& request) {
-        allow_only(request, {"from", "to"});
+        allow_only(request, {"from", "to", "fields"});
         const int64_t now = now_ms();
         const auto to_text = request.query("to");
         const auto from_text = request.query("from");
@@ -38,7 +39,14 @@ void add_report_routes(agent_host::Host& host, DailyReports& reports) {
         const int64_t from =
             from_text ? required_time(*from_text, "from") : to - kDefaultStatsWindowMs;
         if (from >= to) throw HttpError::bad_request("from", "from must be earlier than to");
-        return Response::json(compute_stats(host.sql(), from, to, now));
+        unsigned fields = kAllStatsFields;
+        if (const auto fields_text = request.query("fields")) {
+          std::string error;
+          const auto parsed = parse_stats_fields(*fields_text, error);
+          if (!parsed) throw HttpError::bad_request("fields", error);
+          fields = *parsed;
+        }
+        return Response::json(compute_stats(host.sql(), from, to, now, fields));
       });
 
   host.route("GET", "/reports/daily",

@@ -73,6 +73,46 @@ CREATE TABLE daily_reports (
   generated_at INTEGER NOT NULL
 );
 )sql",
+      // 1: the state counters behind /stats (by_status, by_priority, open tasks
+      // per assignee) kept exact by triggers in every write transaction, and
+      // covering indexes for the window and overdue figures (no table reads).
+      // An unassigned task counts under assignee ''.
+      R"sql(
+CREATE TABLE task_counts (
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (status, priority, assignee)
+) WITHOUT ROWID;
+INSERT INTO task_counts (status, priority, assignee, n)
+  SELECT status, priority, coalesce(assignee, ''), count(*) FROM tasks GROUP BY 1, 2, 3;
+CREATE TRIGGER task_counts_insert AFTER INSERT ON tasks BEGIN
+  INSERT INTO task_counts (status, priority, assignee, n)
+    VALUES (new.status, new.priority, coalesce(new.assignee, ''), 1)
+    ON CONFLICT (status, priority, assignee) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER task_counts_delete AFTER DELETE ON tasks BEGIN
+  UPDATE task_counts SET n = n - 1 WHERE status = old.status AND priority = old.priority
+    AND assignee = coalesce(old.assignee, '');
+END;
+CREATE TRIGGER task_counts_update AFTER UPDATE OF status, priority, assignee ON tasks
+  WHEN old.status IS NOT new.status OR old.priority IS NOT new.priority
+    OR old.assignee IS NOT new.assignee
+BEGIN
+  UPDATE task_counts SET n = n - 1 WHERE status = old.status AND priority = old.priority
+    AND assignee = coalesce(old.assignee, '');
+  INSERT INTO task_counts (status, priority, assignee, n)
+    VALUES (new.status, new.priority, coalesce(new.assignee, ''), 1)
+    ON CONFLICT (status, priority, assignee) DO UPDATE SET n = n + 1;
+END;
+DROP INDEX tasks_completed;
+CREATE INDEX tasks_completed ON tasks (completed_at, created_at, assignee)
+  WHERE completed_at IS NOT NULL;
+DROP INDEX tasks_open_due;
+CREATE INDEX tasks_open_due ON tasks (due_at, created_at, assignee, status)
+  WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked');
+)sql",
   };
 }
 

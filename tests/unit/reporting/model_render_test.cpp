@@ -14,10 +14,10 @@ using nlohmann::json;
 using test::parse_csv;
 
 PeerAnswer ok(json body) {
-  return PeerAnswer{true, std::move(body), {}};
+  return PeerAnswer{true, std::move(body), {}, 200};
 }
 PeerAnswer down(const std::string& error) {
-  return PeerAnswer{false, nullptr, error};
+  return PeerAnswer{false, nullptr, error, 0};
 }
 
 ReportMeta meta() {

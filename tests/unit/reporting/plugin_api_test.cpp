@@ -45,6 +45,12 @@ class ReportingApi : public ::testing::Test {
     ++task_calls_;
     if (task_manager_down_) return StubResult::fail(AH_ERR_UNAVAILABLE);
     if (call.path.rfind("/stats?", 0) == 0) {
+      if (refuse_fields_ && call.path.find("fields=") != std::string::npos)
+        return StubResult::ok(400, {{"error",
+                                     {{"status", 400},
+                                      {"code", "invalid_query"},
+                                      {"message", "unknown query parameter 'fields'"},
+                                      {"field", "fields"}}}});
       if (fail_first_stats_ && fail_first_stats_->exchange(false))
         return StubResult::ok(503, {{"error", {{"status", 503}, {"message", "warming up"}}}});
       const std::string from = test::url_decode(test::query_value(call.path, "from"));
@@ -84,6 +90,7 @@ class ReportingApi : public ::testing::Test {
   fs::path reports_dir_;
   std::atomic<int> task_calls_{0};
   std::atomic<bool> task_manager_down_{false};
+  std::atomic<bool> refuse_fields_{false};  // a Task Manager older than /stats?fields=
   std::unique_ptr<std::atomic<bool>> fail_first_stats_;
 };
 
@@ -140,11 +147,37 @@ TEST_F(ReportingApi, AsksForTheWindowAndThePreviousPeriodsOfEqualLength) {
   const auto tasks = stats_calls("task-manager");
   const std::set<std::string> asked(tasks.begin(), tasks.end());
   EXPECT_EQ(asked.size(), 3u);
+  // Every figure for the report's window; only the trend figures for the earlier ones.
   EXPECT_TRUE(asked.count("/stats?from=2024-05-01T00%3A00%3A00Z&to=2024-05-03T00%3A00%3A00Z"));
-  EXPECT_TRUE(asked.count("/stats?from=2024-04-29T00%3A00%3A00Z&to=2024-05-01T00%3A00%3A00Z"));
-  EXPECT_TRUE(asked.count("/stats?from=2024-04-27T00%3A00%3A00Z&to=2024-04-29T00%3A00%3A00Z"));
+  EXPECT_TRUE(
+      asked.count("/stats?from=2024-04-29T00%3A00%3A00Z&to=2024-05-01T00%3A00%3A00Z"
+                  "&fields=created,completed,completion_rate"));
+  EXPECT_TRUE(
+      asked.count("/stats?from=2024-04-27T00%3A00%3A00Z&to=2024-04-29T00%3A00%3A00Z"
+                  "&fields=created,completed,completion_rate"));
   const auto runs = stats_calls("workflow");
   EXPECT_EQ(std::set<std::string>(runs.begin(), runs.end()).size(), 2u);
+}
+
+TEST_F(ReportingApi, ATaskManagerWithoutStatsFieldsIsAskedForEveryFigure) {
+  refuse_fields_ = true;
+  start({{"trend_periods", 3}});
+  const json created = daily();
+  EXPECT_EQ(created["outcome"], "ok");
+  size_t refused = 0, full = 0;
+  for (const auto& path : stats_calls("task-manager"))
+    (path.find("fields=") != std::string::npos ? refused : full) += 1;
+  EXPECT_EQ(refused, 2u);
+  EXPECT_EQ(full, 3u);
+  const std::string id = created["id"];
+  const json model = host_.get("/reporting/reports/" + id + "?format=json").json();
+  const json& history = model["tasks"]["history"];
+  ASSERT_EQ(history.size(), 3u);
+  for (size_t i = 0; i + 1 < history.size(); ++i) {
+    EXPECT_EQ(history[i]["available"], true) << history[i];
+    EXPECT_EQ(history[i]["created"], 10) << history[i];
+    EXPECT_EQ(history[i]["completion_rate"], 0.6) << history[i];
+  }
 }
 
 TEST_F(ReportingApi, BadRequestsNameTheField) {
