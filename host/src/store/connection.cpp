@@ -114,6 +114,10 @@ void Connection::configure(ConnectionRole role, const Options& options) {
                        mode_text + "' mode); put it on a local file system");
     }
     exec_pragma(options.full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    // Group commit runs each body in a savepoint, and SQLite journals every page
+    // a savepoint first touches; in a temp file that was ~60 % of a create's
+    // writes. In memory the copies last only until the batch commits.
+    exec_pragma("PRAGMA temp_store=MEMORY");
   } else {
     exec_pragma("PRAGMA query_only=ON");
   }
