@@ -177,7 +177,9 @@ void Engine::write_finals(std::vector<Final>& finals) {
                 {{"runs", runs.size()}, {"error", e.what()}});
     for (auto& final_state : finals) {
       try {
-        backend_.queue->defer(final_state.lease.run_id, final_state.lease.gates, now_ms() + 1000);
+        // It may be stored as running under this worker's claim: take it over.
+        backend_.queue->defer(final_state.lease.run_id, final_state.lease.gates, now_ms() + 1000,
+                              nullptr, true);
         done.push_back(std::move(final_state.lease));
       } catch (const std::exception&) {
         // The queue is down too: the delivery stays unacknowledged and is reclaimed.
@@ -288,7 +290,7 @@ void Engine::execute(Lease& lease, Batch& batch) {
         backend_.gates->release(batch.held[i].first, lease.run_id);
       batch.held.resize(held_before);
       backend_.queue->defer(lease.run_id, lease.gates, now_ms() + backend_.busy_retry_ms,
-                            std::move(lease.run));
+                            std::move(lease.run), lease.reclaimed);
     } else if (lease.run) {
       // The queue carried the stored record: claim it without a store round trip.
       std::shared_ptr<RunRecord> carried = std::move(lease.run);
@@ -304,7 +306,7 @@ void Engine::execute(Lease& lease, Batch& batch) {
     host_.error("workflow run could not advance; trying again in 1s",
                 {{"run_id", lease.run_id}, {"error", e.what()}});
     try {
-      backend_.queue->defer(lease.run_id, lease.gates, now_ms() + 1000);
+      backend_.queue->defer(lease.run_id, lease.gates, now_ms() + 1000, nullptr, true);
     } catch (const std::exception&) {
       // The queue is down too: the delivery stays unacknowledged and is reclaimed.
       return;

@@ -21,10 +21,10 @@ void LocalQueue::submitted(const std::string& run_id, const nlohmann::json& gate
 }
 
 void LocalQueue::defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
-                       std::shared_ptr<RunRecord> run) {
+                       std::shared_ptr<RunRecord> run, bool reclaimed) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    push_locked(Lease{run_id, gates, {}, false, std::move(run)}, due_ms);
+    push_locked(Lease{run_id, gates, {}, reclaimed, std::move(run)}, due_ms);
   }
   // Every taker recomputes how long to sleep: the new entry may be the earliest.
   wake_.notify_all();

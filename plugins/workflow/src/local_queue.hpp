@@ -19,7 +19,7 @@ class LocalQueue : public WorkQueue {
   void submitted(const std::string& run_id, const nlohmann::json& gates,
                  std::shared_ptr<RunRecord> run) override;
   void defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
-             std::shared_ptr<RunRecord> run = nullptr) override;
+             std::shared_ptr<RunRecord> run = nullptr, bool reclaimed = false) override;
   std::vector<Lease> take(size_t max, std::chrono::milliseconds wait) override;
   void finish(const Lease&) override {}
   int64_t depth() override;

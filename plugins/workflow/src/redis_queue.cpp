@@ -14,7 +14,11 @@ const Script& move_due_script() {
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, id in ipairs(due) do
   local gates = redis.call('HGET', ARGV[3] .. id, 'gates') or '[]'
-  redis.call('XADD', KEYS[2], '*', 'run', id, 'gates', gates)
+  if redis.call('HDEL', ARGV[3] .. id, 'reclaim') == 1 then
+    redis.call('XADD', KEYS[2], '*', 'run', id, 'gates', gates, 'reclaimed', '1')
+  else
+    redis.call('XADD', KEYS[2], '*', 'run', id, 'gates', gates)
+  end
   redis.call('ZREM', KEYS[1], id)
 end
 return #due
@@ -61,8 +65,10 @@ RedisQueue::RedisQueue(redis::Pool& pool, const RedisConfig& config, std::string
 }
 
 void RedisQueue::defer(const std::string& run_id, const nlohmann::json&, int64_t due_ms,
-                       std::shared_ptr<RunRecord>) {
-  // The gates travel in the run's hash; the mover reads them from there.
+                       std::shared_ptr<RunRecord>, bool reclaimed) {
+  // The gates travel in the run's hash, and so does the take-over mark; the
+  // mover reads both from there.
+  if (reclaimed) pool_.command({"HSET", run_prefix_ + run_id, "reclaim", "1"});
   pool_.command({"ZADD", delayed_key_, std::to_string(due_ms), run_id});
 }
 
@@ -76,6 +82,7 @@ std::vector<Lease> RedisQueue::leases_from(const Value& entries, bool reclaimed)
     const auto& fields = entry.elements[1].elements;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].text == "run") lease.run_id = fields[i + 1].text;
+      if (fields[i].text == "reclaimed") lease.reclaimed = true;
       if (fields[i].text == "gates") {
         try {
           lease.gates = nlohmann::json::parse(fields[i + 1].text);

@@ -23,7 +23,7 @@ class RedisQueue : public WorkQueue {
   // The create script added it, with the run's record (the worker claims it in memory).
   void submitted(const std::string&, const nlohmann::json&, std::shared_ptr<RunRecord>) override {}
   void defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
-             std::shared_ptr<RunRecord> run = nullptr) override;
+             std::shared_ptr<RunRecord> run = nullptr, bool reclaimed = false) override;
   std::vector<Lease> take(size_t max, std::chrono::milliseconds wait) override;
   void finish(const Lease& lease) override;
   void finish_batch(const std::vector<Lease>& leases) override;

@@ -33,8 +33,11 @@ class WorkQueue {
                          std::shared_ptr<RunRecord> run) = 0;
   // The run continues at `due_ms` (delay step, retry backoff, busy concurrency
   // slot); `run`, when given, is exactly what the store holds for it.
+  // `reclaimed`: the run may be stored as running by a worker that is gone
+  // (a reclaimed lease that met a busy slot, a save that failed); its next
+  // lease must be allowed to take it over, or it would stay running forever.
   virtual void defer(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
-                     std::shared_ptr<RunRecord> run = nullptr) = 0;
+                     std::shared_ptr<RunRecord> run = nullptr, bool reclaimed = false) = 0;
   // Up to `max` leases; waits up to `wait` when none is ready.
   virtual std::vector<Lease> take(size_t max, std::chrono::milliseconds wait) = 0;
   // The lease's run is checkpointed in the store (or handed to defer): forget it.
