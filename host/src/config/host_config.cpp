@@ -39,6 +39,7 @@ HostConfig to_host_config(const nlohmann::json& doc) {
   config.http.address = http.at("address").get<std::string>();
   config.http.port = http.at("port").get<int>();
   config.http.threads = http.at("threads").get<int>();
+  config.http.handler_threads = http.at("handler_threads").get<int>();
   config.http.max_request_bytes = http.at("max_request_bytes").get<std::int64_t>();
   config.http.request_timeout_ms = http.at("request_timeout_ms").get<int>();
   config.http.drain_timeout_ms = http.at("drain_timeout_ms").get<int>();

@@ -18,8 +18,9 @@ namespace agent_host::config {
 // secret fallbacks are resolved by the components that use them.
 struct HttpConfig {
   std::string address = "0.0.0.0";
-  int port = 8080;  // 0 = pick a free port
-  int threads = 2;  // 0 = number of cores
+  int port = 8080;           // 0 = pick a free port
+  int threads = 2;           // 0 = number of cores
+  int handler_threads = 16;  // 0 = handlers run on the network threads
   std::int64_t max_request_bytes = 1048576;
   int request_timeout_ms = 30000;
   int drain_timeout_ms = 10000;

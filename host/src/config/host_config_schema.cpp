@@ -23,7 +23,8 @@ constexpr const char* kHostConfigSchema = R"json({
       "properties": {
         "address": {"type": "string", "minLength": 1, "default": "0.0.0.0", "description": "address to listen on"},
         "port": {"type": "integer", "minimum": 0, "maximum": 65535, "default": 8080, "description": "TCP port, 1..65535, or 0 to pick a free port"},
-        "threads": {"type": "integer", "minimum": 0, "maximum": 1024, "default": 2, "description": "worker threads; 0 = number of cores"},
+        "threads": {"type": "integer", "minimum": 0, "maximum": 1024, "default": 2, "description": "network threads (read requests, write answers); 0 = number of cores"},
+        "handler_threads": {"type": "integer", "minimum": 0, "maximum": 1024, "default": 16, "description": "most threads running plugin handlers that may wait (writes, agent calls, LLM), started as needed; 0 = run every handler on the network threads"},
         "max_request_bytes": {"type": "integer", "minimum": 1024, "maximum": 1073741824, "default": 1048576, "description": "largest request (headers + body) in bytes; larger ones get 413"},
         "request_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000, "description": "time allowed for one request, in milliseconds"},
         "drain_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000, "description": "grace for in-flight requests on SIGTERM, in milliseconds"},

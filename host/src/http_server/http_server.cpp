@@ -4,9 +4,13 @@
 #include <pistache/http.h>
 #include <pistache/net.h>
 
+#include <functional>
+#include <memory>
 #include <sstream>
 #include <string_view>
 #include <thread>
+
+#include "http_server/handler_pool.hpp"
 
 namespace agent_host::http_server {
 namespace {
@@ -16,6 +20,8 @@ using namespace Pistache;
 // Extra room over http.max_request_bytes for the request line and headers, so
 // an oversized body gets the host's JSON 413 rather than Pistache's plain one.
 constexpr size_t kHeaderAllowance = 16 * 1024;
+// Requests that may wait for a free handler thread before the host answers 503.
+constexpr size_t kHandlerQueueLimit = 4096;
 
 // ASCII only, without the locale lookup std::tolower makes per character.
 std::string lower(std::string_view text) {
@@ -60,6 +66,16 @@ void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response, b
   writer.send(static_cast<Http::Code>(response.status), head ? std::string() : response.body);
 }
 
+// A client that hung up while its request waited leaves a writer whose
+// connection is gone; Pistache reports that by throwing.
+void send_if_connected(Http::ResponseWriter& writer, const runtime::HttpResponse& response,
+                       bool head) {
+  try {
+    send(writer, response, head);
+  } catch (const std::exception&) {
+  }
+}
+
 // Pistache 0.0.5 closes the connection after every response unless the client
 // sent "Connection: keep-alive" (HTTP/1.0 semantics). HTTP/1.1 clients such as
 // curl, Go and ingress-nginx rely on persistent connections by default, so the
@@ -72,10 +88,19 @@ void keep_alive_for_http11(const Http::Request& request, Http::ResponseWriter& w
   writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
 }
 
+// A request on its way to the handler pool, with the writer that answers it.
+struct PooledRequest {
+  runtime::HttpRequest request;
+  Http::ResponseWriter writer;
+  bool head;
+};
+
 class ApiHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(ApiHandler)
-  ApiHandler(runtime::Runtime* runtime, size_t max_body) : runtime_(runtime), max_body_(max_body) {}
+  // `pool` may be null: every handler then runs on the network threads.
+  ApiHandler(runtime::Runtime* runtime, size_t max_body, HandlerPool* pool)
+      : runtime_(runtime), max_body_(max_body), pool_(pool) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
     keep_alive_for_http11(request, writer);
@@ -105,7 +130,26 @@ class ApiHandler : public Http::Handler {
       return;
     }
     in.body = request.body();
-    send(writer, runtime_->dispatch(in), head);
+    if (pool_ == nullptr || runtime_->answers_inline(in)) {
+      send(writer, runtime_->dispatch(in), head);
+      return;
+    }
+    // Pistache queues a response written from another thread to the
+    // connection's network thread, so the pool thread answers directly.
+    auto pooled =
+        std::make_shared<PooledRequest>(PooledRequest{std::move(in), std::move(writer), head});
+    std::function<void()> task = [runtime = runtime_, pooled] {
+      const runtime::HttpResponse response = runtime->dispatch(pooled->request);
+      send_if_connected(pooled->writer, response, pooled->head);
+    };
+    if (!pool_->submit(task)) {
+      send_if_connected(pooled->writer,
+                        runtime::json_error(503, "overloaded",
+                                            "the host has more requests waiting than it queues "
+                                            "(http.handler_threads are all busy); retry later",
+                                            ""),
+                        head);
+    }
   }
 
  private:
@@ -121,6 +165,7 @@ class ApiHandler : public Http::Handler {
   }
   runtime::Runtime* runtime_;
   size_t max_body_;
+  HandlerPool* pool_;
 };
 
 class MetricsHandler : public Http::Handler {
@@ -175,11 +220,13 @@ std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string
 
 struct HttpServer::Impl {
   runtime::Runtime& runtime;
+  std::unique_ptr<HandlerPool> pool;
   std::shared_ptr<Http::Endpoint> api;
   std::shared_ptr<Http::Endpoint> metrics;
 };
 
-HttpServer::HttpServer(runtime::Runtime& runtime) : impl_(new Impl{runtime, nullptr, nullptr}) {}
+HttpServer::HttpServer(runtime::Runtime& runtime)
+    : impl_(new Impl{runtime, nullptr, nullptr, nullptr}) {}
 
 HttpServer::~HttpServer() {
   shutdown();
@@ -191,15 +238,20 @@ void HttpServer::start() {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const size_t max_body = static_cast<size_t>(config.http.max_request_bytes);
   const std::chrono::milliseconds read_timeout(config.http.request_timeout_ms);
+  if (config.http.handler_threads > 0)
+    impl_->pool = std::make_unique<HandlerPool>(
+        static_cast<std::size_t>(config.http.handler_threads), kHandlerQueueLimit);
   impl_->api = listen("http.port", config.http.address, config.http.port, threads,
                       max_body + kHeaderAllowance, read_timeout,
-                      std::make_shared<ApiHandler>(&impl_->runtime, max_body));
+                      std::make_shared<ApiHandler>(&impl_->runtime, max_body, impl_->pool.get()));
   impl_->metrics =
       listen("metrics.port", config.metrics.address, config.metrics.port, 1, kHeaderAllowance,
              read_timeout, std::make_shared<MetricsHandler>(&impl_->runtime));
 }
 
 void HttpServer::shutdown() {
+  // Pool threads answer through the API endpoint's transports: finish them first.
+  if (impl_->pool) impl_->pool->stop();
   if (impl_->api) impl_->api->shutdown();
   if (impl_->metrics) impl_->metrics->shutdown();
   impl_->api.reset();

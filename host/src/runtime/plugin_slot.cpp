@@ -1,5 +1,6 @@
 #include "runtime/plugin_slot.hpp"
 
+#include <cstddef>
 #include <stdexcept>
 
 #include "runtime/host_api.hpp"
@@ -76,6 +77,14 @@ void PluginSlot::destroy() {
   instance_ = nullptr;
 }
 
+namespace {
+// A plugin built against ABI 1.0 passes a struct without `flags`.
+bool non_blocking_flag(const ah_route& route) {
+  const bool has_flags = route.struct_size >= offsetof(ah_route, flags) + sizeof(route.flags);
+  return has_flags && (route.flags & AH_ROUTE_NON_BLOCKING) != 0;
+}
+}  // namespace
+
 ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
   if (!routes_open_) {
     error = "routes can only be added while the plugin is created or started";
@@ -98,7 +107,8 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
               parse_schema(route.response_schema_json),
               route.handler,
               route.user,
-              nullptr};
+              nullptr,
+              non_blocking_flag(route)};
   try {
     entry.pattern = router::RoutePattern::parse(to_view(route.path));
   } catch (const router::RoutePatternError& e) {

@@ -43,6 +43,8 @@ struct Route {
   ah_route_handler handler;
   void* user;
   metrics::RouteSeries* series;
+  // AH_ROUTE_NON_BLOCKING: runs on the network thread instead of the handler pool.
+  bool non_blocking = false;
 };
 
 struct Job {

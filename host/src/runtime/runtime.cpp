@@ -358,12 +358,57 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
   return response;
 }
 
-HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request) {
+namespace {
+
+// The plugin whose prefix is the longest one `path` lies under, or null.
+PluginSlot* plugin_for(const std::vector<std::shared_ptr<PluginSlot>>& plugins,
+                       const std::string& path) {
   PluginSlot* slot = nullptr;
-  for (const auto& candidate : snap.plugins)
-    if (path_under_prefix(request.path, candidate->prefix()) &&
+  for (const auto& candidate : plugins)
+    if (path_under_prefix(path, candidate->prefix()) &&
         (!slot || candidate->prefix().size() > slot->prefix().size()))
       slot = candidate.get();
+  return slot;
+}
+
+std::string_view path_below_prefix(const std::string& path, const PluginSlot& slot) {
+  if (path.size() == slot.prefix().size()) return "/";
+  return std::string_view(path).substr(slot.prefix().size());
+}
+
+// The route for `method` whose pattern matches `relative` with the most
+// literal segments (HEAD is served by GET routes), its captures in `params`.
+const Route* match_route(const PluginSlot& slot, const std::string& method,
+                         std::string_view relative, router::Params& params) {
+  const Route* best = nullptr;
+  router::Params candidate_params;
+  for (const auto& route : slot.routes()) {
+    if (route.method != method && !(method == "HEAD" && route.method == "GET")) continue;
+    if (best && route.pattern.literal_count() <= best->pattern.literal_count()) continue;
+    candidate_params.clear();
+    if (!route.pattern.match(relative, candidate_params)) continue;
+    best = &route;
+    params.swap(candidate_params);
+  }
+  return best;
+}
+
+}  // namespace
+
+bool Runtime::answers_inline(const HttpRequest& request) const {
+  if (request.path.rfind("/jobs/", 0) == 0) return false;  // runs a plugin's job
+  auto snap = snapshot();
+  if (!snap) return true;  // 503 at once
+  const PluginSlot* slot = plugin_for(snap->plugins, request.path);
+  if (!slot) return true;  // host endpoint or 404
+  router::Params params;
+  const Route* route =
+      match_route(*slot, request.method, path_below_prefix(request.path, *slot), params);
+  return !route || route->non_blocking;  // 404 and 405 are answered at once
+}
+
+HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request) {
+  PluginSlot* slot = plugin_for(snap.plugins, request.path);
   if (!slot)
     return json_error(404, "not_found", "no route for " + request.path, request.request_id);
 
@@ -380,26 +425,15 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
       return response;
     }
   }
-  const std::string relative = request.path.size() == slot->prefix().size()
-                                   ? "/"
-                                   : request.path.substr(slot->prefix().size());
-  const Route* best = nullptr;
-  router::Params params, candidate_params;
-  for (const auto& route : slot->routes()) {
-    if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET"))
-      continue;
-    if (best && route.pattern.literal_count() <= best->pattern.literal_count()) continue;
-    candidate_params.clear();
-    if (!route.pattern.match(relative, candidate_params)) continue;
-    best = &route;
-    params.swap(candidate_params);
-  }
+  const std::string_view relative = path_below_prefix(request.path, *slot);
+  router::Params params;
+  const Route* best = match_route(*slot, request.method, relative, params);
   if (!best) {
     // Only on a miss: which methods the path has, for 404 versus 405 + Allow.
     std::set<std::string> allowed;
     for (const auto& route : slot->routes()) {
-      candidate_params.clear();
-      if (route.pattern.match(relative, candidate_params)) allowed.insert(route.method);
+      params.clear();
+      if (route.pattern.match(relative, params)) allowed.insert(route.method);
     }
     if (allowed.empty()) {
       response = json_error(404, "not_found", "no route for " + request.method + " " + request.path,

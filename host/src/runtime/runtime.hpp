@@ -84,6 +84,10 @@ class Runtime {
 
   // Answers one request: host endpoints, then plugin routes. Never throws.
   HttpResponse dispatch(HttpRequest& request);
+  // Whether the network thread that read `request` may answer it itself: host
+  // endpoints (except /jobs, which runs a job), 404/405, and plugin routes
+  // flagged AH_ROUTE_NON_BLOCKING. Everything else belongs on the handler pool.
+  bool answers_inline(const HttpRequest& request) const;
 
   // Validates and applies a new configuration. On any problem the running
   // configuration stays and RuntimeError says why (and the failure is counted).

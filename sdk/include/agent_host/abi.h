@@ -27,9 +27,11 @@
  *      sink.
  *
  * Threading
- *   Route handlers run concurrently on the host's HTTP worker threads, jobs run
- *   on the host's job threads. Every host function in this header is
- *   thread-safe. A plugin instance must tolerate concurrent handler calls.
+ *   Route handlers run concurrently on the host's handler threads (or, for a
+ *   route flagged AH_ROUTE_NON_BLOCKING, on the network thread that read the
+ *   request); jobs run on the host's job threads. Every host function in this
+ *   header is thread-safe. A plugin instance must tolerate concurrent handler
+ *   calls.
  */
 #ifndef AGENT_HOST_ABI_H
 #define AGENT_HOST_ABI_H
@@ -42,7 +44,7 @@ extern "C" {
 #endif
 
 #define AH_ABI_MAJOR 1
-#define AH_ABI_MINOR 0
+#define AH_ABI_MINOR 1
 
 /* The one symbol a plugin exports. Its name never changes across majors, so a
  * host can always read the descriptor and explain a version mismatch. */
@@ -150,6 +152,20 @@ typedef struct ah_request {
 typedef ah_status (*ah_route_handler)(void* user, const ah_request* request,
                                       ah_response* response, ah_sink* error);
 
+/* Route flags (ah_route.flags, since ABI 1.1).
+ *
+ * AH_ROUTE_NON_BLOCKING: the handler never waits: no SQL writes or
+ *   transactions, agent calls, outbound HTTP, LLM calls or sleeps; it only
+ *   computes an answer from the request and memory. The host then runs it on
+ *   the network thread that read the request, saving a thread hand-off.
+ *   Without the flag (the default, and for plugins built against ABI 1.0) the
+ *   handler runs on the host's handler pool (`http.handler_threads`), so a
+ *   slow handler delays neither health probes nor other connections, and
+ *   concurrent writes reach the store together (group commit). A handler
+ *   flagged non-blocking that does wait stalls every connection of its
+ *   network thread: flag only what is really cheap. */
+#define AH_ROUTE_NON_BLOCKING 0x1u
+
 /* A route declaration. `path` is relative to the plugin's prefix and may hold
  * `{name}` segments that capture one path segment each. The descriptive fields
  * feed /openapi.json; the schemas are JSON Schema documents (may be empty). */
@@ -162,6 +178,8 @@ typedef struct ah_route {
   ah_str response_schema_json;
   ah_route_handler handler;
   void* user; /* passed back to `handler`; owned by the plugin */
+  /* Since ABI 1.1: AH_ROUTE_* bits; a host reads 0 from a shorter struct. */
+  uint32_t flags;
 } ah_route;
 
 /* The result of an outbound call (agent_call, http_request). Borrowed for the

@@ -270,6 +270,16 @@ struct RouteDoc {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Where the host runs a route's handler (abi.h, AH_ROUTE_NON_BLOCKING).
+enum class RouteMode {
+  // On the host's handler pool: the handler may wait (SQL writes, agent
+  // calls, outbound HTTP, the LLM). The default; right for almost every route.
+  may_block,
+  // On the network thread that read the request, saving a thread hand-off:
+  // only for handlers that compute their answer from the request and memory.
+  non_blocking,
+};
+
 enum class Health { ok = AH_HEALTH_OK, degraded = AH_HEALTH_DEGRADED, failing = AH_HEALTH_FAILING };
 
 struct HealthReport {
@@ -426,7 +436,8 @@ class Host {
   }
 
   // --- routes ---
-  void route(std::string_view method, std::string_view path, RouteDoc doc, Handler handler) {
+  void route(std::string_view method, std::string_view path, RouteDoc doc, Handler handler,
+             RouteMode mode = RouteMode::may_block) {
     handlers_.push_back(std::make_unique<BoundHandler>(BoundHandler{api_, std::move(handler)}));
     const std::string request_schema =
         doc.request_schema.is_null() ? "" : doc.request_schema.dump();
@@ -441,6 +452,7 @@ class Host {
     route.response_schema_json = detail::view(response_schema);
     route.handler = &Host::dispatch;
     route.user = handlers_.back().get();
+    route.flags = mode == RouteMode::non_blocking ? AH_ROUTE_NON_BLOCKING : 0u;
     detail::StringSink error;
     ah_status status = api_->route_add(host_, &route, error.get());
     if (status != AH_OK) throw Error(status, error.text());
