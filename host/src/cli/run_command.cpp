@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <future>
 #include <iostream>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "http_server/http_server.hpp"
 #include "logging/logging.hpp"
 #include "runtime/runtime.hpp"
+#include "scheduler/cron_expression.hpp"
 
 namespace agent_host::cli {
 namespace {
@@ -86,6 +88,8 @@ void drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
 
 int run(const std::string& config_file) {
   const sigset_t signals = block_signals();
+  // Beside config and plugin loading; the future waits for it when it goes.
+  auto time_zones = std::async(std::launch::async, scheduler::load_time_zone_database);
   config::HostConfig config;
   try {
     config = config::load_host_config(config_file);

@@ -86,7 +86,8 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
   }
   if (path == "/openapi.json" && read) {
     HttpResponse response;
-    response.body = snap.openapi ? *snap.openapi : build_openapi(snap);
+    std::call_once(snap.openapi->built, [&] { snap.openapi->text = build_openapi(snap); });
+    response.body = snap.openapi->text;
     return response;
   }
   if ((path == "/docs" || path == "/docs/") && read) {

@@ -138,7 +138,6 @@ void Runtime::reload(const config::HostConfig& next) {
     auto snap = std::make_shared<Snapshot>();
     snap->plugins = kept;
     snap->plugins.insert(snap->plugins.end(), added.begin(), added.end());
-    snap->openapi = std::make_shared<const std::string>(build_openapi(*snap));
     snap->peers = peer_bases(config_);
     snap->peer_timeout = std::chrono::milliseconds(config_.peer_timeout_ms);
     publish(snap);

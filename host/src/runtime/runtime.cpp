@@ -230,7 +230,6 @@ void Runtime::start() {
   snap->plugins = std::move(started);
   snap->peers = peer_bases(config_);
   snap->peer_timeout = std::chrono::milliseconds(config_.peer_timeout_ms);
-  snap->openapi = std::make_shared<const std::string>(build_openapi(*snap));
   publish(snap);
   host_metrics_->set_plugins_loaded(static_cast<double>(snap->plugins.size()));
   scheduler_->start();

@@ -128,7 +128,12 @@ class Runtime {
   // reload; a request keeps the snapshot (and the plugins' code) it started with.
   struct Snapshot {
     std::vector<std::shared_ptr<PluginSlot>> plugins;  // start order
-    std::shared_ptr<const std::string> openapi;
+    // /openapi.json, built on the first request for it rather than at start.
+    struct OpenApi {
+      std::once_flag built;
+      std::string text;
+    };
+    std::unique_ptr<OpenApi> openapi = std::make_unique<OpenApi>();
     std::map<std::string, std::string> peers;  // agent -> base URL including its prefix
     std::chrono::milliseconds peer_timeout{10000};
   };

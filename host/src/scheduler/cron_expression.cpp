@@ -344,6 +344,14 @@ std::chrono::system_clock::time_point CronExpression::next_after(
   throw CronError("cron \"" + text_ + "\": no fire time within 30 years");
 }
 
+void load_time_zone_database() noexcept {
+  try {
+    date::get_tzdb();
+  } catch (const std::exception&) {
+    // No zone data: the first find_zone reports it, naming the zone.
+  }
+}
+
 const date::time_zone* find_zone(std::string_view name) {
   if (name.empty())
     throw std::invalid_argument(

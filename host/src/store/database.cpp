@@ -113,7 +113,7 @@ Outcome Database::query(std::string_view sql, std::string_view params_json,
                         std::string& rows_json) {
   InFlightCall call(impl_->in_flight);
   if (!call.entered()) return closing_outcome();
-  {
+  try {
     // Prepared on a reader (and cached there) to learn whether it writes.
     const ReaderPool::Lease reader = impl_->readers.acquire();
     sqlite3_stmt* statement = nullptr;
@@ -121,6 +121,8 @@ Outcome Database::query(std::string_view sql, std::string_view params_json,
     if (!prepared.ok()) return prepared;
     if (sqlite3_stmt_readonly(statement) != 0)
       return reader->run(statement, params_json, rows_json);
+  } catch (const StoreError& error) {
+    return Outcome{AH_ERR_UNAVAILABLE, error.what()};  // no reader connection could be opened
   }
   return impl_->queue.run(
       [&](Transaction& transaction) { return transaction.query(sql, params_json, rows_json); });
