@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <limits>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include "config/config_error.hpp"
@@ -30,19 +29,63 @@ std::optional<bool> as_bool(const std::string& s) {
   return std::nullopt;
 }
 
+// YAML 1.2 core schema scalars, matched by hand: std::regex costs start-up
+// time to compile and trips GCC 12's -Wmaybe-uninitialized in the ASan build.
+bool is_decimal(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
+bool is_hexadecimal(char c) {
+  return is_decimal(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_sign(char c) {
+  return c == '-' || c == '+';
+}
+
+// One or more characters of `s` from `from` on, every one a `digit`.
+bool digits_from(const std::string& s, std::size_t from, bool (*digit)(char)) {
+  if (from >= s.size()) return false;
+  for (std::size_t i = from; i < s.size(); ++i)
+    if (!digit(s[i])) return false;
+  return true;
+}
+
+// [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+bool is_float_text(const std::string& s) {
+  std::size_t i = 0;
+  const auto skip_digits = [&] {
+    const std::size_t start = i;
+    while (i < s.size() && is_decimal(s[i])) ++i;
+    return i - start;
+  };
+  if (i < s.size() && is_sign(s[i])) ++i;
+  const std::size_t whole = skip_digits();
+  std::size_t fraction = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    fraction = skip_digits();
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && is_sign(s[i])) ++i;
+    if (skip_digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
 std::optional<nlohmann::json> as_integer(const std::string& s) {
-  static const std::regex decimal(R"([-+]?[0-9]+)");
-  static const std::regex octal(R"(0o[0-7]+)");
-  static const std::regex hexadecimal(R"(0x[0-9a-fA-F]+)");
   int base = 10;
   std::string digits = s;
-  if (std::regex_match(s, octal)) {
+  if (s.rfind("0o", 0) == 0 && digits_from(s, 2, is_octal)) {
     base = 8;
     digits = s.substr(2);
-  } else if (std::regex_match(s, hexadecimal)) {
+  } else if (s.rfind("0x", 0) == 0 && digits_from(s, 2, is_hexadecimal)) {
     base = 16;
     digits = s.substr(2);
-  } else if (!std::regex_match(s, decimal)) {
+  } else if (!digits_from(s, !s.empty() && is_sign(s[0]) ? 1 : 0, is_decimal)) {
     return std::nullopt;
   }
   errno = 0;
@@ -63,8 +106,7 @@ std::optional<nlohmann::json> as_integer(const std::string& s) {
 }
 
 std::optional<double> as_float(const std::string& s) {
-  static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(s, number)) return std::strtod(s.c_str(), nullptr);
+  if (is_float_text(s)) return std::strtod(s.c_str(), nullptr);
   if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF") {
     return std::numeric_limits<double>::infinity();
   }

@@ -32,6 +32,20 @@ TEST(YamlToJson, TypesPlainScalarsTheYamlWay) {
   EXPECT_EQ(doc["ver"], "1.2.3");
 }
 
+TEST(YamlToJson, NumberEdgesFollowTheCoreSchema) {
+  const nlohmann::json doc = yaml_to_json(
+      "a: .5\nb: 5.\nc: +3\nd: -.5e-2\ne: 1E+2\n"
+      "s1: 1e\ns2: e3\ns3: .\ns4: +\ns5: 0x\ns6: 0o8\ns7: 12abc\ns8: 0xG1\ns9: 1.2e3.4\n",
+      "test.yaml");
+  EXPECT_DOUBLE_EQ(doc["a"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(doc["b"].get<double>(), 5.0);
+  EXPECT_EQ(doc["c"], 3);
+  EXPECT_DOUBLE_EQ(doc["d"].get<double>(), -0.005);
+  EXPECT_DOUBLE_EQ(doc["e"].get<double>(), 100.0);
+  for (const char* key : {"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"})
+    EXPECT_TRUE(doc[key].is_string()) << key << " = " << doc[key];
+}
+
 TEST(YamlToJson, QuotedAndTaggedScalarsStayStrings) {
   const nlohmann::json doc =
       yaml_to_json("a: \"true\"\nb: '8080'\nc: !!str 12\nd: \"\"\ne: 'null'\n", "test.yaml");
