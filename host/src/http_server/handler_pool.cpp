@@ -1,5 +1,6 @@
 #include "http_server/handler_pool.hpp"
 
+#include <system_error>
 #include <utility>
 
 namespace agent_host::http_server {
@@ -21,7 +22,18 @@ bool HandlerPool::submit(std::function<void()>& task) {
     return true;
   }
   // A new thread inherits the network thread's mask: signals stay with sigwait.
-  if (threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
+  if (threads_.size() < max_threads_) {
+    try {
+      threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      // Out of threads: a running one will take the task, or nobody would.
+      if (threads_.empty()) {
+        task = std::move(queue_.back());
+        queue_.pop_back();
+        return false;
+      }
+    }
+  }
   return true;
 }
 
