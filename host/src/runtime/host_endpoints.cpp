@@ -103,8 +103,8 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
     response.route = "/docs/{file}";  // bounded label values, whatever is asked for
     return response;
   }
-  if (path.rfind("/jobs/", 0) == 0) {
-    HttpResponse response = jobs_endpoint(snap, path.substr(6), request);
+  if (path.rfind(kJobsPrefix, 0) == 0) {
+    HttpResponse response = jobs_endpoint(snap, path.substr(kJobsPrefix.size()), request);
     response.route = "/jobs/{plugin}/{job}";
     return response;
   }

@@ -395,7 +395,7 @@ const Route* match_route(const PluginSlot& slot, const std::string& method,
 }  // namespace
 
 bool Runtime::answers_inline(const HttpRequest& request) const {
-  if (request.path.rfind("/jobs/", 0) == 0) return false;  // runs a plugin's job
+  if (request.path.rfind(kJobsPrefix, 0) == 0) return false;  // runs a plugin's job
   auto snap = snapshot();
   if (!snap) return true;  // 503 at once
   const PluginSlot* slot = plugin_for(snap->plugins, request.path);

@@ -138,6 +138,9 @@ class Runtime {
     std::chrono::milliseconds peer_timeout{10000};
   };
 
+  // Host endpoint that runs a plugin's job: /jobs/{plugin}/{job}.
+  static constexpr std::string_view kJobsPrefix = "/jobs/";
+
   std::shared_ptr<const Snapshot> snapshot() const;
   void publish(std::shared_ptr<const Snapshot> next);
   std::shared_ptr<PluginSlot> make_slot(const config::PluginSection& section,

@@ -32,11 +32,7 @@ void LocalQueue::defer(const std::string& run_id, const nlohmann::json& gates, i
 
 void LocalQueue::resume(const std::string& run_id, const nlohmann::json& gates, int64_t due_ms,
                         bool reclaimed, std::shared_ptr<RunRecord> run) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    push_locked(Lease{run_id, gates, {}, reclaimed, std::move(run)}, due_ms);
-  }
-  wake_.notify_all();
+  defer(run_id, gates, due_ms, std::move(run), reclaimed);
 }
 
 std::vector<Lease> LocalQueue::take(size_t max, std::chrono::milliseconds wait) {

@@ -68,8 +68,11 @@ void RedisQueue::defer(const std::string& run_id, const nlohmann::json&, int64_t
                        std::shared_ptr<RunRecord>, bool reclaimed) {
   // The gates travel in the run's hash, and so does the take-over mark; the
   // mover reads both from there.
-  if (reclaimed) pool_.command({"HSET", run_prefix_ + run_id, "reclaim", "1"});
-  pool_.command({"ZADD", delayed_key_, std::to_string(due_ms), run_id});
+  std::vector<std::vector<std::string>> commands;
+  if (reclaimed) commands.push_back({"HSET", run_prefix_ + run_id, "reclaim", "1"});
+  commands.push_back({"ZADD", delayed_key_, std::to_string(due_ms), run_id});
+  for (const auto& reply : pool_.pipeline(commands))
+    if (reply.type == Value::Type::error) throw redis::RedisError("Redis: " + reply.text);
 }
 
 std::vector<Lease> RedisQueue::leases_from(const Value& entries, bool reclaimed) {
