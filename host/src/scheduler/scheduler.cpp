@@ -69,7 +69,9 @@ struct Scheduler::State {
   mutable std::mutex mutex;
   std::condition_variable run_finished;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<Job>> jobs;
-  std::unordered_set<std::shared_ptr<Job>> running;  // fired and not yet finished
+  // Fired and not yet reported; a job may appear twice for a moment (its next
+  // run starts while the last one is still being reported).
+  std::unordered_multiset<std::shared_ptr<Job>> running;
   bool started = false;
   bool stopped = false;
 
@@ -182,6 +184,7 @@ struct Scheduler::State {
     {
       std::lock_guard<std::mutex> lock(mutex);
       cancelled = job->cancelled;
+      if (cancelled) job->running = false;
     }
     if (!cancelled) {
       JobRun result{job->owner, job->name, fire_time, false, false, {}, 0};
@@ -206,12 +209,18 @@ struct Scheduler::State {
       } else if (result.error.empty()) {
         result.error = "job returned status " + std::to_string(static_cast<int>(status));
       }
+      // The job is free before anyone hears it finished, so a trigger sent by
+      // whoever observed the report is not skipped as overlapping; the run stays
+      // in `running` until reported, so stop() still waits for the report.
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        job->running = false;
+      }
       report(result);
     }
     {
       std::lock_guard<std::mutex> lock(mutex);
-      job->running = false;
-      running.erase(job);
+      running.erase(running.find(job));
     }
     run_finished.notify_all();
   }
