@@ -128,10 +128,9 @@ OutboxDispatcher::Round OutboxDispatcher::deliver_some(const EventsConfig& confi
     return Round::failed;
   }
   if (pending.empty()) return Round::idle;
-  int64_t delivered_up_to = -1;
-  int64_t delivered = 0;
+  std::vector<store::PendingEvent> delivered;
   bool failed = false;
-  for (const auto& event : pending) {
+  for (auto& event : pending) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) break;
@@ -140,13 +139,12 @@ OutboxDispatcher::Round OutboxDispatcher::deliver_some(const EventsConfig& confi
       failed = true;
       break;
     }
-    delivered_up_to = event.seq;
-    ++delivered;
+    delivered.push_back(std::move(event));
   }
-  if (delivered_up_to >= 0) {
+  if (!delivered.empty()) {
     try {
-      store::remove_delivered(host_.sql(), delivered_up_to);
-      metrics_.events_delivered.inc(static_cast<double>(delivered));
+      store::remove_delivered(host_.sql(), delivered);
+      metrics_.events_delivered.inc(static_cast<double>(delivered.size()));
       metrics_.set_outbox_depth(static_cast<double>(store::outbox_depth(host_.sql())));
     } catch (const std::exception& e) {
       // The events were delivered; they will be sent again (at least once).

@@ -162,17 +162,30 @@ void append_event(agent_host::Transaction& tx, const json& event) {
 }
 
 std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit) {
-  const json rows =
-      sql.query("SELECT seq, payload FROM outbox ORDER BY seq LIMIT $1", json::array({limit}));
+  const json rows = sql.query("SELECT seq, event_id, payload FROM outbox ORDER BY seq LIMIT $1",
+                              json::array({limit}));
   std::vector<PendingEvent> events;
   events.reserve(rows.size());
   for (const auto& row : rows)
-    events.push_back({row.at("seq").get<int64_t>(), row.at("payload").get<std::string>()});
+    events.push_back({row.at("seq").get<int64_t>(), row.at("event_id").get<std::string>(),
+                      row.at("payload").get<std::string>()});
   return events;
 }
 
-void remove_delivered(agent_host::Sql& sql, int64_t up_to_seq) {
-  sql.query("DELETE FROM outbox WHERE seq <= $1", json::array({up_to_seq}));
+void remove_delivered(agent_host::Sql& sql, const std::vector<PendingEvent>& delivered) {
+  if (delivered.empty()) return;
+  json seqs = json::array();
+  json event_ids = json::array();
+  for (const auto& event : delivered) {
+    seqs.push_back(event.seq);
+    event_ids.push_back(event.event_id);
+  }
+  // The seq finds the row through the primary key; the event id makes sure it
+  // is still the event that was delivered.
+  sql.query(
+      "DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each($1)) "
+      "AND event_id IN (SELECT value FROM json_each($2))",
+      json::array({seqs.dump(), event_ids.dump()}));
 }
 
 int64_t outbox_depth(agent_host::Sql& sql) {

@@ -35,10 +35,14 @@ void delete_task(agent_host::Transaction& tx, const std::string& id);
 void append_event(agent_host::Transaction& tx, const json& event);
 struct PendingEvent {
   int64_t seq;
+  std::string event_id;
   std::string payload;
 };
 std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit);
-void remove_delivered(agent_host::Sql& sql, int64_t up_to_seq);
+// Removes exactly these events. Never a range: another process sharing the
+// database (a rolling restart) may have emptied the outbox meanwhile, and
+// SQLite then hands a new event a seq that is already behind the range.
+void remove_delivered(agent_host::Sql& sql, const std::vector<PendingEvent>& delivered);
 int64_t outbox_depth(agent_host::Sql& sql);
 
 }  // namespace task_manager::store

@@ -1,6 +1,7 @@
 // Outbox delivery through the fake host's agent stub: order, retries with
 // backoff while the target is down, persistence across a host restart.
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -132,6 +133,70 @@ TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
   }
   std::filesystem::remove_all(dir);
   EXPECT_EQ(sink.count(), 3u);
+}
+
+// Two processes on one database, as in a rolling restart. The old one is
+// still posting an event when the new one delivers it, empties the outbox and
+// records the next event, which SQLite numbers with a seq the old one has
+// already passed. When the old one's post returns, it must remove what it
+// delivered, not everything up to that seq.
+TEST(OutboxShared, AnEventRecordedWhileAnotherProcessDeliversIsNotLost) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("tm-outbox-shared-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  const json config = {{"events", {{"target", "sink"}, {"retry_initial_ms", 10}}}};
+  FakeHost::Options options;
+  options.data_dir = dir;
+
+  std::mutex gate_mutex;
+  std::condition_variable gate_changed;
+  bool gate_open = false;
+  std::atomic<int> old_calls{0};
+  Sink old_sink;
+  FakeHost old_host(options);
+  old_host.stub_agent("sink", [&](const OutboundCall& call) {
+    if (old_calls++ == 0) {
+      std::unique_lock<std::mutex> lock(gate_mutex);
+      gate_changed.wait(lock, [&] { return gate_open; });
+    }
+    return old_sink.receive(call);
+  });
+  old_host.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+  old_host.start();
+  const auto open_gate = [&] {
+    std::lock_guard<std::mutex> lock(gate_mutex);
+    gate_open = true;
+    gate_changed.notify_all();
+  };
+
+  EXPECT_EQ(old_host.post("/task/tasks", {{"title", "first"}}).status, 201);
+  ASSERT_TRUE(eventually([&] { return old_calls >= 1; })) << "the old host never posted";
+
+  Sink new_sink;
+  FakeHost new_host(options);
+  new_host.stub_agent("sink", [&](const OutboundCall& call) { return new_sink.receive(call); });
+  new_host.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+  new_host.start();
+  if (!new_sink.wait_for(1)) open_gate();
+  ASSERT_EQ(new_sink.count(), 1u) << "the new host did not deliver the pending event";
+
+  new_sink.down = true;
+  const std::string second = new_host.post("/task/tasks", {{"title", "second"}}).json()["id"];
+  ASSERT_TRUE(eventually([&] { return new_sink.refused >= 1; }));
+  open_gate();  // the old host's post returns and it removes what it delivered
+  new_sink.down = false;
+
+  const auto delivered = [&](Sink& sink) {
+    std::lock_guard<std::mutex> lock(sink.mutex);
+    for (const auto& event : sink.events)
+      if (event["task"]["id"] == second) return true;
+    return false;
+  };
+  EXPECT_TRUE(eventually([&] { return delivered(old_sink) || delivered(new_sink); }))
+      << "the event of the task created on the new host was never delivered";
+  new_host.stop();
+  old_host.stop();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(OutboxDisabled, NoEventsAreRecorded) {
