@@ -6,7 +6,7 @@
 
 #include <functional>
 #include <memory>
-#include <sstream>
+#include <ostream>
 #include <string_view>
 #include <thread>
 
@@ -22,13 +22,44 @@ using namespace Pistache;
 constexpr size_t kHeaderAllowance = 16 * 1024;
 // Requests that may wait for a free handler thread before the host answers 503.
 constexpr size_t kHandlerQueueLimit = 4096;
+// The per-thread request keeps a body buffer up to this size between requests.
+constexpr size_t kKeptBodyCapacity = 64 * 1024;
 
 // ASCII only, without the locale lookup std::tolower makes per character.
-std::string lower(std::string_view text) {
-  std::string out(text);
+void assign_lower(std::string& out, std::string_view text) {
+  out.assign(text);
   for (auto& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+}
+
+// A stream buffer that appends to a string chosen per use: Pistache's typed
+// headers only write themselves to a std::ostream, and this lets them write
+// straight into the request's (reused) header value.
+class AppendToString : public std::streambuf {
+ public:
+  void target(std::string* out) { out_ = out; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) out_->push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* text, std::streamsize count) override {
+    out_->append(text, static_cast<size_t>(count));
+    return count;
+  }
+
+ private:
+  std::string* out_ = nullptr;
+};
+
+void assign_header_value(std::string& out, const Http::Header::Header& header) {
+  thread_local AppendToString buffer;
+  thread_local std::ostream stream(&buffer);
+  out.clear();
+  buffer.target(&out);
+  header.write(stream);
+  stream.clear();
 }
 
 // Pistache 0.0.5 does not write headers added with addRaw to a response; a
@@ -104,22 +135,14 @@ class ApiHandler : public Http::Handler {
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
     keep_alive_for_http11(request, writer);
-    runtime::HttpRequest in;
-    in.method = Http::methodString(request.method());
-    in.path = request.resource();
-    std::string query = request.query().as_str();
-    if (!query.empty() && query.front() == '?') query.erase(0, 1);
-    in.query = std::move(query);
-    const auto& raw_headers = request.headers().rawList();
-    const auto typed_headers = request.headers().list();
-    in.headers.reserve(raw_headers.size() + typed_headers.size());
-    for (const auto& [name, raw] : raw_headers) in.headers.emplace_back(lower(name), raw.value());
-    for (const auto& header : typed_headers)
-      if (!raw_headers.count(header->name()))
-        in.headers.emplace_back(lower(header->name()), header_value(*header));
+    // One per network thread, refilled for every request: its strings and
+    // header list keep their capacity, so a request answered inline copies
+    // into memory it already has instead of allocating. A request handed to
+    // the pool takes the object's contents with it.
+    thread_local runtime::HttpRequest in;
+    fill(request, in);
     const bool head = request.method() == Http::Method::Head;
     if (request.body().size() > max_body_) {
-      in.request_id.clear();
       auto response =
           runtime::json_error(413, "payload_too_large",
                               "request body of " + std::to_string(request.body().size()) +
@@ -129,7 +152,7 @@ class ApiHandler : public Http::Handler {
       send(writer, response, head);
       return;
     }
-    in.body = request.body();
+    in.body.assign(request.body());
     if (pool_ == nullptr || runtime_->answers_inline(in)) {
       send(writer, runtime_->dispatch(in), head);
       return;
@@ -153,15 +176,37 @@ class ApiHandler : public Http::Handler {
   }
 
  private:
-  // Pistache parses well-known headers into typed objects that only write
-  // themselves to a stream; one stream per thread spares constructing a
-  // std::ostream (and its locale) for every header of every request.
-  static std::string header_value(const Http::Header::Header& header) {
-    thread_local std::ostringstream out;
-    out.str(std::string());
-    out.clear();
-    header.write(out);
-    return out.str();
+  // Every field of `in` is (re)assigned; element strings are reused in place.
+  static void fill(const Http::Request& request, runtime::HttpRequest& in) {
+    in.method.assign(Http::methodString(request.method()));
+    in.path.assign(request.resource());
+    const std::string& query = request.query().as_str();
+    in.query.assign(query, !query.empty() && query.front() == '?' ? 1 : 0, std::string::npos);
+    // A large body's buffer is not kept for the requests after it.
+    if (in.body.capacity() > kKeptBodyCapacity) std::string().swap(in.body);
+    in.body.clear();
+    in.request_id.clear();
+    in.in_process = false;
+    in.remote.clear();
+    size_t count = 0;
+    const auto next = [&in, &count]() -> std::pair<std::string, std::string>& {
+      if (count == in.headers.size()) in.headers.emplace_back();
+      return in.headers[count++];
+    };
+    const auto& raw_headers = request.headers().rawList();
+    for (const auto& [name, raw] : raw_headers) {
+      auto& [lower_name, value] = next();
+      assign_lower(lower_name, name);
+      value.assign(raw.value());
+    }
+    // Pistache parses well-known headers into typed objects instead.
+    for (const auto& header : request.headers().list()) {
+      if (raw_headers.count(header->name())) continue;
+      auto& [lower_name, value] = next();
+      assign_lower(lower_name, header->name());
+      assign_header_value(value, *header);
+    }
+    in.headers.resize(count);
   }
   runtime::Runtime* runtime_;
   size_t max_body_;

@@ -377,20 +377,59 @@ std::string_view path_below_prefix(const std::string& path, const PluginSlot& sl
 
 // The route for `method` whose pattern matches `relative` with the most
 // literal segments (HEAD is served by GET routes), its captures in `params`.
+// Candidates are tried against a per-thread scratch list, so only the winner's
+// captures are copied into `params` (the request path allocates once, not per
+// candidate). Nothing here calls out, so the scratch list is never shared.
 const Route* match_route(const PluginSlot& slot, const std::string& method,
                          std::string_view relative, router::Params& params) {
+  thread_local router::Params scratch;
   const Route* best = nullptr;
-  router::Params candidate_params;
   for (const auto& route : slot.routes()) {
     if (route.method != method && !(method == "HEAD" && route.method == "GET")) continue;
     if (best && route.pattern.literal_count() <= best->pattern.literal_count()) continue;
-    candidate_params.clear();
-    if (!route.pattern.match(relative, candidate_params)) continue;
-    best = &route;
-    params.swap(candidate_params);
+    scratch.clear();
+    if (route.pattern.match(relative, scratch)) best = &route;
+  }
+  if (best) {
+    params.clear();
+    best->pattern.match(relative, params);
   }
   return best;
 }
+
+// Name/value views handed to a plugin: on the stack for the usual handful,
+// on the heap only for long lists.
+class PairList {
+ public:
+  explicit PairList(size_t count) {
+    if (count > kInline) heap_.reserve(count);
+  }
+  PairList(const PairList&) = delete;  // data() may point into this object
+  PairList& operator=(const PairList&) = delete;
+  template <typename Pairs>
+  static void fill(PairList& list, const Pairs& pairs) {
+    for (const auto& [name, value] : pairs) list.add(name, value);
+  }
+  void add(const std::string& name, const std::string& value) {
+    const ah_pair pair{{name.data(), name.size()}, {value.data(), value.size()}};
+    if (heap_.capacity() > 0)
+      heap_.push_back(pair);
+    else if (size_ < kInline)
+      inline_[size_++] = pair;
+    else {
+      heap_.assign(inline_, inline_ + size_);
+      heap_.push_back(pair);
+    }
+  }
+  const ah_pair* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+  size_t size() const { return heap_.empty() ? size_ : heap_.size(); }
+
+ private:
+  static constexpr size_t kInline = 16;
+  ah_pair inline_[kInline]{};
+  size_t size_ = 0;
+  std::vector<ah_pair> heap_;
+};
 
 }  // namespace
 
@@ -399,8 +438,8 @@ bool Runtime::answers_inline(const HttpRequest& request) const {
   auto snap = snapshot();
   if (!snap) return true;  // 503 at once
   const PluginSlot* slot = plugin_for(snap->plugins, request.path);
-  if (!slot) return true;  // host endpoint or 404
-  router::Params params;
+  if (!slot) return true;              // host endpoint or 404
+  thread_local router::Params params;  // only which route matters here
   const Route* route =
       match_route(*slot, request.method, path_below_prefix(request.path, *slot), params);
   return !route || route->non_blocking;  // 404 and 405 are answered at once
@@ -450,18 +489,16 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
     response.headers.emplace_back("allow", allow);
     return response;
   }
-  response.route = slot->prefix() + best->pattern.text();
+  // The series carries the route label; the text is spelled out only for a
+  // failure's log line.
   response.series = best->series;
 
-  std::vector<ah_pair> headers, path_params, query_params;
-  auto pair_of = [](const std::string& a, const std::string& b) {
-    return ah_pair{{a.data(), a.size()}, {b.data(), b.size()}};
-  };
-  headers.reserve(request.headers.size());
-  for (const auto& [name, value] : request.headers) headers.push_back(pair_of(name, value));
-  for (const auto& [name, value] : params) path_params.push_back(pair_of(name, value));
+  PairList headers(request.headers.size()), path_params(params.size());
+  PairList::fill(headers, request.headers);
+  PairList::fill(path_params, params);
   const router::Params query = router::parse_query(request.query);
-  for (const auto& [name, value] : query) query_params.push_back(pair_of(name, value));
+  PairList query_params(query.size());
+  PairList::fill(query_params, query);
   const std::string& route_text = best->pattern.text();
 
   ah_request raw{};
@@ -489,6 +526,7 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
     error.text() = "an exception escaped the plugin's handler (the SDK should have caught it)";
   }
   if (status != AH_OK) {
+    response.route = slot->prefix() + route_text;
     host_metrics_->plugin_failure(slot->name());
     host_log(AH_LOG_ERROR, "plugin handler failed",
              {{"plugin", slot->name()},
