@@ -3,6 +3,7 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/net.h>
+#include <pistache/peer.h>
 
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "http_server/handler_pool.hpp"
+#include "http_server/response_bytes.hpp"
 
 namespace agent_host::http_server {
 namespace {
@@ -62,68 +64,46 @@ void assign_header_value(std::string& out, const Http::Header::Header& header) {
   stream.clear();
 }
 
-// Pistache 0.0.5 does not write headers added with addRaw to a response; a
-// typed header with a run-time name is written like any other.
-class NamedHeader : public Http::Header::Header {
- public:
-  NamedHeader(std::string name, std::string value)
-      : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void write(std::ostream& out) const override { out << value_; }
-#ifdef SAFE_HEADER_CAST
-  uint64_t hash() const override {
-    return std::hash<std::string>()(name_);
-  }
-#endif
-
- private:
-  std::string name_;
-  std::string value_;
-};
-
-void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response, bool head) {
-  auto& headers = writer.headers();
-  for (const auto& [name, value] : response.headers)
-    headers.add(std::make_shared<NamedHeader>(name, value));
-  if (response.content_type == "application/json") {
-    // Most answers are JSON: parse that media type once, not per response.
-    static const Http::Mime::MediaType kJson =
-        Http::Mime::MediaType::fromString("application/json");
-    headers.add<Http::Header::ContentType>(kJson);
-  } else if (!response.content_type.empty()) {
-    headers.add<Http::Header::ContentType>(
-        Http::Mime::MediaType::fromString(response.content_type));
-  }
-  writer.send(static_cast<Http::Code>(response.status), head ? std::string() : response.body);
+// Writes the response through the connection's transport, as one buffer.
+// Throws when the client has gone (Pistache reports a dead peer that way).
+void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response,
+          const ReplyShape& shape) {
+  std::string bytes = response_bytes(response, shape);
+  const size_t size = bytes.size();
+  const std::shared_ptr<Tcp::Peer> peer = writer.peer();
+  peer->setIdle(true);  // as ResponseWriter::send does: the keep-alive timer applies again
+  peer->send(RawBuffer(std::move(bytes), size));
 }
 
 // A client that hung up while its request waited leaves a writer whose
-// connection is gone; Pistache reports that by throwing.
+// connection is gone.
 void send_if_connected(Http::ResponseWriter& writer, const runtime::HttpResponse& response,
-                       bool head) {
+                       const ReplyShape& shape) {
   try {
-    send(writer, response, head);
+    send(writer, response, shape);
   } catch (const std::exception&) {
   }
 }
 
-// Pistache 0.0.5 closes the connection after every response unless the client
-// sent "Connection: keep-alive" (HTTP/1.0 semantics). HTTP/1.1 clients such as
-// curl, Go and ingress-nginx rely on persistent connections by default, so the
+// Pistache 0.0.5 keeps a connection only when the client sent "Connection:
+// keep-alive" (HTTP/1.0 semantics). HTTP/1.1 clients such as curl, Go and
+// ingress-nginx rely on persistent connections by default, so an HTTP/1.1
 // connection is kept unless the client asked to close it.
-void keep_alive_for_http11(const Http::Request& request, Http::ResponseWriter& writer) {
-  if (request.version() != Http::Version::Http11) return;
-  auto connection = request.headers().tryGet<Http::Header::Connection>();
-  if (connection && connection->control() == Http::ConnectionControl::Close) return;
-  writer.headers().remove<Http::Header::Connection>();
-  writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+ReplyShape reply_shape(const Http::Request& request) {
+  ReplyShape shape;
+  shape.http10 = request.version() == Http::Version::Http10;
+  const auto connection = request.headers().tryGet<Http::Header::Connection>();
+  shape.keep_alive =
+      connection ? connection->control() == Http::ConnectionControl::KeepAlive : !shape.http10;
+  shape.head = request.method() == Http::Method::Head;
+  return shape;
 }
 
 // A request on its way to the handler pool, with the writer that answers it.
 struct PooledRequest {
   runtime::HttpRequest request;
   Http::ResponseWriter writer;
-  bool head;
+  ReplyShape shape;
 };
 
 class ApiHandler : public Http::Handler {
@@ -134,14 +114,13 @@ class ApiHandler : public Http::Handler {
       : runtime_(runtime), max_body_(max_body), pool_(pool) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
-    keep_alive_for_http11(request, writer);
+    const ReplyShape shape = reply_shape(request);
     // One per network thread, refilled for every request: its strings and
     // header list keep their capacity, so a request answered inline copies
     // into memory it already has instead of allocating. A request handed to
     // the pool takes the object's contents with it.
     thread_local runtime::HttpRequest in;
     fill(request, in);
-    const bool head = request.method() == Http::Method::Head;
     if (request.body().size() > max_body_) {
       auto response =
           runtime::json_error(413, "payload_too_large",
@@ -149,21 +128,21 @@ class ApiHandler : public Http::Handler {
                                   " bytes exceeds the limit of " + std::to_string(max_body_) +
                                   " bytes (http.max_request_bytes)",
                               "", "body");
-      send(writer, response, head);
+      send(writer, response, shape);
       return;
     }
     in.body.assign(request.body());
     if (pool_ == nullptr || runtime_->answers_inline(in)) {
-      send(writer, runtime_->dispatch(in), head);
+      send(writer, runtime_->dispatch(in), shape);
       return;
     }
     // Pistache queues a response written from another thread to the
     // connection's network thread, so the pool thread answers directly.
     auto pooled =
-        std::make_shared<PooledRequest>(PooledRequest{std::move(in), std::move(writer), head});
+        std::make_shared<PooledRequest>(PooledRequest{std::move(in), std::move(writer), shape});
     std::function<void()> task = [runtime = runtime_, pooled] {
       const runtime::HttpResponse response = runtime->dispatch(pooled->request);
-      send_if_connected(pooled->writer, response, pooled->head);
+      send_if_connected(pooled->writer, response, pooled->shape);
     };
     if (!pool_->submit(task)) {
       send_if_connected(pooled->writer,
@@ -171,7 +150,7 @@ class ApiHandler : public Http::Handler {
                                             "the host has more requests waiting than it queues "
                                             "(http.handler_threads are all busy); retry later",
                                             ""),
-                        head);
+                        shape);
     }
   }
 
@@ -219,7 +198,7 @@ class MetricsHandler : public Http::Handler {
   explicit MetricsHandler(runtime::Runtime* runtime) : runtime_(runtime) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
-    keep_alive_for_http11(request, writer);
+    const ReplyShape shape = reply_shape(request);
     runtime::HttpResponse response;
     if (request.resource() == "/metrics" && request.method() == Http::Method::Get) {
       response.body = runtime_->metrics().serialize();
@@ -228,7 +207,7 @@ class MetricsHandler : public Http::Handler {
       response =
           runtime::json_error(404, "not_found", "the metrics port serves GET /metrics only", "");
     }
-    send(writer, response, false);
+    send(writer, response, shape);
   }
 
  private:
