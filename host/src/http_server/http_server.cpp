@@ -72,6 +72,10 @@ void send(Http::ResponseWriter& writer, const runtime::HttpResponse& response,
   const size_t size = bytes.size();
   const std::shared_ptr<Tcp::Peer> peer = writer.peer();
   peer->setIdle(true);  // as ResponseWriter::send does: the keep-alive timer applies again
+  // "Connection: close" is not followed by a close from this side: the client
+  // closes (Pistache never does). A half-close once the write completes was
+  // tried and reverted: from a handler thread the completion can be attached
+  // after the connection is gone and its descriptor reused by another one.
   peer->send(RawBuffer(std::move(bytes), size));
 }
 

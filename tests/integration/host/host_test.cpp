@@ -106,9 +106,64 @@ TEST(HostHttp, Http11ClientsKeepTheirConnectionWithoutAskingForIt) {
     ASSERT_GT(n, 0) << "no answer to request " << i << " on the same connection";
     const std::string answer(buffer, static_cast<size_t>(n));
     EXPECT_NE(answer.find("200 OK"), std::string::npos) << answer;
-    EXPECT_EQ(answer.find("Connection: Close"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("\r\nConnection: keep-alive\r\n"), std::string::npos) << answer;
   }
   close(fd);
+}
+
+// One raw request on a fresh connection: everything the host sends until the
+// stream ends or stays silent.
+struct RawAnswer {
+  std::string bytes;
+};
+RawAnswer raw_exchange(int port, const std::string& request) {
+  RawAnswer answer;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return answer;
+  }
+  timeval timeout{0, 500000};  // a kept connection stays silent; a closed one ends at once
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  char buffer[8192];
+  for (ssize_t n; (n = recv(fd, buffer, sizeof(buffer), 0)) > 0;)
+    answer.bytes.append(buffer, static_cast<size_t>(n));
+  close(fd);
+  return answer;
+}
+
+TEST(HostHttp, Http10CloseAndHeadAreAnsweredAsHttpSays) {
+  HostProcess host(probe_config());
+  const RawAnswer get = raw_exchange(host.port(), "GET /probe/label HTTP/1.1\r\nHost: x\r\n\r\n");
+  const size_t body_at = get.bytes.find("\r\n\r\n");
+  ASSERT_NE(body_at, std::string::npos) << get.bytes;
+  const std::string body = get.bytes.substr(body_at + 4);
+  ASSERT_FALSE(body.empty()) << get.bytes;
+
+  const RawAnswer http10 = raw_exchange(host.port(), "GET /probe/label HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(http10.bytes.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << http10.bytes;
+  EXPECT_NE(http10.bytes.find("\r\nConnection: close\r\n"), std::string::npos) << http10.bytes;
+  EXPECT_EQ(http10.bytes.substr(http10.bytes.find("\r\n\r\n") + 4), body) << http10.bytes;
+
+  const RawAnswer asked_close = raw_exchange(
+      host.port(), "GET /probe/label HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(asked_close.bytes.find("\r\nConnection: close\r\n"), std::string::npos)
+      << asked_close.bytes;
+
+  const RawAnswer head = raw_exchange(host.port(), "HEAD /probe/label HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(head.bytes.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head.bytes;
+  EXPECT_NE(head.bytes.find("\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"),
+            std::string::npos)
+      << head.bytes;
+  EXPECT_EQ(head.bytes.substr(head.bytes.find("\r\n\r\n") + 4), "") << "HEAD carries no body";
+
+  // The host still answers after the closed connections.
+  EXPECT_EQ(http("GET", host.base_url() + "/probe/label").status, 200);
 }
 
 TEST(HostHttp, MetricsCountRequestsByPluginRouteMethodAndCode) {
