@@ -246,7 +246,9 @@ typedef struct ah_host_api {
   ah_status (*route_add)(ah_host* host, const ah_route* route, ah_sink* error);
 
   /* Build the response inside a handler. `response` is valid only during the
-   * handler call. The host copies every string. */
+   * handler call. The host copies every string. A CR, LF or NUL inside a
+   * header name or value is sent as a space (no response splitting). The host
+   * writes Connection and Content-Length itself. */
   void (*response_set_status)(ah_response* response, int32_t status);
   void (*response_add_header)(ah_response* response, ah_str name, ah_str value);
   void (*response_set_body)(ah_response* response, ah_str body, ah_str content_type);
