@@ -22,6 +22,23 @@ void append_header(std::string& out, std::string_view name, std::string_view val
   out.append("\r\n");
 }
 
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != b[i]) return false;
+  }
+  return true;
+}
+
+// Framing is the host's: a second Content-Length or a Transfer-Encoding from
+// a plugin would make clients and proxies disagree about where the answer ends.
+bool framing_header(std::string_view name) {
+  return same_name(name, "content-length") || same_name(name, "transfer-encoding") ||
+         same_name(name, "connection");
+}
+
 void append_number(std::string& out, size_t number) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
@@ -45,7 +62,8 @@ std::string response_bytes(const runtime::HttpResponse& response, const ReplySha
   out.append("\r\n");
   out.append(shape.keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
   if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
-  for (const auto& [name, value] : response.headers) append_header(out, name, value);
+  for (const auto& [name, value] : response.headers)
+    if (!framing_header(name)) append_header(out, name, value);
   out.append("Content-Length: ");
   append_number(out, response.body.size());
   out.append("\r\n\r\n");

@@ -18,7 +18,8 @@ struct ReplyShape {
 // of Pistache's ResponseWriter::send, which formats the same bytes through
 // typed header objects and several std::ostreams per response. A CR, LF or
 // NUL inside a header name or value (which would split the response) is
-// written as a space.
+// written as a space; Connection, Content-Length and Transfer-Encoding are
+// the host's alone (one set by a plugin is left out).
 std::string response_bytes(const runtime::HttpResponse& response, const ReplyShape& shape);
 
 }  // namespace agent_host::http_server

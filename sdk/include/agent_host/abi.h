@@ -248,7 +248,8 @@ typedef struct ah_host_api {
   /* Build the response inside a handler. `response` is valid only during the
    * handler call. The host copies every string. A CR, LF or NUL inside a
    * header name or value is sent as a space (no response splitting). The host
-   * writes Connection and Content-Length itself. */
+   * alone writes Connection, Content-Length and Transfer-Encoding; such a
+   * header set here is left out. */
   void (*response_set_status)(ah_response* response, int32_t status);
   void (*response_add_header)(ah_response* response, ah_str name, ah_str value);
   void (*response_set_body)(ah_response* response, ah_str body, ah_str content_type);

@@ -60,6 +60,23 @@ TEST(ResponseBytes, LineBreaksInHeadersCannotSplitTheResponse) {
             "\r\n");
 }
 
+TEST(ResponseBytes, FramingHeadersArePutByTheHostOnly) {
+  runtime::HttpResponse response;
+  response.body = "{}";
+  response.headers = {{"Content-Length", "999"},
+                      {"transfer-encoding", "chunked"},
+                      {"connection", "upgrade"},
+                      {"etag", "\"1\""}};
+  EXPECT_EQ(response_bytes(response, ReplyShape{}),
+            "HTTP/1.1 200 OK\r\n"
+            "Connection: keep-alive\r\n"
+            "Content-Type: application/json\r\n"
+            "etag: \"1\"\r\n"
+            "Content-Length: 2\r\n"
+            "\r\n"
+            "{}");
+}
+
 TEST(ResponseBytes, UnknownStatusCodesKeepTheirNumber) {
   runtime::HttpResponse response;
   response.status = 299;
