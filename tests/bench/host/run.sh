@@ -163,6 +163,12 @@ measure() { # NAME SERVER_PID URL [HEADER]
   echo "   $name: ${rps[$name]} req/s, p99 ${p99[$name]}, ${cpu_us[$name]} us CPU/request" >&2
 }
 keep='Connection: keep-alive'
+# Every server first serves an unmeasured 2 s run: threads, connections and
+# caches are warm before the first measured run, whichever server it hits.
+for url in "http://127.0.0.1:$host_port/hello/greet/bench" "http://127.0.0.1:$fair_port/" \
+  "http://127.0.0.1:$raw_port/" "http://127.0.0.1:$nginx_port/"; do
+  wrk -t"$threads" -c"$connections" -d2s -H "$keep" "$url" >/dev/null
+done
 echo "== wrk -t$threads -c$connections -d$duration (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 measure host-ka "$host_pid" "http://127.0.0.1:$host_port/hello/greet/bench" "$keep"
 measure host-no "$host_pid" "http://127.0.0.1:$host_port/hello/greet/bench"
