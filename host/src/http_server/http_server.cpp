@@ -89,10 +89,11 @@ void send_if_connected(Http::ResponseWriter& writer, const runtime::HttpResponse
   }
 }
 
-// Pistache 0.0.5 keeps a connection only when the client sent "Connection:
-// keep-alive" (HTTP/1.0 semantics). HTTP/1.1 clients such as curl, Go and
-// ingress-nginx rely on persistent connections by default, so an HTTP/1.1
-// connection is kept unless the client asked to close it.
+// Pistache 0.0.5 answers "Connection: Close" unless the client sent
+// "Connection: keep-alive" (HTTP/1.0 semantics), and clients then hang up.
+// HTTP/1.1 clients such as curl, Go and ingress-nginx rely on persistent
+// connections by default, so an HTTP/1.1 connection is kept unless the client
+// asked to close it.
 ReplyShape reply_shape(const Http::Request& request) {
   ReplyShape shape;
   shape.http10 = request.version() == Http::Version::Http10;
