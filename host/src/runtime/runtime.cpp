@@ -401,26 +401,20 @@ const Route* match_route(const PluginSlot& slot, const std::string& method,
 // on the heap only for long lists.
 class PairList {
  public:
-  explicit PairList(size_t count) {
-    if (count > kInline) heap_.reserve(count);
+  template <typename Pairs>
+  explicit PairList(const Pairs& pairs) {
+    if (pairs.size() > kInline) heap_.reserve(pairs.size());
+    for (const auto& [name, value] : pairs) {
+      const ah_pair pair{{name.data(), name.size()}, {value.data(), value.size()}};
+      if (heap_.capacity() > 0)
+        heap_.push_back(pair);
+      else
+        inline_[size_++] = pair;
+    }
   }
   PairList(const PairList&) = delete;  // data() may point into this object
   PairList& operator=(const PairList&) = delete;
-  template <typename Pairs>
-  static void fill(PairList& list, const Pairs& pairs) {
-    for (const auto& [name, value] : pairs) list.add(name, value);
-  }
-  void add(const std::string& name, const std::string& value) {
-    const ah_pair pair{{name.data(), name.size()}, {value.data(), value.size()}};
-    if (heap_.capacity() > 0)
-      heap_.push_back(pair);
-    else if (size_ < kInline)
-      inline_[size_++] = pair;
-    else {
-      heap_.assign(inline_, inline_ + size_);
-      heap_.push_back(pair);
-    }
-  }
+
   const ah_pair* data() const { return heap_.empty() ? inline_ : heap_.data(); }
   size_t size() const { return heap_.empty() ? size_ : heap_.size(); }
 
@@ -493,12 +487,9 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
   // failure's log line.
   response.series = best->series;
 
-  PairList headers(request.headers.size()), path_params(params.size());
-  PairList::fill(headers, request.headers);
-  PairList::fill(path_params, params);
+  const PairList headers(request.headers), path_params(params);
   const router::Params query = router::parse_query(request.query);
-  PairList query_params(query.size());
-  PairList::fill(query_params, query);
+  const PairList query_params(query);
   const std::string& route_text = best->pattern.text();
 
   ah_request raw{};

@@ -107,18 +107,25 @@ TEST_F(Outbox, GaugesDescribeStoredTasks) {
   }));
 }
 
-TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("tm-outbox-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  const json config = {{"events", {{"target", "sink"}, {"retry_initial_ms", 10}}}};
+// Hosts that share one database, as the pods of a rolling restart do: their
+// options, with a data folder of their own, and the plugin they load.
+FakeHost::Options shared_data(const std::string& name) {
   FakeHost::Options options;
-  options.data_dir = dir;
+  options.data_dir = std::filesystem::temp_directory_path() /
+                     (name + "-" + std::to_string(::getpid()) + "-" +
+                      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  return options;
+}
+const std::string kPluginFile = std::string(AH_BINARY_DIR) + "/ah-task-manager.so";
+const json kSinkEvents = {{"events", {{"target", "sink"}, {"retry_initial_ms", 10}}}};
+
+TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
+  const FakeHost::Options options = shared_data("tm-outbox");
   {
     FakeHost first(options);
     first.stub_agent("sink",
                      [](const OutboundCall&) { return StubResult::fail(AH_ERR_UNAVAILABLE); });
-    first.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+    first.add_plugin_file(kPluginFile, kSinkEvents);
     first.start();
     for (int i = 0; i < 3; ++i)
       EXPECT_EQ(first.post("/task/tasks", {{"title", "t" + std::to_string(i)}}).status, 201);
@@ -127,11 +134,11 @@ TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
   {
     FakeHost second(options);
     second.stub_agent("sink", [&](const OutboundCall& call) { return sink.receive(call); });
-    second.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+    second.add_plugin_file(kPluginFile, kSinkEvents);
     second.start();
     EXPECT_TRUE(sink.wait_for(3));
   }
-  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(options.data_dir);
   EXPECT_EQ(sink.count(), 3u);
 }
 
@@ -141,12 +148,7 @@ TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
 // already passed. When the old one's post returns, it must remove what it
 // delivered, not everything up to that seq.
 TEST(OutboxShared, AnEventRecordedWhileAnotherProcessDeliversIsNotLost) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("tm-outbox-shared-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  const json config = {{"events", {{"target", "sink"}, {"retry_initial_ms", 10}}}};
-  FakeHost::Options options;
-  options.data_dir = dir;
+  const FakeHost::Options options = shared_data("tm-outbox-shared");
 
   std::mutex gate_mutex;
   std::condition_variable gate_changed;
@@ -161,7 +163,7 @@ TEST(OutboxShared, AnEventRecordedWhileAnotherProcessDeliversIsNotLost) {
     }
     return old_sink.receive(call);
   });
-  old_host.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+  old_host.add_plugin_file(kPluginFile, kSinkEvents);
   old_host.start();
   const auto open_gate = [&] {
     std::lock_guard<std::mutex> lock(gate_mutex);
@@ -175,7 +177,7 @@ TEST(OutboxShared, AnEventRecordedWhileAnotherProcessDeliversIsNotLost) {
   Sink new_sink;
   FakeHost new_host(options);
   new_host.stub_agent("sink", [&](const OutboundCall& call) { return new_sink.receive(call); });
-  new_host.add_plugin_file(std::string(AH_BINARY_DIR) + "/ah-task-manager.so", config);
+  new_host.add_plugin_file(kPluginFile, kSinkEvents);
   new_host.start();
   if (!new_sink.wait_for(1)) open_gate();
   ASSERT_EQ(new_sink.count(), 1u) << "the new host did not deliver the pending event";
@@ -196,7 +198,7 @@ TEST(OutboxShared, AnEventRecordedWhileAnotherProcessDeliversIsNotLost) {
       << "the event of the task created on the new host was never delivered";
   new_host.stop();
   old_host.stop();
-  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(options.data_dir);
 }
 
 TEST(OutboxDisabled, NoEventsAreRecorded) {
