@@ -10,6 +10,7 @@ namespace {
 
 using agent_host::HttpError;
 using agent_host::Request;
+using agent_host::Responder;
 using agent_host::Response;
 using agent_host::RouteDoc;
 
@@ -39,18 +40,29 @@ std::optional<std::string> idempotency_key(const Request& request) {
 }  // namespace
 
 void add_task_routes(agent_host::Host& host, TaskService& service) {
-  host.route("POST", "/tasks",
-             RouteDoc{"Create a task (Idempotency-Key header: the same key returns the same task)",
-                      schemas::new_task(), schemas::task()},
-             [&service](const Request& request) {
-               reject_query(request);
-               Task input = parse_new_task(request.json_body());
-               const auto created = service.create(std::move(input), idempotency_key(request));
-               auto response = task_response(created.task, created.replayed ? 200 : 201);
-               response.header("Location", "tasks/" + created.task.id);
-               if (created.replayed) response.header("Idempotent-Replayed", "true");
-               return response;
-             });
+  // Answered from the commit: validation runs on the network thread and no
+  // thread waits while concurrent creates share one commit.
+  host.route_async(
+      "POST", "/tasks",
+      RouteDoc{"Create a task (Idempotency-Key header: the same key returns the same task)",
+               schemas::new_task(), schemas::task()},
+      [&service](const Request& request, Responder responder) {
+        reject_query(request);
+        Task input = parse_new_task(request.json_body());
+        service.create(
+            std::move(input), idempotency_key(request),
+            [responder](std::exception_ptr failure, const TaskService::Created& created) {
+              if (failure) {
+                responder.fail(failure);
+                return;
+              }
+              auto response = task_response(created.task, created.replayed ? 200 : 201);
+              response.header("Location", "tasks/" + created.task.id);
+              if (created.replayed) response.header("Idempotent-Replayed", "true");
+              responder.send(response);
+            });
+      },
+      agent_host::RouteMode::non_blocking);
 
   host.route(
       "GET", "/tasks",

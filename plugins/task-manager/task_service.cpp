@@ -110,25 +110,31 @@ void TaskService::committed(const Tally& tally) {
   if (tally.events && events_recorded_) events_recorded_();
 }
 
-TaskService::Created TaskService::create(Task input,
-                                         const std::optional<std::string>& idempotency_key) {
-  Created result;
-  Tally done;
-  host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, now_ms());
-    if (idempotency_key) {
-      // Writers are serialized, so a key seen here cannot be inserted concurrently.
-      if (auto existing = store::find_by_idempotency_key(tx, *idempotency_key)) {
-        result = Created{*existing, true};
-        done = batch.tally;
-        return;
-      }
-    }
-    result = Created{batch.insert(std::move(input), idempotency_key), false};
-    done = batch.tally;
-  });
-  committed(done);
-  return result;
+void TaskService::create(Task input, std::optional<std::string> idempotency_key, CreatedFn done) {
+  struct State {
+    Task input;
+    std::optional<std::string> key;
+    CreatedFn done;
+    Created result;
+    Tally tally;
+  };
+  auto state = std::make_shared<State>(
+      State{std::move(input), std::move(idempotency_key), std::move(done), {}, {}});
+  host_.sql().transaction_async(
+      [this, state](Transaction& tx) {
+        Batch batch(tx, events_enabled_, now_ms());
+        // Writers are serialized, so a key seen here cannot be inserted concurrently.
+        const auto existing =
+            state->key ? store::find_by_idempotency_key(tx, *state->key) : std::nullopt;
+        // The body may run again after a retried batch: it leaves `input` intact.
+        state->result = existing ? Created{*existing, true}
+                                 : Created{batch.insert(state->input, state->key), false};
+        state->tally = batch.tally;
+      },
+      [this, state](std::exception_ptr failure) {
+        if (!failure) committed(state->tally);
+        state->done(failure, state->result);
+      });
 }
 
 Task TaskService::get(const std::string& id) {

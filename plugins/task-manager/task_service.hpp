@@ -4,6 +4,7 @@
 
 #include <agent_host/sdk.hpp>
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,7 +27,11 @@ class TaskService {
     Task task;
     bool replayed = false;  // an earlier create with the same idempotency key
   };
-  Created create(Task input, const std::optional<std::string>& idempotency_key);
+  // Creates `input`, or finds the task an earlier create with the same key
+  // made, without waiting for the commit: `done` gets the failure (null once
+  // committed) and the result, on the host's writer thread, so it must not block.
+  using CreatedFn = std::function<void(std::exception_ptr failure, const Created& created)>;
+  void create(Task input, std::optional<std::string> idempotency_key, CreatedFn done);
   Task get(const std::string& id);
   Task update(const std::string& id, const TaskChanges& changes, std::optional<int64_t> if_match);
   Task transition(const std::string& id, const std::string& to, std::optional<int64_t> if_match);

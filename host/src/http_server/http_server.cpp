@@ -8,8 +8,10 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <shared_mutex>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "http_server/handler_pool.hpp"
 #include "http_server/response_bytes.hpp"
@@ -111,12 +113,37 @@ struct PooledRequest {
   ReplyShape shape;
 };
 
+// Late answers (a handler that deferred) reach the network through here, so
+// none is written once the endpoint has shut down.
+struct LateAnswerGate {
+  std::shared_mutex mutex;
+  bool open = true;
+
+  void close() {
+    std::unique_lock<std::shared_mutex> lock(mutex);
+    open = false;
+  }
+};
+
+// Where a deferred answer goes: the connection's writer, kept until then.
+runtime::LateAnswer answer_later(std::shared_ptr<LateAnswerGate> gate,
+                                 Http::ResponseWriter&& writer, const ReplyShape& shape) {
+  // std::function needs a copyable target; the writer is move-only.
+  auto held =
+      std::make_shared<std::pair<Http::ResponseWriter, ReplyShape>>(std::move(writer), shape);
+  return [gate = std::move(gate), held = std::move(held)](runtime::HttpResponse response) {
+    std::shared_lock<std::shared_mutex> lock(gate->mutex);
+    if (gate->open) send_if_connected(held->first, response, held->second);
+  };
+}
+
 class ApiHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(ApiHandler)
   // `pool` may be null: every handler then runs on the network threads.
-  ApiHandler(runtime::Runtime* runtime, size_t max_body, HandlerPool* pool)
-      : runtime_(runtime), max_body_(max_body), pool_(pool) {}
+  ApiHandler(runtime::Runtime* runtime, size_t max_body, HandlerPool* pool,
+             std::shared_ptr<LateAnswerGate> gate)
+      : runtime_(runtime), max_body_(max_body), pool_(pool), gate_(std::move(gate)) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
     const ReplyShape shape = reply_shape(request);
@@ -138,16 +165,30 @@ class ApiHandler : public Http::Handler {
     }
     in.body.assign(request.body());
     if (pool_ == nullptr || runtime_->answers_inline(in)) {
-      send(writer, runtime_->dispatch(in), shape);
+      // Captures one pointer, so the std::function needs no allocation.
+      struct Context {
+        ApiHandler* self;
+        Http::ResponseWriter* writer;
+        const ReplyShape* shape;
+      } context{this, &writer, &shape};
+      const runtime::AnswerLater later = [&context]() {
+        return answer_later(context.self->gate_, std::move(*context.writer), *context.shape);
+      };
+      runtime::HttpResponse response;
+      if (runtime_->dispatch(in, response, &later)) send(writer, response, shape);
       return;
     }
     // Pistache queues a response written from another thread to the
     // connection's network thread, so the pool thread answers directly.
     auto pooled =
         std::make_shared<PooledRequest>(PooledRequest{std::move(in), std::move(writer), shape});
-    std::function<void()> task = [runtime = runtime_, pooled] {
-      const runtime::HttpResponse response = runtime->dispatch(pooled->request);
-      send_if_connected(pooled->writer, response, pooled->shape);
+    std::function<void()> task = [runtime = runtime_, gate = gate_, pooled] {
+      const runtime::AnswerLater later = [&gate, &pooled]() {
+        return answer_later(gate, std::move(pooled->writer), pooled->shape);
+      };
+      runtime::HttpResponse response;
+      if (runtime->dispatch(pooled->request, response, &later))
+        send_if_connected(pooled->writer, response, pooled->shape);
     };
     if (!pool_->submit(task)) {
       send_if_connected(pooled->writer,
@@ -195,6 +236,7 @@ class ApiHandler : public Http::Handler {
   runtime::Runtime* runtime_;
   size_t max_body_;
   HandlerPool* pool_;
+  std::shared_ptr<LateAnswerGate> gate_;
 };
 
 class MetricsHandler : public Http::Handler {
@@ -248,14 +290,15 @@ std::shared_ptr<Http::Endpoint> listen(const std::string& key, const std::string
 }  // namespace
 
 struct HttpServer::Impl {
+  explicit Impl(runtime::Runtime& r) : runtime(r) {}
   runtime::Runtime& runtime;
+  std::shared_ptr<LateAnswerGate> late_answers = std::make_shared<LateAnswerGate>();
   std::unique_ptr<HandlerPool> pool;
   std::shared_ptr<Http::Endpoint> api;
   std::shared_ptr<Http::Endpoint> metrics;
 };
 
-HttpServer::HttpServer(runtime::Runtime& runtime)
-    : impl_(new Impl{runtime, nullptr, nullptr, nullptr}) {}
+HttpServer::HttpServer(runtime::Runtime& runtime) : impl_(std::make_unique<Impl>(runtime)) {}
 
 HttpServer::~HttpServer() {
   shutdown();
@@ -272,7 +315,8 @@ void HttpServer::start() {
         static_cast<std::size_t>(config.http.handler_threads), kHandlerQueueLimit);
   impl_->api = listen("http.port", config.http.address, config.http.port, threads,
                       max_body + kHeaderAllowance, read_timeout,
-                      std::make_shared<ApiHandler>(&impl_->runtime, max_body, impl_->pool.get()));
+                      std::make_shared<ApiHandler>(&impl_->runtime, max_body, impl_->pool.get(),
+                                                   impl_->late_answers));
   impl_->metrics =
       listen("metrics.port", config.metrics.address, config.metrics.port, 1, kHeaderAllowance,
              read_timeout, std::make_shared<MetricsHandler>(&impl_->runtime));
@@ -281,6 +325,9 @@ void HttpServer::start() {
 void HttpServer::shutdown() {
   // Pool threads answer through the API endpoint's transports: finish them first.
   if (impl_->pool) impl_->pool->stop();
+  // Answers deferred past the drain are dropped rather than written to a
+  // transport that is going away.
+  impl_->late_answers->close();
   if (impl_->api) impl_->api->shutdown();
   if (impl_->metrics) impl_->metrics->shutdown();
   impl_->api.reset();

@@ -100,6 +100,19 @@ void api_response_set_body(ah_response* response, ah_str body, ah_str content_ty
   }
 }
 
+ah_response* api_response_defer(ah_response* response) {
+  if (!response) return nullptr;
+  try {
+    return DeferredAnswer::defer(*response);
+  } catch (...) {
+    return nullptr;  // out of memory: the handler answers now instead
+  }
+}
+
+void api_response_finish(ah_response* deferred, ah_status status, ah_str error) {
+  if (deferred && deferred->deferred) DeferredAnswer::finish(deferred, status, to_view(error));
+}
+
 void api_log(ah_host* host, ah_log_level level, ah_str message, ah_str fields_json) {
   try {
     PluginSlot& slot = slot_of(host);
@@ -175,17 +188,37 @@ ah_status api_sql_query(ah_host* host, ah_str sql, ah_str params_json, ah_sink* 
   });
 }
 
+// A plugin's C transaction body as the store runs it.
+store::TransactionBody plugin_body(ah_sql_tx_fn body, void* user) {
+  return [body, user](store::Transaction& tx) {
+    SinkString body_error;
+    store::Outcome result;
+    result.status = body(user, reinterpret_cast<ah_sql_tx*>(&tx), body_error.get());
+    result.error = std::move(body_error.text());
+    return result;
+  };
+}
+
 ah_status api_sql_transaction(ah_host* host, ah_sql_tx_fn body, void* user, ah_sink* error) {
   return shielded(error, [&] {
-    const auto outcome = slot_of(host).database().transaction([&](store::Transaction& tx) {
-      SinkString body_error;
-      store::Outcome result;
-      result.status = body(user, reinterpret_cast<ah_sql_tx*>(&tx), body_error.get());
-      result.error = std::move(body_error.text());
-      return result;
-    });
+    const auto outcome = slot_of(host).database().transaction(plugin_body(body, user));
     if (!outcome.ok()) sink_write(error, outcome.error);
     return outcome.status;
+  });
+}
+
+ah_status api_sql_transaction_async(ah_host* host, ah_sql_tx_fn body, void* body_user,
+                                    ah_sql_done_fn done, void* done_user, ah_sink* error) {
+  if (!body || !done) {
+    sink_write(error, "sql_transaction_async needs a body and a done callback");
+    return AH_ERR_INVALID_ARGUMENT;
+  }
+  return shielded(error, [&] {
+    slot_of(host).database().transaction_async(
+        plugin_body(body, body_user), [done, done_user](store::Outcome outcome) {
+          done(done_user, outcome.status, ah_str{outcome.error.data(), outcome.error.size()});
+        });
+    return AH_OK;
   });
 }
 
@@ -307,6 +340,9 @@ const ah_host_api kTable = {
     api_http_request,
     api_secret_read,
     api_llm_generate,
+    api_response_defer,
+    api_response_finish,
+    api_sql_transaction_async,
 };
 
 }  // namespace

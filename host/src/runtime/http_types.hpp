@@ -2,6 +2,7 @@
 // so the same dispatch serves the network, in-process agent calls and the fake host.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -44,6 +45,13 @@ struct HttpResponse {
   // request path takes no lock; null when no plugin route matched.
   metrics::RouteSeries* series = nullptr;
 };
+
+// Where a response goes when its handler answers after returning (abi.h
+// response_defer). Called once, on whichever thread finished the response.
+using LateAnswer = std::function<void(HttpResponse)>;
+// Asked once, and only when a handler defers: the server hands over whatever
+// it needs to send later (its connection), so answering now costs nothing.
+using AnswerLater = std::function<LateAnswer()>;
 
 // The one JSON error shape every host-made error uses (the SDK's HttpError
 // writes the same): {"error":{"status","code","message",["field"]},"request_id"}.

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <stdexcept>
+#include <thread>
 
+#include "logging/logging.hpp"
 #include "runtime/host_api.hpp"
 #include "runtime/runtime.hpp"
 
@@ -73,8 +75,26 @@ void PluginSlot::stop() {
 void PluginSlot::destroy() {
   if (!instance_) return;
   stop();
+  wait_for_deferred_answers();
+  // Transactions queued with sql_transaction_async call back into the plugin.
+  if (std::lock_guard<std::mutex> lock(database_mutex_); database_) database_->wait_idle();
   descriptor().destroy(instance_);
   instance_ = nullptr;
+}
+
+void PluginSlot::wait_for_deferred_answers() {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(runtime_.config().http.drain_timeout_ms);
+  while (deferred_.load(std::memory_order_acquire) > 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  if (const std::size_t left = deferred_.load(std::memory_order_acquire); left > 0)
+    logging::Logging::log(
+        AH_LOG_ERROR, "host", "plugin never finished deferred responses",
+        nlohmann::json{{"plugin", name_},
+                       {"unfinished", left},
+                       {"fix", "call response_finish exactly once for every response_defer"}}
+            .dump());
 }
 
 namespace {

@@ -16,6 +16,7 @@
 #include "loader/plugin_library.hpp"
 #include "metrics/host_metrics.hpp"
 #include "router/route_pattern.hpp"
+#include "runtime/deferred_answer.hpp"
 #include "runtime/http_types.hpp"
 #include "store/database.hpp"
 
@@ -27,9 +28,6 @@ class PluginSlot;
 // The opaque handles of abi.h, defined by the host.
 struct ah_host {
   agent_host::runtime::PluginSlot* slot;
-};
-struct ah_response {
-  agent_host::runtime::HttpResponse* response;
 };
 
 namespace agent_host::runtime {
@@ -94,6 +92,11 @@ class PluginSlot {
 
   bool started() const { return started_; }
 
+  // Responses deferred by this plugin's handlers and not finished yet:
+  // destroy() waits for them, so no answer outlives the plugin's code.
+  void deferred_started() { deferred_.fetch_add(1, std::memory_order_relaxed); }
+  void deferred_finished() { deferred_.fetch_sub(1, std::memory_order_release); }
+
  private:
   Runtime& runtime_;
   ah_host handle_;
@@ -111,6 +114,9 @@ class PluginSlot {
   std::map<std::string, Job> jobs_;
   std::mutex database_mutex_;
   std::unique_ptr<store::Database> database_;
+  std::atomic<std::size_t> deferred_{0};
+
+  void wait_for_deferred_answers();
 };
 
 // Collects what a C callee writes into a sink.

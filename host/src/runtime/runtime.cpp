@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <fstream>
 #include <random>
 #include <set>
@@ -298,7 +299,7 @@ nlohmann::json Runtime::health() const {
           {"plugins", plugins}};
 }
 
-HttpResponse Runtime::dispatch(HttpRequest& request) {
+bool Runtime::dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater* later) {
   const auto began = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   requests_started_.fetch_add(1, std::memory_order_relaxed);
@@ -315,7 +316,6 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
       request.request_id.assign(request_id_prefix_).append(1, '-').append(counter, end);
     }
   }
-  HttpResponse response;
   auto snap = snapshot();
   bool handled = false;
   try {
@@ -327,7 +327,7 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
     }
     if (!handled) {
       if (snap) {
-        response = dispatch_plugin(*snap, request);
+        if (!dispatch_plugin(*snap, request, response, later, began)) return false;
       } else {
         response =
             json_error(503, "unavailable", "the host is not serving plugins (starting or stopping)",
@@ -341,19 +341,70 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
     host_log(AH_LOG_ERROR, "request failed in the host",
              {{"request_id", request.request_id}, {"error", e.what()}, {"path", request.path}});
   }
-  response.headers.emplace_back("x-request-id", request.request_id);
+  if (!response.series && response.route.empty())
+    response.route = handled ? request.path : "unmatched";
+  conclude(response, began, request.request_id, request.method, request.in_process);
+  return true;
+}
+
+HttpResponse Runtime::dispatch(HttpRequest& request) {
+  // Shared with the late answer, which may come from another thread after
+  // this caller has been woken.
+  struct Wait {
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::optional<HttpResponse> response;
+  };
+  auto wait = std::make_shared<Wait>();
+  const AnswerLater later = [wait]() -> LateAnswer {
+    return [wait](HttpResponse response) {
+      std::lock_guard<std::mutex> lock(wait->mutex);
+      wait->response = std::move(response);
+      wait->answered.notify_one();
+    };
+  };
+  HttpResponse response;
+  if (dispatch(request, response, &later)) return response;
+  std::unique_lock<std::mutex> lock(wait->mutex);
+  wait->answered.wait(lock, [&] { return wait->response.has_value(); });
+  return std::move(*wait->response);
+}
+
+void Runtime::conclude(HttpResponse& response, std::chrono::steady_clock::time_point began,
+                       const std::string& request_id, const std::string& method, bool in_process) {
+  response.headers.emplace_back("x-request-id", request_id);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-  if (!request.in_process) {
-    if (response.series) {
+  if (!in_process) {
+    if (response.series)
       response.series->record(response.status, seconds);
-    } else {
-      if (response.route.empty()) response.route = handled ? request.path : "unmatched";
-      host_metrics_->route(response.plugin, response.route, request.method)
+    else
+      host_metrics_->route(response.plugin, response.route, method)
           .record(response.status, seconds);
-    }
   }
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Runtime::conclude(HttpResponse& response, const RequestFacts& facts) {
+  conclude(response, facts.began, facts.request_id, facts.method, facts.in_process);
+}
+
+HttpResponse Runtime::handler_failed(PluginSlot& slot, const RequestFacts& facts,
+                                     const std::string& error, metrics::RouteSeries* series) {
+  host_metrics_->plugin_failure(slot.name());
+  host_log(AH_LOG_ERROR, "plugin handler failed",
+           {{"plugin", slot.name()},
+            {"route", facts.route},
+            {"method", facts.method},
+            {"request_id", facts.request_id},
+            {"error", error}});
+  HttpResponse response = json_error(
+      500, "internal",
+      "the " + slot.name() + " plugin failed to answer; see the log line with this request_id",
+      facts.request_id);
+  response.plugin = slot.name();
+  response.route = facts.route;
+  response.series = series;
   return response;
 }
 
@@ -439,12 +490,15 @@ bool Runtime::answers_inline(const HttpRequest& request) const {
   return !route || route->non_blocking;  // 404 and 405 are answered at once
 }
 
-HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request) {
+bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpResponse& response,
+                              const AnswerLater* later,
+                              std::chrono::steady_clock::time_point began) {
   PluginSlot* slot = plugin_for(snap.plugins, request.path);
-  if (!slot)
-    return json_error(404, "not_found", "no route for " + request.path, request.request_id);
-
-  HttpResponse response;
+  if (!slot) {
+    response = json_error(404, "not_found", "no route for " + request.path, request.request_id);
+    return true;
+  }
+  response = HttpResponse{};
   response.plugin = slot->name();
   if (!request.in_process && api_keys_.enabled()) {
     const std::string* authorization = request.header("authorization");
@@ -454,7 +508,7 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
                      request.request_id);
       response.plugin = slot->name();
       response.headers.emplace_back("www-authenticate", "Bearer");
-      return response;
+      return true;
     }
   }
   const std::string_view relative = path_below_prefix(request.path, *slot);
@@ -471,7 +525,7 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
       response = json_error(404, "not_found", "no route for " + request.method + " " + request.path,
                             request.request_id);
       response.plugin = slot->name();
-      return response;
+      return true;
     }
     std::string allow;
     for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
@@ -481,7 +535,7 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
                    request.request_id);
     response.plugin = slot->name();
     response.headers.emplace_back("allow", allow);
-    return response;
+    return true;
   }
   // The series carries the route label; the text is spelled out only for a
   // failure's log line.
@@ -508,7 +562,8 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
   raw.request_id = {request.request_id.data(), request.request_id.size()};
   raw.in_process = request.in_process ? 1 : 0;
 
-  ah_response out{&response};
+  Answering answering{this, slot, later, &request, &route_text, began};
+  ah_response out{&response, &answering, nullptr};
   SinkString error;
   ah_status status = AH_ERR_INTERNAL;
   try {
@@ -516,26 +571,10 @@ HttpResponse Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request
   } catch (...) {
     error.text() = "an exception escaped the plugin's handler (the SDK should have caught it)";
   }
-  if (status != AH_OK) {
-    response.route = slot->prefix() + route_text;
-    host_metrics_->plugin_failure(slot->name());
-    host_log(AH_LOG_ERROR, "plugin handler failed",
-             {{"plugin", slot->name()},
-              {"route", response.route},
-              {"method", request.method},
-              {"request_id", request.request_id},
-              {"error", error.text()}});
-    const std::string route = response.route;
-    auto* series = response.series;
-    response = json_error(
-        500, "internal",
-        "the " + slot->name() + " plugin failed to answer; see the log line with this request_id",
-        request.request_id);
-    response.plugin = slot->name();
-    response.route = route;
-    response.series = series;
-  }
-  return response;
+  if (answering.deferred) return false;  // the plugin finishes it (DeferredAnswer)
+  if (status != AH_OK)
+    response = handler_failed(*slot, answering.facts(), error.text(), response.series);
+  return true;
 }
 
 std::vector<std::string> Runtime::job_names(const std::string& plugin) const {

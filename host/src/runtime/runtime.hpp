@@ -83,6 +83,11 @@ class Runtime {
   void stop();
 
   // Answers one request: host endpoints, then plugin routes. Never throws.
+  // Returns true with `response` filled, or false when a handler deferred its
+  // answer (abi.h response_defer): `later` was then asked once for where the
+  // answer goes. With `later` null a handler cannot defer.
+  bool dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater* later);
+  // The same, waiting for a deferred answer (agent calls, the fake host).
   HttpResponse dispatch(HttpRequest& request);
   // Whether the network thread that read `request` may answer it itself: host
   // endpoints (except /jobs, which runs a job), 404/405, and plugin routes
@@ -150,7 +155,18 @@ class Runtime {
   // Peers' base URLs: the configured URL plus the agent's default prefix,
   // which the plugin file tells (the same image serves every pod).
   std::map<std::string, std::string> peer_bases(const config::HostConfig& config);
-  HttpResponse dispatch_plugin(const Snapshot& snap, HttpRequest& request);
+  // False when the handler deferred its answer.
+  bool dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpResponse& response,
+                       const AnswerLater* later, std::chrono::steady_clock::time_point began);
+  // The end of every request, now or deferred: request id header, metrics,
+  // the in-flight count.
+  void conclude(HttpResponse& response, std::chrono::steady_clock::time_point began,
+                const std::string& request_id, const std::string& method, bool in_process);
+  void conclude(HttpResponse& response, const RequestFacts& facts);
+  // Logs and counts a handler's failure; the 500 the client gets instead.
+  HttpResponse handler_failed(PluginSlot& slot, const RequestFacts& facts, const std::string& error,
+                              metrics::RouteSeries* series);
+  friend class DeferredAnswer;
   HttpResponse host_endpoint(const Snapshot& snap, HttpRequest& request, bool& handled);
   HttpResponse docs_file(const std::string& name, const HttpRequest& request) const;
   HttpResponse jobs_endpoint(const Snapshot& snap, const std::string& rest, HttpRequest& request);

@@ -26,6 +26,10 @@ class InFlight {
     std::lock_guard<std::mutex> lock(mutex_);
     if (--count_ == 0) drained_.notify_all();  // under the lock: the closer may destroy us next
   }
+  void wait_idle() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    drained_.wait(lock, [this] { return count_ == 0; });
+  }
   void close_and_wait() {
     std::unique_lock<std::mutex> lock(mutex_);
     closing_ = true;
@@ -133,6 +137,25 @@ Outcome Database::transaction(const TransactionBody& body) {
   InFlightCall call(impl_->in_flight);
   if (!call.entered()) return closing_outcome();
   return impl_->queue.run(body);
+}
+
+void Database::wait_idle() {
+  impl_->in_flight.wait_idle();
+}
+
+void Database::transaction_async(TransactionBody body, std::function<void(Outcome)> done) {
+  if (!body) return done(Outcome{AH_ERR_INVALID_ARGUMENT, "the transaction body is empty"});
+  if (!impl_->in_flight.enter()) return done(closing_outcome());
+  // Leaves once `done` has returned: closing waits for the answer, not only the commit.
+  impl_->queue.run_async(std::move(body),
+                         [in_flight = &impl_->in_flight, done = std::move(done)](Outcome outcome) {
+                           try {
+                             done(std::move(outcome));
+                           } catch (...) {
+                             // `done` must not throw; the count still has to drop.
+                           }
+                           in_flight->leave();
+                         });
 }
 
 const std::filesystem::path& Database::file() const {

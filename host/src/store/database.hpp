@@ -78,6 +78,17 @@ class Database {
   // succeeded in that batch.
   Outcome transaction(const TransactionBody& body);
 
+  // The same without waiting: queues `body` and returns; `done` receives the
+  // outcome once the batch holding it has committed or rolled back, on the
+  // thread that led that batch (usually the database's writer thread). `done`
+  // must not block or throw. Closing the database waits for it; once closing
+  // has begun, `done` is called at once with AH_ERR_UNAVAILABLE.
+  void transaction_async(TransactionBody body, std::function<void(Outcome)> done);
+
+  // Waits until no call is in flight, asynchronous ones included (their
+  // `done` has returned). New calls are still accepted.
+  void wait_idle();
+
   const std::filesystem::path& file() const;
 
  private:

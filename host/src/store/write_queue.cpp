@@ -28,14 +28,25 @@ Outcome internal(std::string message) {
   return Outcome{AH_ERR_INTERNAL, std::move(message)};
 }
 
+Outcome refused_reentry() {
+  return Outcome{AH_ERR_INVALID_ARGUMENT,
+                 "a transaction body called back into its own database: run its statements "
+                 "through the Transaction it was given"};
+}
+
 }  // namespace
 
-Outcome WriteQueue::run(const TransactionBody& body) {
-  if (t_running_body_of == this) {
-    return Outcome{AH_ERR_INVALID_ARGUMENT,
-                   "a transaction body called back into its own database: run its statements "
-                   "through the Transaction it was given"};
+WriteQueue::~WriteQueue() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
   }
+  writer_wake_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+Outcome WriteQueue::run(const TransactionBody& body) {
+  if (t_running_body_of == this) return refused_reentry();
   Pending mine;
   mine.body = &body;
   std::unique_lock<std::mutex> lock(mutex_);
@@ -45,21 +56,83 @@ Outcome WriteQueue::run(const TransactionBody& body) {
       mine.wake.wait(lock);
       continue;
     }
-    leader_active_ = true;
-    std::vector<Pending*> taken;
-    take_queued(taken, taken);
-    lock.unlock();
-    run_batch(taken);
-    lock.lock();
-    // Notified under the lock: a woken caller returns and destroys its Pending.
-    for (Pending* pending : taken) {
-      pending->done = true;
-      if (pending != &mine) pending->wake.notify_one();
+    auto finished = lead_batch(lock);
+    if (!finished.empty()) {
+      lock.unlock();
+      complete(finished);
+      lock.lock();
     }
-    leader_active_ = false;
-    if (!queue_.empty()) queue_.front()->wake.notify_one();  // leads the next batch
   }
   return std::move(mine.outcome);
+}
+
+void WriteQueue::run_async(TransactionBody body, std::function<void(Outcome)> done) {
+  if (t_running_body_of == this) {
+    done(refused_reentry());
+    return;
+  }
+  auto pending = std::make_unique<Pending>();
+  pending->owned_body = std::move(body);
+  pending->body = &pending->owned_body;
+  pending->on_done = std::move(done);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!writer_thread_.joinable()) writer_thread_ = std::thread([this] { writer_loop(); });
+  queue_.push_back(pending.release());
+  if (!leader_active_) writer_wake_.notify_one();
+}
+
+std::vector<std::unique_ptr<WriteQueue::Pending>> WriteQueue::lead_batch(
+    std::unique_lock<std::mutex>& lock) {
+  leader_active_ = true;
+  std::vector<Pending*> taken;
+  take_queued(taken, taken);
+  lock.unlock();
+  run_batch(taken);
+  lock.lock();
+  std::vector<std::unique_ptr<Pending>> finished;
+  for (Pending* pending : taken) {
+    if (pending->asynchronous()) {
+      finished.emplace_back(pending);
+      continue;
+    }
+    // Notified under the lock: a woken caller returns and destroys its Pending.
+    pending->done = true;
+    pending->wake.notify_one();
+  }
+  leader_active_ = false;
+  // The next batch is led by its first blocking caller, or by the writer thread.
+  if (!queue_.empty()) {
+    if (queue_.front()->asynchronous())
+      writer_wake_.notify_one();
+    else
+      queue_.front()->wake.notify_one();
+  }
+  return finished;
+}
+
+void WriteQueue::complete(std::vector<std::unique_ptr<Pending>>& finished) {
+  for (auto& pending : finished) {
+    try {
+      pending->on_done(std::move(pending->outcome));
+    } catch (...) {
+      // `done` must not throw; the other callers are still answered.
+    }
+  }
+  finished.clear();
+}
+
+void WriteQueue::writer_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    writer_wake_.wait(lock, [this] {
+      return (stopping_ && queue_.empty()) || (!leader_active_ && !queue_.empty());
+    });
+    if (queue_.empty()) return;
+    auto finished = lead_batch(lock);
+    lock.unlock();
+    complete(finished);
+    lock.lock();
+  }
 }
 
 bool WriteQueue::take_queued(std::vector<Pending*>& bodies, std::vector<Pending*>& taken) {

@@ -3,7 +3,10 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "store/connection.hpp"
@@ -12,28 +15,52 @@
 namespace agent_host::store {
 
 // Serialises write transactions on the writer connection, batching them (group
-// commit): the first caller to find no batch running becomes the leader, takes
-// the queued bodies (and those that queue while it runs, up to `max_batch`),
-// runs each in its own savepoint inside one BEGIN IMMEDIATE ... COMMIT, and
-// hands every caller its own outcome. The bodies therefore run on the leader's
-// thread. With max_batch 1 every transaction commits alone.
+// commit): whoever leads takes the queued bodies (and those that queue while
+// it runs, up to `max_batch`), runs each in its own savepoint inside one
+// BEGIN IMMEDIATE ... COMMIT, and hands every caller its own outcome.
+//
+// A blocking caller (run) leads when it finds no batch running, so its body
+// may run on another caller's thread. Asynchronous bodies (run_async) are led
+// by the queue's own writer thread, started on first use; whoever leads a
+// batch also runs the asynchronous bodies in it and calls their `done` after
+// the commit. With max_batch 1 every transaction commits alone.
 class WriteQueue {
  public:
   static constexpr std::size_t kGroupCommitBatchLimit = 256;
 
   WriteQueue(Connection& writer, std::size_t max_batch)
       : writer_(writer), max_batch_(max_batch > 0 ? max_batch : 1) {}
+  // Runs what is still queued, then stops the writer thread.
+  ~WriteQueue();
+  WriteQueue(const WriteQueue&) = delete;
+  WriteQueue& operator=(const WriteQueue&) = delete;
 
   // Blocks until `body` has been committed or rolled back.
   Outcome run(const TransactionBody& body);
+
+  // Queues `body` and returns at once; `done` receives the outcome after the
+  // commit or rollback, on the thread that led the batch. `done` must not
+  // block and must not throw.
+  void run_async(TransactionBody body, std::function<void(Outcome)> done);
 
  private:
   struct Pending {
     const TransactionBody* body = nullptr;
     Outcome outcome;
     bool done = false;
-    std::condition_variable wake;  // done, or first in line to lead
+    std::condition_variable wake;  // blocking caller: done, or first in line to lead
+    // Asynchronous caller: the queue owns the body and the Pending.
+    TransactionBody owned_body;
+    std::function<void(Outcome)> on_done;
+    bool asynchronous() const { return static_cast<bool>(on_done); }
   };
+
+  // Leads one batch: takes the queue, runs it, answers the blocking callers
+  // and returns the asynchronous ones, whose `on_done` the caller calls once it
+  // has released the lock. Called with `lock` held and no leader active.
+  std::vector<std::unique_ptr<Pending>> lead_batch(std::unique_lock<std::mutex>& lock);
+  static void complete(std::vector<std::unique_ptr<Pending>>& finished);
+  void writer_loop();
 
   // Moves queued callers (within the batch limit) to `taken`, and to `bodies`
   // when that is another list. The caller holds mutex_.
@@ -55,6 +82,10 @@ class WriteQueue {
   std::mutex mutex_;
   std::deque<Pending*> queue_;
   bool leader_active_ = false;
+  // The writer thread leads batches whose first caller is asynchronous.
+  std::thread writer_thread_;
+  std::condition_variable writer_wake_;
+  bool stopping_ = false;
 };
 
 }  // namespace agent_host::store

@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define AH_ABI_MAJOR 1
-#define AH_ABI_MINOR 1
+#define AH_ABI_MINOR 2
 
 /* The one symbol a plugin exports. Its name never changes across majors, so a
  * host can always read the descriptor and explain a version mismatch. */
@@ -112,10 +112,10 @@ typedef struct ah_pair {
 } ah_pair;
 
 /* Opaque handles, owned by the host. */
-typedef struct ah_host ah_host;               /* one per loaded plugin instance */
-typedef struct ah_response ah_response;       /* the answer being built in a handler */
-typedef struct ah_metric ah_metric;           /* one labelled time series */
-typedef struct ah_sql_tx ah_sql_tx;           /* an open SQL transaction */
+typedef struct ah_host ah_host;                       /* one per loaded plugin instance */
+typedef struct ah_response ah_response;               /* the answer being built in a handler */
+typedef struct ah_metric ah_metric;                   /* one labelled time series */
+typedef struct ah_sql_tx ah_sql_tx;                   /* an open SQL transaction */
 typedef struct ah_plugin_instance ah_plugin_instance; /* the plugin's own state */
 
 /* ------------------------------------------------------------------------ */
@@ -149,8 +149,8 @@ typedef struct ah_request {
  * Return AH_OK when a response was produced (any HTTP status, including 4xx).
  * Any other status makes the host answer 500 with a JSON body carrying the
  * request id and log the message written to `error`. */
-typedef ah_status (*ah_route_handler)(void* user, const ah_request* request,
-                                      ah_response* response, ah_sink* error);
+typedef ah_status (*ah_route_handler)(void* user, const ah_request* request, ah_response* response,
+                                      ah_sink* error);
 
 /* Route flags (ah_route.flags, since ABI 1.1).
  *
@@ -221,6 +221,14 @@ typedef ah_status (*ah_job_fn)(void* user, int64_t fire_time_ms, ah_sink* error)
 /* A transaction body: run statements through `tx`, return AH_OK to commit or
  * anything else to roll back (the status is returned by sql_transaction). */
 typedef ah_status (*ah_sql_tx_fn)(void* user, ah_sql_tx* tx, ah_sink* error);
+
+/* Since ABI 1.2: called exactly once when a transaction queued with
+ * sql_transaction_async has ended. `status` is AH_OK when it committed (it is
+ * then durable), otherwise the body's status or the store's failure, with
+ * `error` (borrowed for the call) saying why. Runs on the thread that led the
+ * commit, usually the database's writer thread: it must not block (no SQL
+ * waits, agent calls or sleeps), or every later transaction waits too. */
+typedef void (*ah_sql_done_fn)(void* user, ah_status status, ah_str error);
 
 /* ------------------------------------------------------------------------ */
 /* Host services: everything the host offers a plugin                        */
@@ -343,6 +351,44 @@ typedef struct ah_host_api {
    * AH_ERR_UNSUPPORTED. Errors name the backend's own message. */
   ah_status (*llm_generate)(ah_host* host, ah_str request_json, ah_sink* response_json,
                             ah_sink* error);
+
+  /* --- answering later (since ABI 1.2) -------------------------------- */
+  /* A handler whose answer waits on the store need not hold a thread while it
+   * waits: it defers the response, queues the write with
+   * sql_transaction_async and returns; the transaction's `done` fills the
+   * response and finishes it. Concurrent requests then share one commit
+   * without a thread parked per request, and the handler may be flagged
+   * AH_ROUTE_NON_BLOCKING.
+   *
+   * response_defer: call inside a route handler, at most once per request.
+   * Returns a handle to the same response that stays valid, on any thread,
+   * until it is passed to response_finish; fill it with the response_*
+   * functions above. The handler then returns AH_OK and the host sends
+   * nothing yet (a non-OK return after deferring is ignored: the plugin
+   * still owes the finish). The handler's own `response` argument and the
+   * request are not valid after the handler returns: copy what `done` needs.
+   * Returns NULL when called twice or outside a handler.
+   *
+   * response_finish: sends a deferred response as filled, then frees the
+   * handle. Call exactly once per handle, from any thread, without holding
+   * locks the host might need (it may write to the network). A `status`
+   * other than AH_OK discards what was filled and answers 500 with the
+   * request id, logging `error`, as for a failed handler. The host stops only
+   * after every deferred response has been finished; one never finished
+   * keeps its client waiting until the client's own timeout. */
+  ah_response* (*response_defer)(ah_response* response);
+  void (*response_finish)(ah_response* deferred, ah_status status, ah_str error);
+
+  /* Queues `body` as one transaction, like sql_transaction, and returns at
+   * once; `done` (see ah_sql_done_fn) is then called exactly once with the
+   * outcome. `body` runs on the host's writer thread, under the same rules as
+   * a sql_transaction body; `body_user` and `done_user` must stay valid until
+   * `done` returns. Returns AH_OK, and `done` is then called exactly once,
+   * possibly before this returns (a store that is closing refuses at once
+   * with AH_ERR_UNAVAILABLE). Returns AH_ERR_INVALID_ARGUMENT without calling
+   * `done` when `body` or `done` is NULL. */
+  ah_status (*sql_transaction_async)(ah_host* host, ah_sql_tx_fn body, void* body_user,
+                                     ah_sql_done_fn done, void* done_user, ah_sink* error);
 } ah_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -21,6 +21,7 @@
 
 #include <agent_host/abi.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -222,6 +223,41 @@ struct Response {
   }
 };
 
+// The way to answer a request after its handler has returned (a route added
+// with Host::route_async). Cheap to copy: copies share one answer. Callable
+// from any thread; only the first answer counts (later ones return false).
+// When the last copy goes away unanswered, the client gets a 500 and the host
+// logs the route, so a forgotten answer never leaves a client waiting.
+class Responder {
+ public:
+  Responder(const ah_host_api* api, ah_response* deferred)
+      : state_(std::make_shared<State>(api, deferred)) {}
+
+  bool send(const Response& response) const;
+  // Answers for a failure: an HttpError becomes its JSON answer, anything
+  // else a 500 with the message logged (not shown to the client).
+  bool fail(std::exception_ptr error) const;
+  bool answered() const { return state_->answered.load(); }
+
+ private:
+  struct State {
+    State(const ah_host_api* a, ah_response* d) : api(a), deferred(d) {}
+    ~State() {
+      if (!answered.exchange(true)) {
+        static constexpr std::string_view kDropped =
+            "the handler dropped its Responder without answering";
+        api->response_finish(deferred, AH_ERR_INTERNAL, {kDropped.data(), kDropped.size()});
+      }
+    }
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    const ah_host_api* api;
+    ah_response* deferred;
+    std::atomic<bool> answered{false};
+  };
+  std::shared_ptr<State> state_;
+};
+
 // The answer to an outbound call (another agent, or any URL).
 struct HttpResult {
   int status = 0;
@@ -269,6 +305,8 @@ struct RouteDoc {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// A handler that answers through its Responder, now or later (Host::route_async).
+using AsyncHandler = std::function<void(const Request&, Responder)>;
 
 // Where the host runs a route's handler (abi.h, AH_ROUTE_NON_BLOCKING).
 enum class RouteMode {
@@ -412,6 +450,60 @@ class Sql {
     if (status != AH_OK) throw Error(status, error.text());
   }
 
+  // The same without waiting: queues `body` and returns at once. Once the
+  // transaction has committed or rolled back, `done(std::exception_ptr)` is
+  // called with null (committed, durable) or the failure: what `body` threw,
+  // or an Error from the store. `body` runs on the host's writer thread and
+  // may run more than once (a batch can be retried without it), so it must
+  // not consume its captures. `done` runs on the writer thread too: it must
+  // not block (answer a Responder, count, wake a worker). Both may be
+  // move-only; both are destroyed after `done` returns.
+  template <typename Body, typename Done>
+  void transaction_async(Body body, Done done) {
+    struct Context {
+      const ah_host_api* api;
+      Body body;
+      Done done;
+      std::exception_ptr thrown;
+    };
+    auto context = std::make_unique<Context>(Context{api_, std::move(body), std::move(done), {}});
+    auto run_body = [](void* user, ah_sql_tx* tx, ah_sink* error) -> ah_status {
+      auto* ctx = static_cast<Context*>(user);
+      ctx->thrown = nullptr;  // a retried body starts afresh
+      try {
+        Transaction transaction(ctx->api, tx);
+        ctx->body(transaction);
+        return AH_OK;
+      } catch (const std::exception& e) {
+        ctx->thrown = std::current_exception();
+        detail::write(error, e.what());
+      } catch (...) {
+        ctx->thrown = std::current_exception();
+        detail::write(error, "unknown exception in transaction body");
+      }
+      return AH_ERR_INTERNAL;
+    };
+    auto finished = [](void* user, ah_status status, ah_str error) {
+      std::unique_ptr<Context> ctx(static_cast<Context*>(user));
+      std::exception_ptr failure;
+      if (status != AH_OK)
+        failure = ctx->thrown
+                      ? ctx->thrown
+                      : std::make_exception_ptr(Error(status, std::string(detail::view(error))));
+      try {
+        ctx->done(failure);
+      } catch (...) {
+        // `done` must not throw; nothing here could report it.
+      }
+    };
+    detail::StringSink error;
+    Context* raw = context.get();
+    const ah_status status =
+        api_->sql_transaction_async(host_, run_body, raw, finished, raw, error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+    context.release();  // `finished` owns it now
+  }
+
  private:
   const ah_host_api* api_;
   ah_host* host_;
@@ -439,23 +531,21 @@ class Host {
   void route(std::string_view method, std::string_view path, RouteDoc doc, Handler handler,
              RouteMode mode = RouteMode::may_block) {
     handlers_.push_back(std::make_unique<BoundHandler>(BoundHandler{api_, std::move(handler)}));
-    const std::string request_schema =
-        doc.request_schema.is_null() ? "" : doc.request_schema.dump();
-    const std::string response_schema =
-        doc.response_schema.is_null() ? "" : doc.response_schema.dump();
-    ah_route route{};
-    route.struct_size = sizeof(ah_route);
-    route.method = detail::view(method);
-    route.path = detail::view(path);
-    route.summary = detail::view(doc.summary);
-    route.request_schema_json = detail::view(request_schema);
-    route.response_schema_json = detail::view(response_schema);
-    route.handler = &Host::dispatch;
-    route.user = handlers_.back().get();
-    route.flags = mode == RouteMode::non_blocking ? AH_ROUTE_NON_BLOCKING : 0u;
-    detail::StringSink error;
-    ah_status status = api_->route_add(host_, &route, error.get());
-    if (status != AH_OK) throw Error(status, error.text());
+    add_route(method, path, doc, &Host::dispatch, handlers_.back().get(), mode);
+  }
+
+  // A route whose handler answers through a Responder, possibly after it has
+  // returned: typically it validates the request, queues the write with
+  // sql().transaction_async and answers from `done`, so no thread waits for
+  // the commit. What the handler throws before answering is answered as by
+  // route(). Copy what `done` needs: the Request is gone once the handler
+  // returns. A handler that only defers to transaction_async never blocks:
+  // give it RouteMode::non_blocking.
+  void route_async(std::string_view method, std::string_view path, RouteDoc doc,
+                   AsyncHandler handler, RouteMode mode = RouteMode::may_block) {
+    async_handlers_.push_back(
+        std::make_unique<BoundAsyncHandler>(BoundAsyncHandler{api_, std::move(handler)}));
+    add_route(method, path, doc, &Host::dispatch_async, async_handlers_.back().get(), mode);
   }
 
   // --- logs ---
@@ -572,12 +662,39 @@ class Host {
     return AH_ERR_INTERNAL;
   }
 
+  void add_route(std::string_view method, std::string_view path, const RouteDoc& doc,
+                 ah_route_handler handler, void* user, RouteMode mode) {
+    const std::string request_schema =
+        doc.request_schema.is_null() ? "" : doc.request_schema.dump();
+    const std::string response_schema =
+        doc.response_schema.is_null() ? "" : doc.response_schema.dump();
+    ah_route route{};
+    route.struct_size = sizeof(ah_route);
+    route.method = detail::view(method);
+    route.path = detail::view(path);
+    route.summary = detail::view(doc.summary);
+    route.request_schema_json = detail::view(request_schema);
+    route.response_schema_json = detail::view(response_schema);
+    route.handler = handler;
+    route.user = user;
+    route.flags = mode == RouteMode::non_blocking ? AH_ROUTE_NON_BLOCKING : 0u;
+    detail::StringSink error;
+    ah_status status = api_->route_add(host_, &route, error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+  }
+
   // A handler with the table it answers through (the C handler gets only `user`).
   struct BoundHandler {
     const ah_host_api* api;
     Handler handler;
   };
+  struct BoundAsyncHandler {
+    const ah_host_api* api;
+    AsyncHandler handler;
+  };
   static ah_status dispatch(void* user, const ah_request* raw, ah_response* out, ah_sink* error);
+  static ah_status dispatch_async(void* user, const ah_request* raw, ah_response* out,
+                                  ah_sink* error);
 
   using CallFn = ah_status (*)(ah_host*, const ah_http_call*, ah_http_result_fn, void*, ah_sink*);
   HttpResult send(const Call& call, std::string_view agent, std::string_view url, CallFn fn) const {
@@ -614,6 +731,7 @@ class Host {
   ah_host* host_;
   Sql sql_;
   std::deque<std::unique_ptr<BoundHandler>> handlers_;
+  std::deque<std::unique_ptr<BoundAsyncHandler>> async_handlers_;
   std::mutex jobs_mutex_;
   std::deque<std::unique_ptr<JobFn>> jobs_;
 };
@@ -668,6 +786,49 @@ inline ah_status Host::dispatch(void* user, const ah_request* raw, ah_response* 
     detail::write(error, "unknown exception in handler");
   }
   return AH_ERR_INTERNAL;
+}
+
+inline ah_status Host::dispatch_async(void* user, const ah_request* raw, ah_response* out,
+                                      ah_sink* error) {
+  const auto* bound = static_cast<const BoundAsyncHandler*>(user);
+  ah_response* deferred = bound->api->response_defer(out);
+  if (!deferred) {
+    detail::write(error, "the host refused to defer this response");
+    return AH_ERR_INTERNAL;
+  }
+  const Responder responder(bound->api, deferred);
+  try {
+    bound->handler(Request(raw), responder);
+  } catch (...) {
+    responder.fail(std::current_exception());
+  }
+  return AH_OK;
+}
+
+inline bool Responder::send(const Response& response) const {
+  if (state_->answered.exchange(true)) return false;
+  answer(state_->api, state_->deferred, response);
+  state_->api->response_finish(state_->deferred, AH_OK, {nullptr, 0});
+  return true;
+}
+
+inline bool Responder::fail(std::exception_ptr error) const {
+  try {
+    std::rethrow_exception(error);
+  } catch (const HttpError& e) {
+    return send(Response::json(e.body(), e.status()));
+  } catch (const std::exception& e) {
+    if (state_->answered.exchange(true)) return false;
+    const std::string message = e.what();
+    state_->api->response_finish(state_->deferred, AH_ERR_INTERNAL,
+                                 {message.data(), message.size()});
+  } catch (...) {
+    if (state_->answered.exchange(true)) return false;
+    static constexpr std::string_view kUnknown = "unknown exception in handler";
+    state_->api->response_finish(state_->deferred, AH_ERR_INTERNAL,
+                                 {kUnknown.data(), kUnknown.size()});
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------
