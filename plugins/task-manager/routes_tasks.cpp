@@ -20,6 +20,14 @@ Response task_response(const Task& task, int status = 200) {
   return Response::json(to_json(task), status).header("ETag", etag(task.version));
 }
 
+// 201 for a new task; 200 when an earlier create with the same key made it.
+Response created_response(const Task& task, bool replayed) {
+  auto response = task_response(task, replayed ? 200 : 201);
+  response.header("Location", "tasks/" + task.id);
+  if (replayed) response.header("Idempotent-Replayed", "true");
+  return response;
+}
+
 void reject_query(const Request& request) {
   const auto names = request.query_names();
   if (!names.empty())
@@ -48,18 +56,17 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
                schemas::new_task(), schemas::task()},
       [&service](const Request& request, Responder responder) {
         reject_query(request);
-        Task input = parse_new_task(request.json_body());
+        auto plan =
+            service.plan_create(parse_new_task(request.json_body()), idempotency_key(request));
+        // Rendered here, so the writer thread only sends it.
+        Response created = created_response(plan.task, false);
         service.create(
-            std::move(input), idempotency_key(request),
-            [responder](std::exception_ptr failure, const TaskService::Created& created) {
-              if (failure) {
+            std::move(plan), [responder, created = std::move(created)](
+                                 std::exception_ptr failure, const TaskService::Created& result) {
+              if (failure)
                 responder.fail(failure);
-                return;
-              }
-              auto response = task_response(created.task, created.replayed ? 200 : 201);
-              response.header("Location", "tasks/" + created.task.id);
-              if (created.replayed) response.header("Idempotent-Replayed", "true");
-              responder.send(response);
+              else
+                responder.send(result.replayed ? created_response(result.task, true) : created);
             });
       },
       agent_host::RouteMode::non_blocking);

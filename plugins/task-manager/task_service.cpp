@@ -10,6 +10,26 @@ namespace task_manager {
 using agent_host::HttpError;
 using agent_host::Transaction;
 
+TaskService::PlannedCreate TaskService::plan_insert(Task task,
+                                                    std::optional<std::string> idempotency_key,
+                                                    bool events_enabled, int64_t now) {
+  task.id = new_id();
+  task.created_at = task.updated_at = now;
+  task.version = 1;
+  apply_status(task, task.status, now);
+  PlannedCreate plan;
+  store::add_insert_task(task, idempotency_key, plan.statements);
+  if (events_enabled) {
+    plan.statements.push_back(store::append_event(created_event(task, now)));
+    ++plan.tally.events;
+  }
+  ++plan.tally.created;
+  if (task.status == "done") ++plan.tally.completed;
+  plan.task = std::move(task);
+  plan.idempotency_key = std::move(idempotency_key);
+  return plan;
+}
+
 // Runs inside one transaction body: every write goes through here so that the
 // event lands in the same transaction and the counters move only after commit.
 class TaskService::Batch {
@@ -20,15 +40,10 @@ class TaskService::Batch {
   int64_t now() const { return now_; }
 
   Task insert(Task task, const std::optional<std::string>& idempotency_key) {
-    task.id = new_id();
-    task.created_at = task.updated_at = now_;
-    task.version = 1;
-    apply_status(task, task.status, now_);
-    store::insert_task(tx_, task, idempotency_key);
-    record(created_event(task, now_));
-    ++tally.created;
-    if (task.status == "done") ++tally.completed;
-    return task;
+    PlannedCreate plan = plan_insert(std::move(task), idempotency_key, events_enabled_, now_);
+    store::execute(tx_, plan.statements);
+    tally += plan.tally;
+    return std::move(plan.task);
   }
 
   Task load(const std::string& id, std::optional<int64_t> if_match, const std::string& field,
@@ -90,7 +105,7 @@ class TaskService::Batch {
  private:
   void record(const json& event) {
     if (!events_enabled_) return;
-    store::append_event(tx_, event);
+    store::execute(tx_, {store::append_event(event)});
     ++tally.events;
   }
 
@@ -110,30 +125,29 @@ void TaskService::committed(const Tally& tally) {
   if (tally.events && events_recorded_) events_recorded_();
 }
 
-void TaskService::create(Task input, std::optional<std::string> idempotency_key, CreatedFn done) {
+TaskService::PlannedCreate TaskService::plan_create(Task input,
+                                                    std::optional<std::string> idempotency_key) {
+  return plan_insert(std::move(input), std::move(idempotency_key), events_enabled_, now_ms());
+}
+
+void TaskService::create(PlannedCreate plan, CreatedFn done) {
   struct State {
-    Task input;
-    std::optional<std::string> key;
+    PlannedCreate plan;
     CreatedFn done;
-    Created result;
-    Tally tally;
+    std::optional<Task> existing;
   };
-  auto state = std::make_shared<State>(
-      State{std::move(input), std::move(idempotency_key), std::move(done), {}, {}});
+  auto state = std::make_shared<State>(State{std::move(plan), std::move(done), std::nullopt});
   host_.sql().transaction_async(
-      [this, state](Transaction& tx) {
-        Batch batch(tx, events_enabled_, now_ms());
+      [state](Transaction& tx) {
         // Writers are serialized, so a key seen here cannot be inserted concurrently.
-        const auto existing =
-            state->key ? store::find_by_idempotency_key(tx, *state->key) : std::nullopt;
-        // The body may run again after a retried batch: it leaves `input` intact.
-        state->result = existing ? Created{*existing, true}
-                                 : Created{batch.insert(state->input, state->key), false};
-        state->tally = batch.tally;
+        const auto& key = state->plan.idempotency_key;
+        state->existing = key ? store::find_by_idempotency_key(tx, *key) : std::nullopt;
+        if (!state->existing) store::execute(tx, state->plan.statements);
       },
       [this, state](std::exception_ptr failure) {
-        if (!failure) committed(state->tally);
-        state->done(failure, state->result);
+        if (!failure && !state->existing) committed(state->plan.tally);
+        state->done(failure, state->existing ? Created{*state->existing, true}
+                                             : Created{state->plan.task, false});
       });
 }
 

@@ -8,9 +8,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "task.hpp"
 #include "task_metrics.hpp"
+#include "task_store.hpp"
 #include "validation.hpp"
 
 namespace task_manager {
@@ -27,11 +29,33 @@ class TaskService {
     Task task;
     bool replayed = false;  // an earlier create with the same idempotency key
   };
-  // Creates `input`, or finds the task an earlier create with the same key
-  // made, without waiting for the commit: `done` gets the failure (null once
+  struct Tally {  // what a committed transaction did, for metrics and the dispatcher
+    int created = 0;
+    int completed = 0;
+    int deleted = 0;
+    int events = 0;
+    Tally& operator+=(const Tally& other) {
+      created += other.created;
+      completed += other.completed;
+      deleted += other.deleted;
+      events += other.events;
+      return *this;
+    }
+  };
+  // A create made ready off the thread that commits: the task with its id and
+  // times, and the statements that write it and its event.
+  struct PlannedCreate {
+    Task task;
+    std::optional<std::string> idempotency_key;
+    std::vector<store::Statement> statements;
+    Tally tally;
+  };
+  PlannedCreate plan_create(Task input, std::optional<std::string> idempotency_key);
+  // Commits a planned create, or finds the task an earlier create with the
+  // same key made, without waiting: `done` gets the failure (null once
   // committed) and the result, on the host's writer thread, so it must not block.
   using CreatedFn = std::function<void(std::exception_ptr failure, const Created& created)>;
-  void create(Task input, std::optional<std::string> idempotency_key, CreatedFn done);
+  void create(PlannedCreate plan, CreatedFn done);
   Task get(const std::string& id);
   Task update(const std::string& id, const TaskChanges& changes, std::optional<int64_t> if_match);
   Task transition(const std::string& id, const std::string& to, std::optional<int64_t> if_match);
@@ -40,13 +64,9 @@ class TaskService {
   json bulk(const json& body);
 
  private:
-  class Batch;    // the writes of one transaction
-  struct Tally {  // what a committed transaction did, for metrics and the dispatcher
-    int created = 0;
-    int completed = 0;
-    int deleted = 0;
-    int events = 0;
-  };
+  class Batch;  // the writes of one transaction
+  static PlannedCreate plan_insert(Task task, std::optional<std::string> idempotency_key,
+                                   bool events_enabled, int64_t now);
   void committed(const Tally& tally);
 
   agent_host::Host& host_;

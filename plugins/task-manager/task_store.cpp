@@ -17,9 +17,10 @@ json nullable(const std::optional<int64_t>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-void insert_tags(agent_host::Transaction& tx, const Task& task) {
+void add_insert_tags(const Task& task, std::vector<Statement>& out) {
   for (const auto& tag : task.tags)
-    tx.query("INSERT INTO task_tags (task_id, tag) VALUES ($1, $2)", json::array({task.id, tag}));
+    out.push_back({"INSERT INTO task_tags (task_id, tag) VALUES ($1, $2)",
+                   json::array({task.id, tag}).dump()});
 }
 
 }  // namespace
@@ -124,17 +125,22 @@ std::optional<Task> find_by_idempotency_key(agent_host::Transaction& tx, const s
   return task_from_row(rows[0]);
 }
 
-void insert_task(agent_host::Transaction& tx, const Task& task,
-                 const std::optional<std::string>& idempotency_key) {
-  tx.query(
-      "INSERT INTO tasks (id, title, description, status, priority, assignee, tags, due_at, "
-      "created_at, updated_at, completed_at, cancelled_at, version, idempotency_key) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-      json::array({task.id, task.title, task.description, task.status, task.priority,
-                   nullable(task.assignee), tags_text(task), nullable(task.due_at), task.created_at,
-                   task.updated_at, nullable(task.completed_at), nullable(task.cancelled_at),
-                   task.version, nullable(idempotency_key)}));
-  insert_tags(tx, task);
+void execute(agent_host::Transaction& tx, const std::vector<Statement>& statements) {
+  for (const auto& statement : statements) tx.execute(statement.sql, statement.params_json);
+}
+
+void add_insert_task(const Task& task, const std::optional<std::string>& idempotency_key,
+                     std::vector<Statement>& out) {
+  out.push_back(
+      {"INSERT INTO tasks (id, title, description, status, priority, assignee, tags, due_at, "
+       "created_at, updated_at, completed_at, cancelled_at, version, idempotency_key) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+       json::array({task.id, task.title, task.description, task.status, task.priority,
+                    nullable(task.assignee), tags_text(task), nullable(task.due_at),
+                    task.created_at, task.updated_at, nullable(task.completed_at),
+                    nullable(task.cancelled_at), task.version, nullable(idempotency_key)})
+           .dump()});
+  add_insert_tags(task, out);
 }
 
 void update_task(agent_host::Transaction& tx, const Task& task, bool tags_changed) {
@@ -147,7 +153,9 @@ void update_task(agent_host::Transaction& tx, const Task& task, bool tags_change
                    nullable(task.completed_at), nullable(task.cancelled_at), task.version}));
   if (tags_changed) {
     tx.query("DELETE FROM task_tags WHERE task_id = $1", json::array({task.id}));
-    insert_tags(tx, task);
+    std::vector<Statement> tag_rows;
+    add_insert_tags(task, tag_rows);
+    execute(tx, tag_rows);
   }
 }
 
@@ -156,9 +164,9 @@ void delete_task(agent_host::Transaction& tx, const std::string& id) {
   tx.query("DELETE FROM tasks WHERE id = $1", json::array({id}));
 }
 
-void append_event(agent_host::Transaction& tx, const json& event) {
-  tx.query("INSERT INTO outbox (event_id, payload, created_at) VALUES ($1, $2, $3)",
-           json::array({event.at("id"), event.dump(), now_ms()}));
+Statement append_event(const json& event) {
+  return {"INSERT INTO outbox (event_id, payload, created_at) VALUES ($1, $2, $3)",
+          json::array({event.at("id"), event.dump(), now_ms()}).dump()};
 }
 
 std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit) {

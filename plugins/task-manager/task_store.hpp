@@ -25,14 +25,24 @@ std::optional<Task> find_task(Db& db, const std::string& id) {
 }
 
 std::optional<Task> find_by_idempotency_key(agent_host::Transaction& tx, const std::string& key);
-void insert_task(agent_host::Transaction& tx, const Task& task,
-                 const std::optional<std::string>& idempotency_key);
+
+// A write rendered ahead of its transaction, so the thread that commits only
+// binds and runs it.
+struct Statement {
+  const char* sql;
+  std::string params_json;
+};
+void execute(agent_host::Transaction& tx, const std::vector<Statement>& statements);
+
+// The task row and its tag index rows.
+void add_insert_task(const Task& task, const std::optional<std::string>& idempotency_key,
+                     std::vector<Statement>& out);
 // Writes every mutable field; `tags_changed` also rewrites the tag index rows.
 void update_task(agent_host::Transaction& tx, const Task& task, bool tags_changed);
 void delete_task(agent_host::Transaction& tx, const std::string& id);
 
 // The outbox: events recorded in the writer's transaction, delivered later in seq order.
-void append_event(agent_host::Transaction& tx, const json& event);
+Statement append_event(const json& event);
 struct PendingEvent {
   int64_t seq;
   std::string event_id;

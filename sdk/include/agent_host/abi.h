@@ -296,8 +296,8 @@ typedef struct ah_host_api {
   /* Runs one statement outside any explicit transaction (autocommit).
    * Parameters are `$1`, `$2`, ... bound from `params_json` (a JSON array of
    * null, bool, number or string). Rows are written to `rows_json` as a JSON
-   * array of objects keyed by column name. A unique or foreign key violation
-   * is AH_ERR_CONFLICT. */
+   * array of objects keyed by column name (`rows_json` may be NULL to discard
+   * them). A unique or foreign key violation is AH_ERR_CONFLICT. */
   ah_status (*sql_query)(ah_host* host, ah_str sql, ah_str params_json, ah_sink* rows_json,
                          ah_sink* error);
   /* Runs `body` inside one transaction. The host may batch concurrent

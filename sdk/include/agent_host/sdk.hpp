@@ -388,6 +388,15 @@ class Transaction {
     if (status != AH_OK) throw Error(status, error.text());
     return rows.text().empty() ? nlohmann::json::array() : nlohmann::json::parse(rows.text());
   }
+  // A write whose parameters are already JSON text (a JSON array, or empty
+  // for none); rows are discarded. Lets a plugin render its statements before
+  // the transaction, off the thread that commits.
+  void execute(std::string_view sql, std::string_view params_json) {
+    detail::StringSink error;
+    ah_status status =
+        api_->sql_tx_query(tx_, detail::view(sql), detail::view(params_json), nullptr, error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+  }
 
  private:
   const ah_host_api* api_;
