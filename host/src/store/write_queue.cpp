@@ -152,15 +152,8 @@ bool WriteQueue::take_late_arrivals(std::vector<Pending*>& bodies, std::vector<P
 
 void WriteQueue::run_batch(std::vector<Pending*>& taken) {
   try {
-    // Savepoints cost a statement each side of every body, so the first try
-    // goes without: a failing body then rolls back the whole batch and the
-    // others run again, this time each in its own savepoint.
     std::vector<Pending*> remaining = taken;
-    bool isolate_bodies = false;
-    while (!remaining.empty()) {
-      remaining = try_batch(remaining, taken, isolate_bodies);
-      isolate_bodies = true;
-    }
+    while (!remaining.empty()) remaining = try_batch(remaining, taken);
   } catch (const std::exception& error) {
     // Out of memory or similar: nobody may be left waiting, nothing half-done kept.
     roll_back_if_open();
@@ -171,8 +164,7 @@ void WriteQueue::run_batch(std::vector<Pending*>& taken) {
 }
 
 std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& bodies,
-                                                        std::vector<Pending*>& taken,
-                                                        bool isolate_bodies) {
+                                                        std::vector<Pending*>& taken) {
   const Outcome begun = writer_.control(ControlStatement::begin_immediate);
   if (!begun.ok()) {
     for (Pending* pending : bodies) pending->outcome = begun;
@@ -190,9 +182,9 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
   // Callers that queued while earlier bodies ran join this transaction too.
   for (std::size_t i = 0; i < bodies.size() || take_late_arrivals(bodies, taken); ++i) {
     Pending& pending = *bodies[i];
-    // Without a savepoint a failing body rolls back the whole transaction; the
-    // first body never needs one (the transaction holds nothing else yet).
-    const bool in_savepoint = isolate_bodies && i > 0;
+    // The first body needs no savepoint: if it fails, the whole transaction
+    // (holding nothing else yet) is rolled back.
+    const bool in_savepoint = i > 0;
     pending.outcome = in_savepoint ? writer_.control(ControlStatement::savepoint) : Outcome{};
     if (pending.outcome.ok()) pending.outcome = check_after_body(run_body(*pending.body));
     if (!writer_.in_transaction()) {

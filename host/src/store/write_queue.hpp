@@ -16,10 +16,8 @@ namespace agent_host::store {
 
 // Serialises write transactions on the writer connection, batching them (group
 // commit): whoever leads takes the queued bodies (and those that queue while
-// it runs, up to `max_batch`), runs them inside one BEGIN IMMEDIATE ... COMMIT,
-// and hands every caller its own outcome. A failing body never takes others
-// with it: the batch is then rolled back and the others run again, each in
-// its own savepoint.
+// it runs, up to `max_batch`), runs each in its own savepoint inside one
+// BEGIN IMMEDIATE ... COMMIT, and hands every caller its own outcome.
 //
 // A blocking caller (run) leads when it finds no batch running, so its body
 // may run on another caller's thread. Asynchronous bodies (run_async) are led
@@ -70,12 +68,10 @@ class WriteQueue {
   bool take_late_arrivals(std::vector<Pending*>& bodies, std::vector<Pending*>& taken);
   // Runs `taken` (every caller this leader answers) until each has an outcome.
   void run_batch(std::vector<Pending*>& taken);
-  // Runs bodies in one transaction, adding late arrivals to bodies and taken;
-  // with `isolate_bodies` each body after the first runs in a savepoint.
+  // Runs bodies in one transaction, adding late arrivals to bodies and taken.
   // Returns the bodies to run again when the transaction had to be rolled back
   // under them (the body that caused it is not among them).
-  std::vector<Pending*> try_batch(std::vector<Pending*>& bodies, std::vector<Pending*>& taken,
-                                  bool isolate_bodies);
+  std::vector<Pending*> try_batch(std::vector<Pending*>& bodies, std::vector<Pending*>& taken);
   Outcome run_body(const TransactionBody& body);
   // Checks the state a body left: an open transaction, no deferred FK violation.
   Outcome check_after_body(Outcome outcome);
