@@ -52,7 +52,13 @@ void OutboxDispatcher::stop() {
 void OutboxDispatcher::wake() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Called after every commit that recorded events: wake the thread only
+    // when it would act. A wake already pending covers this one; while
+    // backing off the retry timer wakes it, and the mark makes a successful
+    // retry look again for events recorded meanwhile.
+    if (woken_) return;
     woken_ = true;
+    if (backing_off_) return;
   }
   changed_.notify_one();
 }
