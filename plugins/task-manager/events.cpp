@@ -6,34 +6,36 @@
 namespace task_manager {
 namespace {
 
-json base_event(std::string_view type, const Task& task, int64_t at_ms) {
-  return json{{"id", new_id()},
-              {"type", type},
-              {"occurred_at", format_rfc3339(at_ms)},
-              {"task", to_json(task)}};
+// The envelope, written around the task's JSON text; `extra` (an object or
+// null) adds the type's own members.
+Event make_event(std::string_view type, std::string_view task_json, int64_t at_ms,
+                 const json& extra = nullptr) {
+  Event event{new_id(), {}};
+  json envelope = {{"id", event.id}, {"type", type}, {"occurred_at", format_rfc3339(at_ms)}};
+  if (extra.is_object()) envelope.update(extra);
+  event.json_text = envelope.dump();
+  event.json_text.pop_back();  // the closing brace: the task goes in before it
+  event.json_text.append(",\"task\":").append(task_json).push_back('}');
+  return event;
 }
 
 }  // namespace
 
-json created_event(const Task& task, int64_t at_ms) {
-  return base_event("task.created", task, at_ms);
+Event created_event(std::string_view task_json, int64_t at_ms) {
+  return make_event("task.created", task_json, at_ms);
 }
 
-json updated_event(const Task& task, const std::vector<std::string>& changes, int64_t at_ms) {
-  json event = base_event("task.updated", task, at_ms);
-  event["changes"] = changes;
-  return event;
+Event updated_event(const Task& task, const std::vector<std::string>& changes, int64_t at_ms) {
+  return make_event("task.updated", to_json(task).dump(), at_ms, json{{"changes", changes}});
 }
 
-json transitioned_event(const Task& task, const std::string& from, int64_t at_ms) {
-  json event = base_event("task.transitioned", task, at_ms);
-  event["from"] = from;
-  event["to"] = task.status;
-  return event;
+Event transitioned_event(const Task& task, const std::string& from, int64_t at_ms) {
+  return make_event("task.transitioned", to_json(task).dump(), at_ms,
+                    json{{"from", from}, {"to", task.status}});
 }
 
-json deleted_event(const Task& task, int64_t at_ms) {
-  return base_event("task.deleted", task, at_ms);
+Event deleted_event(const Task& task, int64_t at_ms) {
+  return make_event("task.deleted", to_json(task).dump(), at_ms);
 }
 
 }  // namespace task_manager

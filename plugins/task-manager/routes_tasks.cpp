@@ -16,13 +16,17 @@ using agent_host::RouteDoc;
 
 constexpr size_t kMaxIdempotencyKeyBytes = 200;
 
-Response task_response(const Task& task, int status = 200) {
-  return Response::json(to_json(task), status).header("ETag", etag(task.version));
+// `body` is to_json(task) as text when the caller has it already.
+Response task_response(const Task& task, int status = 200, std::string body = {}) {
+  if (body.empty()) body = to_json(task).dump();
+  Response response{status, std::move(body), "application/json", {}};
+  response.header("ETag", etag(task.version));
+  return response;
 }
 
 // 201 for a new task; 200 when an earlier create with the same key made it.
-Response created_response(const Task& task, bool replayed) {
-  auto response = task_response(task, replayed ? 200 : 201);
+Response created_response(const Task& task, bool replayed, std::string body = {}) {
+  auto response = task_response(task, replayed ? 200 : 201, std::move(body));
   response.header("Location", "tasks/" + task.id);
   if (replayed) response.header("Idempotent-Replayed", "true");
   return response;
@@ -59,7 +63,7 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
         auto plan =
             service.plan_create(parse_new_task(request.json_body()), idempotency_key(request));
         // Rendered here, so the writer thread only sends it.
-        Response created = created_response(plan.task, false);
+        Response created = created_response(plan.task, false, plan.task_json);
         service.create(
             std::move(plan), [responder, created = std::move(created)](
                                  std::exception_ptr failure, const TaskService::Created& result) {

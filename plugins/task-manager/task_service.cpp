@@ -18,9 +18,10 @@ TaskService::PlannedCreate TaskService::plan_insert(Task task,
   task.version = 1;
   apply_status(task, task.status, now);
   PlannedCreate plan;
+  plan.task_json = to_json(task).dump();
   store::add_insert_task(task, idempotency_key, plan.statements);
   if (events_enabled) {
-    plan.statements.push_back(store::append_event(created_event(task, now)));
+    plan.statements.push_back(store::append_event(created_event(plan.task_json, now)));
     ++plan.tally.events;
   }
   ++plan.tally.created;
@@ -103,7 +104,7 @@ class TaskService::Batch {
   Tally tally;
 
  private:
-  void record(const json& event) {
+  void record(const Event& event) {
     if (!events_enabled_) return;
     store::execute(tx_, {store::append_event(event)});
     ++tally.events;

@@ -164,9 +164,9 @@ void delete_task(agent_host::Transaction& tx, const std::string& id) {
   tx.query("DELETE FROM tasks WHERE id = $1", json::array({id}));
 }
 
-Statement append_event(const json& event) {
+Statement append_event(const Event& event) {
   return {"INSERT INTO outbox (event_id, payload, created_at) VALUES ($1, $2, $3)",
-          json::array({event.at("id"), event.dump(), now_ms()}).dump()};
+          json::array({event.id, event.json_text, now_ms()}).dump()};
 }
 
 std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit) {

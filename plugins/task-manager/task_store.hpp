@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "events.hpp"
 #include "task.hpp"
 
 namespace task_manager::store {
@@ -42,7 +43,7 @@ void update_task(agent_host::Transaction& tx, const Task& task, bool tags_change
 void delete_task(agent_host::Transaction& tx, const std::string& id);
 
 // The outbox: events recorded in the writer's transaction, delivered later in seq order.
-Statement append_event(const json& event);
+Statement append_event(const Event& event);
 struct PendingEvent {
   int64_t seq;
   std::string event_id;
