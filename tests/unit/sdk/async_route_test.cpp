@@ -1,0 +1,147 @@
+// Host::route_async, Responder and Sql::transaction_async: answers given after
+// the handler returned reach the client exactly once, failures become the
+// same errors a plain route gives, and stopping waits for answers in flight.
+#include <gtest/gtest.h>
+
+#include <agent_host/sdk.hpp>
+#include <agent_host/testing.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
+
+namespace {
+
+using agent_host::HttpError;
+using agent_host::Request;
+using agent_host::Responder;
+using agent_host::Response;
+using agent_host::Transaction;
+using namespace std::chrono_literals;
+
+class Later : public agent_host::Plugin {
+ public:
+  Later(agent_host::Host& host, const nlohmann::json& /*config*/) : Plugin(host) {
+    host.sql().migrate({"CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT UNIQUE NOT NULL)"});
+    // Writes through the writer thread and answers from the commit.
+    host.route_async(
+        "POST", "/notes", "Stores a note",
+        [&host](const Request& request, Responder responder) {
+          const auto body = request.json_body();
+          const std::string text = body.value("text", "");
+          if (text.empty()) throw HttpError::bad_request("text", "text is required");
+          auto id = std::make_shared<int64_t>(0);
+          host.sql().transaction_async(
+              [text, id](Transaction& tx) {
+                if (text == "forbidden") throw HttpError(403, "forbidden", "not this one", "text");
+                const auto rows =
+                    tx.query("INSERT INTO note (text) VALUES ($1) RETURNING id", {text});
+                *id = rows.at(0).at("id").get<int64_t>();
+              },
+              [responder, id](std::exception_ptr failure) {
+                if (failure)
+                  responder.fail(failure);
+                else
+                  responder.send(Response::json({{"id", *id}}, 201));
+              });
+        },
+        agent_host::RouteMode::non_blocking);
+    // Answers from a thread of its own, after the handler returned.
+    host.route_async("GET", "/slow", "Answers after a while",
+                     [](const Request&, Responder responder) {
+                       std::thread([responder] {
+                         std::this_thread::sleep_for(300ms);
+                         responder.send(Response::json({{"slow", true}}));
+                       }).detach();
+                     });
+    host.route_async("GET", "/dropped", "Never answers", [](const Request&, Responder) {});
+    host.route_async("GET", "/throws", "Throws before answering",
+                     [](const Request&, Responder) -> void {
+                       throw HttpError(418, "teapot", "short and stout", "kettle");
+                     });
+    host.route_async("GET", "/twice", "Answers twice", [](const Request&, Responder responder) {
+      const bool first = responder.send(Response::json({{"first", true}}));
+      const bool second = responder.send(Response::json({{"first", false}}));
+      if (!first || second) throw std::logic_error("only the first answer may count");
+    });
+  }
+};
+
+}  // namespace
+
+AGENT_HOST_PLUGIN(Later, "later", "1.0.0", "/later", "Answers after returning", "{}")
+
+namespace {
+
+using agent_host::testing::FakeHost;
+
+class AsyncRoutes : public ::testing::Test {
+ protected:
+  AsyncRoutes() {
+    host_.add_plugin(agent_host_plugin_entry());
+    host_.start();
+  }
+  FakeHost host_;
+};
+
+TEST_F(AsyncRoutes, AnAnswerFromTheCommitCarriesWhatTheCommitDid) {
+  const auto first = host_.post("/later/notes", {{"text", "a"}});
+  const auto second = host_.post("/later/notes", {{"text", "b"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(first.json()["id"], 1);
+  EXPECT_EQ(second.json()["id"], 2);
+  EXPECT_TRUE(first.header("x-request-id").has_value());
+}
+
+TEST_F(AsyncRoutes, FailuresAreAnsweredLikeAPlainRouteWouldAndWriteNothing) {
+  const auto invalid = host_.post("/later/notes", nlohmann::json::object());
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_EQ(invalid.json()["error"]["field"], "text");
+
+  const auto refused_in_body = host_.post("/later/notes", {{"text", "forbidden"}});
+  EXPECT_EQ(refused_in_body.status, 403);
+  EXPECT_EQ(refused_in_body.json()["error"]["code"], "forbidden");
+
+  ASSERT_EQ(host_.post("/later/notes", {{"text", "once"}}).status, 201);
+  const auto duplicate = host_.post("/later/notes", {{"text", "once"}});
+  EXPECT_EQ(duplicate.status, 500)
+      << "a constraint the body did not expect is the plugin's failure";
+  EXPECT_TRUE(duplicate.json()["request_id"].is_string());
+
+  const auto next = host_.post("/later/notes", {{"text", "after"}});
+  ASSERT_EQ(next.status, 201);
+  EXPECT_EQ(next.json()["id"], 2) << "the refused and failed writes left no rows behind";
+}
+
+TEST_F(AsyncRoutes, AThrowBeforeAnsweringIsTheThrownError) {
+  const auto response = host_.get("/later/throws");
+  EXPECT_EQ(response.status, 418);
+  EXPECT_EQ(response.json()["error"]["field"], "kettle");
+}
+
+TEST_F(AsyncRoutes, AResponderDroppedUnansweredGivesA500NotAHang) {
+  const auto response = host_.get("/later/dropped");
+  EXPECT_EQ(response.status, 500);
+  EXPECT_NE(response.json()["error"]["message"].get<std::string>().find("later plugin failed"),
+            std::string::npos);
+}
+
+TEST_F(AsyncRoutes, OnlyTheFirstAnswerCounts) {
+  const auto response = host_.get("/later/twice");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.json()["first"], true);
+}
+
+TEST_F(AsyncRoutes, StoppingWaitsForAnAnswerStillOnItsWay) {
+  auto pending = std::async(std::launch::async, [this] { return host_.get("/later/slow"); });
+  std::this_thread::sleep_for(50ms);  // the handler has returned; the answer is 250 ms away
+  const auto stop_began = std::chrono::steady_clock::now();
+  host_.stop();
+  const auto stopping = std::chrono::steady_clock::now() - stop_began;
+  const auto response = pending.get();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.json()["slow"], true);
+  EXPECT_GE(stopping, 150ms) << "the plugin was destroyed with an answer in flight";
+}
+
+}  // namespace
