@@ -131,6 +131,8 @@ expect POST /counter/counters/visits/increment 201 | grep -q '"value":3' || fail
 expect POST /counter/counters/visits/increment 200 '{"by":4}' | grep -q '"value":7' \
   || fail "second increment"
 expect GET /counter/counters/visits 200 | grep -q '"value":7' || fail "read back"
+expect PUT /counter/counters/level 201 '{"value":42}' | grep -q '"value":42' || fail "set (async)"
+expect GET /counter/counters/level 200 | grep -q '"value":42' || fail "set read back"
 expect GET /counter/counters/nobody 404 | grep -q '"not_found"' || fail "404 body"
 expect POST /counter/counters/x/increment 400 '{"by":0}' | grep -q '"field":"by"' || fail "400 body"
 expect GET /counter/greeting/ada 200 | grep -q '"Hi, ada!"' || fail "in-process call to hello"

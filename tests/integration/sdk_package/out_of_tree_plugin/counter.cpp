@@ -3,6 +3,7 @@
 #include <agent_host/sdk.hpp>
 #include <atomic>
 #include <ctime>
+#include <memory>
 
 namespace {
 
@@ -40,6 +41,12 @@ class CounterPlugin : public agent_host::Plugin {
                              {{"type", "object"}, {"properties", {{"by", {{"type", "integer"}}}}}},
                              {{"type", "object"}}},
         [this](const agent_host::Request& request) { return increment(request); });
+    host.route_async(
+        "PUT", "/counters/{name}", "Sets a counter; answered from the commit",
+        [this](const agent_host::Request& request, agent_host::Responder responder) {
+          set(request, responder);
+        },
+        agent_host::RouteMode::non_blocking);
     host.route("DELETE", "/counters/{name}", "Deletes a counter",
                [this](const agent_host::Request& request) { return remove(request); });
     host.route("GET", "/greeting/{name}", "Asks the hello agent to greet someone",
@@ -96,6 +103,33 @@ class CounterPlugin : public agent_host::Plugin {
     increments_.inc();
     if (created) counters_.add(1);
     return agent_host::Response::json({{"name", name}, {"value", value}}, created ? 201 : 200);
+  }
+
+  // Validates on the network thread, writes on the host's writer thread and
+  // answers from the commit: no thread waits while the write is batched.
+  void set(const agent_host::Request& request, const agent_host::Responder& responder) {
+    const std::string name = valid_name(request);
+    const auto body = request.json_body();
+    if (!body.contains("value") || !body["value"].is_number_integer())
+      throw agent_host::HttpError::bad_request("value", "value must be an integer");
+    const long long value = body["value"].get<long long>();
+    auto created = std::make_shared<bool>(false);
+    host().sql().transaction_async(
+        [name, value, created, now = now_utc()](agent_host::Transaction& tx) {
+          *created = tx.query("SELECT 1 FROM counters WHERE name = $1", {name}).empty();
+          tx.query(*created ? "INSERT INTO counters (name, value, updated_at) VALUES ($1, $2, $3)"
+                            : "UPDATE counters SET value = $2, updated_at = $3 WHERE name = $1",
+                   {name, value, now});
+        },
+        [this, responder, name, value, created](std::exception_ptr failure) {
+          if (failure) {
+            responder.fail(failure);
+            return;
+          }
+          if (*created) counters_.add(1);
+          responder.send(
+              agent_host::Response::json({{"name", name}, {"value", value}}, *created ? 201 : 200));
+        });
   }
 
   agent_host::Response remove(const agent_host::Request& request) {

@@ -32,6 +32,19 @@ TEST_F(CounterPlugin, IncrementCreatesThenAdds) {
   EXPECT_EQ(host_.metric("agent_counter_counters"), 1.0);
 }
 
+TEST_F(CounterPlugin, SetIsAnsweredFromTheCommit) {
+  start();
+  auto created = host_.put("/counter/counters/level", {{"value", 40}});
+  EXPECT_EQ(created.status, 201);
+  auto changed = host_.put("/counter/counters/level", {{"value", 42}});
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_EQ(host_.get("/counter/counters/level").json().at("value"), 42);
+  EXPECT_EQ(host_.metric("agent_counter_counters"), 1.0);
+  auto bad = host_.put("/counter/counters/level", {{"value", "high"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["field"], "value");
+}
+
 TEST_F(CounterPlugin, UnknownCounterIs404AndABadAmountIs400) {
   start();
   EXPECT_EQ(host_.get("/counter/counters/none").status, 404);
