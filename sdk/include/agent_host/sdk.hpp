@@ -440,18 +440,7 @@ class Sql {
     } context{api_, &body, nullptr};
     auto trampoline = [](void* user, ah_sql_tx* tx, ah_sink* error) -> ah_status {
       auto* ctx = static_cast<Context*>(user);
-      try {
-        Transaction transaction(ctx->api, tx);
-        (*ctx->body)(transaction);
-        return AH_OK;
-      } catch (const std::exception& e) {
-        ctx->thrown = std::current_exception();
-        detail::write(error, e.what());
-      } catch (...) {
-        ctx->thrown = std::current_exception();
-        detail::write(error, "unknown exception in transaction body");
-      }
-      return AH_ERR_INTERNAL;
+      return run_body(ctx->api, tx, *ctx->body, ctx->thrown, error);
     };
     detail::StringSink error;
     ah_status status = api_->sql_transaction(host_, trampoline, &context, error.get());
@@ -476,21 +465,9 @@ class Sql {
       std::exception_ptr thrown;
     };
     auto context = std::make_unique<Context>(Context{api_, std::move(body), std::move(done), {}});
-    auto run_body = [](void* user, ah_sql_tx* tx, ah_sink* error) -> ah_status {
+    auto trampoline = [](void* user, ah_sql_tx* tx, ah_sink* error) -> ah_status {
       auto* ctx = static_cast<Context*>(user);
-      ctx->thrown = nullptr;  // a retried body starts afresh
-      try {
-        Transaction transaction(ctx->api, tx);
-        ctx->body(transaction);
-        return AH_OK;
-      } catch (const std::exception& e) {
-        ctx->thrown = std::current_exception();
-        detail::write(error, e.what());
-      } catch (...) {
-        ctx->thrown = std::current_exception();
-        detail::write(error, "unknown exception in transaction body");
-      }
-      return AH_ERR_INTERNAL;
+      return run_body(ctx->api, tx, ctx->body, ctx->thrown, error);
     };
     auto finished = [](void* user, ah_status status, ah_str error) {
       std::unique_ptr<Context> ctx(static_cast<Context*>(user));
@@ -508,12 +485,32 @@ class Sql {
     detail::StringSink error;
     Context* raw = context.get();
     const ah_status status =
-        api_->sql_transaction_async(host_, run_body, raw, finished, raw, error.get());
+        api_->sql_transaction_async(host_, trampoline, raw, finished, raw, error.get());
     if (status != AH_OK) throw Error(status, error.text());
     context.release();  // `finished` owns it now
   }
 
  private:
+  // Runs one try of a body: what it throws is kept in `thrown` (rethrown to
+  // the caller or handed to `done`) and its message written to `error`.
+  template <typename Body>
+  static ah_status run_body(const ah_host_api* api, ah_sql_tx* tx, Body& body,
+                            std::exception_ptr& thrown, ah_sink* error) {
+    thrown = nullptr;  // a retried body starts afresh
+    try {
+      Transaction transaction(api, tx);
+      body(transaction);
+      return AH_OK;
+    } catch (const std::exception& e) {
+      thrown = std::current_exception();
+      detail::write(error, e.what());
+    } catch (...) {
+      thrown = std::current_exception();
+      detail::write(error, "unknown exception in transaction body");
+    }
+    return AH_ERR_INTERNAL;
+  }
+
   const ah_host_api* api_;
   ah_host* host_;
 };
