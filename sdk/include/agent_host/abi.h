@@ -29,9 +29,11 @@
  * Threading
  *   Route handlers run concurrently on the host's handler threads (or, for a
  *   route flagged AH_ROUTE_NON_BLOCKING, on the network thread that read the
- *   request); jobs run on the host's job threads. Every host function in this
- *   header is thread-safe. A plugin instance must tolerate concurrent handler
- *   calls.
+ *   request); jobs run on the host's job threads; the bodies and `done`
+ *   callbacks of sql_transaction_async run on the thread that commits the
+ *   plugin's writes. Every host function in this header is thread-safe, and a
+ *   deferred response (response_defer) may be finished from any thread. A
+ *   plugin instance must tolerate concurrent handler calls.
  */
 #ifndef AGENT_HOST_ABI_H
 #define AGENT_HOST_ABI_H
