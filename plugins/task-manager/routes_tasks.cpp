@@ -63,7 +63,7 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
         auto plan =
             service.plan_create(parse_new_task(request.json_body()), idempotency_key(request));
         // Rendered here, so the writer thread only sends it.
-        Response created = created_response(plan.task, false, plan.task_json);
+        Response created = created_response(plan.task, false, std::move(plan.task_json));
         service.create(
             std::move(plan), [responder, created = std::move(created)](
                                  std::exception_ptr failure, const TaskService::Created& result) {

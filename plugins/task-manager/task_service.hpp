@@ -46,7 +46,7 @@ class TaskService {
   // times, and the statements that write it and its event.
   struct PlannedCreate {
     Task task;
-    std::string task_json;  // to_json(task) as text, for the event and the response
+    std::string task_json;  // to_json(task) as text: already in the event; the answer's body
     std::optional<std::string> idempotency_key;
     std::vector<store::Statement> statements;
     Tally tally;

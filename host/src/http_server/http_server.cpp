@@ -175,7 +175,7 @@ class ApiHandler : public Http::Handler {
         return answer_later(context.self->gate_, std::move(*context.writer), *context.shape);
       };
       runtime::HttpResponse response;
-      if (runtime_->dispatch(in, response, &later)) send(writer, response, shape);
+      if (runtime_->dispatch(in, response, later)) send(writer, response, shape);
       return;
     }
     // Pistache queues a response written from another thread to the
@@ -187,7 +187,7 @@ class ApiHandler : public Http::Handler {
         return answer_later(gate, std::move(pooled->writer), pooled->shape);
       };
       runtime::HttpResponse response;
-      if (runtime->dispatch(pooled->request, response, &later))
+      if (runtime->dispatch(pooled->request, response, later))
         send_if_connected(pooled->writer, response, pooled->shape);
     };
     if (!pool_->submit(task)) {

@@ -1,5 +1,7 @@
 #include "runtime/deferred_answer.hpp"
 
+#include <memory>
+
 #include "runtime/plugin_slot.hpp"
 #include "runtime/runtime.hpp"
 
@@ -11,22 +13,21 @@ RequestFacts Answering::facts() const {
 }
 
 DeferredAnswer::DeferredAnswer(Runtime& runtime, PluginSlot& slot, RequestFacts facts,
-                               LateAnswer target, HttpResponse response)
-    : runtime_(runtime),
-      slot_(slot),
-      facts_(std::move(facts)),
-      target_(std::move(target)),
-      response_(std::move(response)) {}
+                               HttpResponse response)
+    : runtime_(runtime), slot_(slot), facts_(std::move(facts)), response_(std::move(response)) {}
 
 ah_response* DeferredAnswer::defer(ah_response& during_handler) {
   Answering* answering = during_handler.answering;
-  if (!answering || !answering->later || answering->deferred) return nullptr;
-  LateAnswer target = (*answering->later)();
-  auto* answer = new DeferredAnswer(*answering->runtime, *answering->slot, answering->facts(),
-                                    std::move(target), std::move(*during_handler.response));
+  if (!answering || answering->deferred) return nullptr;
+  // Allocated before the server hands over its connection, so running out
+  // of memory here leaves the handler able to answer now.
+  std::unique_ptr<DeferredAnswer> answer(new DeferredAnswer(*answering->runtime, *answering->slot,
+                                                            answering->facts(),
+                                                            std::move(*during_handler.response)));
+  answer->target_ = answering->later();
   answering->slot->deferred_started();
   answering->deferred = &answer->handle_;
-  return &answer->handle_;
+  return &answer.release()->handle_;
 }
 
 void DeferredAnswer::finish(ah_response* deferred, ah_status status, std::string_view error) {

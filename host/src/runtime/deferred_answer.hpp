@@ -30,7 +30,7 @@ struct RequestFacts {
 struct Answering {
   Runtime* runtime;
   PluginSlot* slot;
-  const AnswerLater* later;  // null: this caller cannot wait for a late answer
+  const AnswerLater& later;
   const HttpRequest* request;
   const std::string* route_pattern;
   std::chrono::steady_clock::time_point began;
@@ -60,8 +60,7 @@ class DeferredAnswer {
   static void finish(ah_response* deferred, ah_status status, std::string_view error);
 
  private:
-  DeferredAnswer(Runtime& runtime, PluginSlot& slot, RequestFacts facts, LateAnswer target,
-                 HttpResponse response);
+  DeferredAnswer(Runtime& runtime, PluginSlot& slot, RequestFacts facts, HttpResponse response);
   Runtime& runtime_;
   PluginSlot& slot_;
   RequestFacts facts_;

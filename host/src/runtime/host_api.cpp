@@ -105,7 +105,7 @@ ah_response* api_response_defer(ah_response* response) {
   try {
     return DeferredAnswer::defer(*response);
   } catch (...) {
-    return nullptr;  // out of memory: the handler answers now instead
+    return nullptr;  // out of memory: the handler's failure is answered now instead
   }
 }
 

@@ -77,7 +77,13 @@ void PluginSlot::destroy() {
   stop();
   wait_for_deferred_answers();
   // Transactions queued with sql_transaction_async call back into the plugin.
-  if (std::lock_guard<std::mutex> lock(database_mutex_); database_) database_->wait_idle();
+  // Waited for without the lock: a `done` may queue the next transaction.
+  store::Database* database = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(database_mutex_);
+    database = database_.get();
+  }
+  if (database) database->wait_idle();
   descriptor().destroy(instance_);
   instance_ = nullptr;
 }

@@ -299,7 +299,7 @@ nlohmann::json Runtime::health() const {
           {"plugins", plugins}};
 }
 
-bool Runtime::dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater* later) {
+bool Runtime::dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater& later) {
   const auto began = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   requests_started_.fetch_add(1, std::memory_order_relaxed);
@@ -364,7 +364,7 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
     };
   };
   HttpResponse response;
-  if (dispatch(request, response, &later)) return response;
+  if (dispatch(request, response, later)) return response;
   std::unique_lock<std::mutex> lock(wait->mutex);
   wait->answered.wait(lock, [&] { return wait->response.has_value(); });
   return std::move(*wait->response);
@@ -491,7 +491,7 @@ bool Runtime::answers_inline(const HttpRequest& request) const {
 }
 
 bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpResponse& response,
-                              const AnswerLater* later,
+                              const AnswerLater& later,
                               std::chrono::steady_clock::time_point began) {
   PluginSlot* slot = plugin_for(snap.plugins, request.path);
   if (!slot) {

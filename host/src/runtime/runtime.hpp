@@ -85,8 +85,8 @@ class Runtime {
   // Answers one request: host endpoints, then plugin routes. Never throws.
   // Returns true with `response` filled, or false when a handler deferred its
   // answer (abi.h response_defer): `later` was then asked once for where the
-  // answer goes. With `later` null a handler cannot defer.
-  bool dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater* later);
+  // answer goes.
+  bool dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater& later);
   // The same, waiting for a deferred answer (agent calls, the fake host).
   HttpResponse dispatch(HttpRequest& request);
   // Whether the network thread that read `request` may answer it itself: host
@@ -157,7 +157,7 @@ class Runtime {
   std::map<std::string, std::string> peer_bases(const config::HostConfig& config);
   // False when the handler deferred its answer.
   bool dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpResponse& response,
-                       const AnswerLater* later, std::chrono::steady_clock::time_point began);
+                       const AnswerLater& later, std::chrono::steady_clock::time_point began);
   // The end of every request, now or deferred: request id header, metrics,
   // the in-flight count.
   void conclude(HttpResponse& response, std::chrono::steady_clock::time_point began,

@@ -242,12 +242,12 @@ class Responder {
  private:
   struct State {
     State(const ah_host_api* a, ah_response* d) : api(a), deferred(d) {}
-    ~State() {
-      if (!answered.exchange(true)) {
-        static constexpr std::string_view kDropped =
-            "the handler dropped its Responder without answering";
-        api->response_finish(deferred, AH_ERR_INTERNAL, {kDropped.data(), kDropped.size()});
-      }
+    ~State() { fail_with("the handler dropped its Responder without answering"); }
+    // A 500 for the client, `message` for the host's log; false when answered already.
+    bool fail_with(std::string_view message) {
+      if (answered.exchange(true)) return false;
+      api->response_finish(deferred, AH_ERR_INTERNAL, {message.data(), message.size()});
+      return true;
     }
     State(const State&) = delete;
     State& operator=(const State&) = delete;
@@ -824,17 +824,10 @@ inline bool Responder::fail(std::exception_ptr error) const {
   } catch (const HttpError& e) {
     return send(Response::json(e.body(), e.status()));
   } catch (const std::exception& e) {
-    if (state_->answered.exchange(true)) return false;
-    const std::string message = e.what();
-    state_->api->response_finish(state_->deferred, AH_ERR_INTERNAL,
-                                 {message.data(), message.size()});
+    return state_->fail_with(e.what());
   } catch (...) {
-    if (state_->answered.exchange(true)) return false;
-    static constexpr std::string_view kUnknown = "unknown exception in handler";
-    state_->api->response_finish(state_->deferred, AH_ERR_INTERNAL,
-                                 {kUnknown.data(), kUnknown.size()});
+    return state_->fail_with("unknown exception in handler");
   }
-  return true;
 }
 
 // ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <agent_host/sdk.hpp>
 #include <agent_host/testing.hpp>
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -17,6 +18,9 @@ using agent_host::Responder;
 using agent_host::Response;
 using agent_host::Transaction;
 using namespace std::chrono_literals;
+
+// Steps of the background chain /chain starts (read after the plugin is gone).
+std::atomic<int> g_chain_steps{0};
 
 class Later : public agent_host::Plugin {
  public:
@@ -53,6 +57,12 @@ class Later : public agent_host::Plugin {
                          responder.send(Response::json({{"slow", true}}));
                        }).detach();
                      });
+    // Answers at once and leaves writes behind, each queued by the last one's `done`.
+    host.route("POST", "/chain", "Starts a chain of writes", [this](const Request&) {
+      g_chain_steps = 0;
+      chain(100);
+      return Response::json({{"started", true}}, 202);
+    });
     host.route_async("GET", "/dropped", "Never answers", [](const Request&, Responder) {});
     host.route_async("GET", "/throws", "Throws before answering",
                      [](const Request&, Responder) -> void {
@@ -63,6 +73,20 @@ class Later : public agent_host::Plugin {
       const bool second = responder.send(Response::json({{"first", false}}));
       if (!first || second) throw std::logic_error("only the first answer may count");
     });
+  }
+
+ private:
+  void chain(int left) {
+    host().sql().transaction_async(
+        [](Transaction& tx) {
+          std::this_thread::sleep_for(1ms);  // the chain outlasts the start of stop()
+          tx.query("INSERT INTO note (text) VALUES (hex(randomblob(8)))");
+        },
+        [this, left](std::exception_ptr failure) {
+          if (failure) return;
+          ++g_chain_steps;
+          if (left > 1) chain(left - 1);
+        });
   }
 };
 
@@ -142,6 +166,12 @@ TEST_F(AsyncRoutes, StoppingWaitsForAnAnswerStillOnItsWay) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.json()["slow"], true);
   EXPECT_GE(stopping, 150ms) << "the plugin was destroyed with an answer in flight";
+}
+
+TEST_F(AsyncRoutes, StoppingWaitsForWritesThatQueueTheNextWrite) {
+  ASSERT_EQ(host_.post("/later/chain", nlohmann::json::object()).status, 202);
+  host_.stop();  // must neither deadlock nor destroy the plugin under a `done`
+  EXPECT_EQ(g_chain_steps.load(), 100);
 }
 
 }  // namespace
