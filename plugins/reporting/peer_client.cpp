@@ -50,7 +50,7 @@ PeerAnswer PeerClient::get(const std::string& agent, const std::string& path) co
       if (result.ok()) {
         try {
           return PeerAnswer{true, result.json(), {}, result.status};
-        } catch (const nlohmann::json::exception& e) {
+        } catch (const agent_host::InvalidJson& e) {
           last_error = agent + " GET " + path + " answered " + std::to_string(result.status) +
                        " with a body that is not JSON: " + e.what();
           break;  // a broken payload does not improve by asking again

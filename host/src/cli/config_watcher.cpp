@@ -2,19 +2,23 @@
 
 #include <uv.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
+
+#include "config/host_config.hpp"
+#include "files/regular_file.hpp"
 
 namespace agent_host::cli {
 namespace {
 
+// What the file holds now; empty when it cannot be read as a config (the
+// reload that follows a real change reports why).
 std::string read_all(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return files::read_regular_file(file, config::kMaxConfigBytes);
+  } catch (const files::FileError&) {
+    return {};
+  }
 }
 
 }  // namespace

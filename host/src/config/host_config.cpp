@@ -6,6 +6,7 @@
 
 #include "config/schema_validator.hpp"
 #include "config/yaml_to_json.hpp"
+#include "files/regular_file.hpp"
 
 namespace agent_host::config {
 namespace {
@@ -120,13 +121,13 @@ HostConfig load_host_config(const std::filesystem::path& file) {
   if (std::filesystem::is_directory(file, ignored)) {
     throw ConfigError(name + ": is a directory, not a config file (pass --config FILE)");
   }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    throw ConfigError(name + ": cannot read the config file (check its permissions)");
+  std::string text;
+  try {
+    text = files::read_regular_file(file, kMaxConfigBytes);
+  } catch (const files::FileError& e) {
+    throw ConfigError(std::string(e.what()) + " (pass a YAML config file with --config FILE)");
   }
-  return parse_host_config(yaml_to_json(text.str(), name), name);
+  return parse_host_config(yaml_to_json(text, name), name);
 }
 
 }  // namespace agent_host::config

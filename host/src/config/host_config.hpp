@@ -101,6 +101,9 @@ const nlohmann::json& host_config_schema();
 // "<file_for_messages>: <key.path>: <message> (<suggestion>)".
 HostConfig parse_host_config(const nlohmann::json& document, const std::string& file_for_messages);
 
+// The largest config file read; a real one is a few KiB.
+constexpr std::size_t kMaxConfigBytes = 4 << 20;
+
 // Reads, parses and validates the YAML file. Throws ConfigError for a missing
 // or unreadable file, a YAML syntax error (with line and column) or any
 // schema problem.

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <set>
 
 #include "config/config_error.hpp"
+#include "text/utf8.hpp"
 
 namespace agent_host::config {
 namespace {
@@ -115,8 +117,7 @@ std::optional<double> as_float(const std::string& s) {
   return std::nullopt;
 }
 
-nlohmann::json scalar_to_json(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
+nlohmann::json scalar_to_json(const YAML::Node& node, const std::string& text) {
   // "!" marks a quoted (non-plain) scalar; "!!str" an explicit string.
   if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return text;
   if (is_null_word(text)) return nullptr;
@@ -126,38 +127,99 @@ nlohmann::json scalar_to_json(const YAML::Node& node) {
   return text;
 }
 
-nlohmann::json node_to_json(const YAML::Node& node, const std::string& file) {
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      return scalar_to_json(node);
-    case YAML::NodeType::Sequence: {
-      nlohmann::json array = nlohmann::json::array();
-      for (const YAML::Node& item : node) array.push_back(node_to_json(item, file));
-      return array;
+// Turns yaml-cpp's node graph into JSON within limits. Aliases make that
+// graph a DAG (or, with an alias inside its own anchor, a cycle), so its
+// expansion can be exponentially larger than the text: every value is
+// charged against a budget derived from the text's size, and nesting has a
+// ceiling, so a hostile document is refused after bounded work.
+class Converter {
+ public:
+  Converter(const std::string& file, std::size_t text_size)
+      : file_(file), budget_(std::min(kMaxBudget, std::max(kMinBudget, 16 * text_size))) {}
+
+  nlohmann::json convert(const YAML::Node& node) {
+    if (++depth_ > kYamlMaxDepth) {
+      throw ConfigError(where(file_, node.Mark()) + ": nested deeper than " +
+                        std::to_string(kYamlMaxDepth) +
+                        " levels (an alias inside its own anchor?); flatten the document");
     }
-    case YAML::NodeType::Map: {
-      nlohmann::json object = nlohmann::json::object();
-      for (const auto& member : node) {
-        const YAML::Node& key = member.first;
-        if (!key.IsScalar()) {
-          throw ConfigError(where(file, key.Mark()) +
-                            ": a mapping key must be a plain word or string, not a list or "
-                            "mapping (check the indentation)");
-        }
-        if (object.contains(key.Scalar())) {
-          throw ConfigError(where(file, key.Mark()) + ": duplicate key '" + key.Scalar() +
-                            "' (remove one of the two; YAML keeps only one silently)");
-        }
-        object[key.Scalar()] = node_to_json(member.second, file);
-      }
-      return object;
-    }
+    nlohmann::json value = convert_one(node);
+    --depth_;
+    return value;
   }
-  return nullptr;
-}
+
+ private:
+  // A value costs a fixed overhead plus its text, roughly what it occupies.
+  static constexpr std::size_t kValueCost = 16;
+  static constexpr std::size_t kMinBudget = 1 << 20;
+  static constexpr std::size_t kMaxBudget = 64 << 20;
+
+  void charge(const YAML::Node& node, std::size_t text_bytes) {
+    const std::size_t cost = kValueCost + text_bytes;
+    if (cost > budget_) {
+      throw ConfigError(where(file_, node.Mark()) +
+                        ": the document expands to far more than its text (YAML aliases "
+                        "repeated inside each other?); write the values out or use fewer aliases");
+    }
+    budget_ -= cost;
+  }
+
+  const std::string& text_of(const YAML::Node& node) {
+    const std::string& text = node.Scalar();
+    const std::size_t bad = text::invalid_utf8_at(text);
+    if (bad != std::string::npos) {
+      throw ConfigError(where(file_, node.Mark()) + ": byte " + std::to_string(bad + 1) +
+                        " of this value is not valid UTF-8; save the file as UTF-8");
+    }
+    return text;
+  }
+
+  nlohmann::json convert_one(const YAML::Node& node) {
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        charge(node, 0);
+        return nullptr;
+      case YAML::NodeType::Scalar:
+        charge(node, node.Scalar().size());
+        return scalar_to_json(node, text_of(node));
+      case YAML::NodeType::Sequence: {
+        charge(node, 0);
+        nlohmann::json array = nlohmann::json::array();
+        for (const YAML::Node& item : node) array.push_back(convert(item));
+        return array;
+      }
+      case YAML::NodeType::Map:
+        charge(node, 0);
+        return convert_map(node);
+    }
+    return nullptr;
+  }
+
+  nlohmann::json convert_map(const YAML::Node& node) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& member : node) {
+      const YAML::Node& key = member.first;
+      if (!key.IsScalar()) {
+        throw ConfigError(where(file_, key.Mark()) +
+                          ": a mapping key must be a plain word or string, not a list or "
+                          "mapping (check the indentation)");
+      }
+      charge(key, key.Scalar().size());
+      const std::string& name = text_of(key);
+      if (object.contains(name)) {
+        throw ConfigError(where(file_, key.Mark()) + ": duplicate key '" + name +
+                          "' (remove one of the two; YAML keeps only one silently)");
+      }
+      object[name] = convert(member.second);
+    }
+    return object;
+  }
+
+  const std::string& file_;
+  std::size_t budget_;
+  int depth_ = 0;
+};
 
 }  // namespace
 
@@ -174,7 +236,7 @@ nlohmann::json yaml_to_json(const std::string& text, const std::string& file) {
     throw ConfigError(file + ": holds " + std::to_string(documents.size()) +
                       " YAML documents (separated by ---); keep exactly one");
   }
-  return node_to_json(documents.front(), file);
+  return Converter(file, text.size()).convert(documents.front());
 }
 
 }  // namespace agent_host::config

@@ -5,6 +5,8 @@
 #include <map>
 #include <system_error>
 
+#include "loader/elf_check.hpp"
+
 namespace agent_host::loader {
 
 PluginCode load_plugin_file(const std::filesystem::path& file) {
@@ -12,6 +14,7 @@ PluginCode load_plugin_file(const std::filesystem::path& file) {
   std::error_code exists_error;
   if (!std::filesystem::is_regular_file(file, exists_error))
     throw PluginRefused(origin + ": no such plugin file; check plugin_dirs in the config");
+  check_elf_file(file);
   auto library = std::make_shared<boost::dll::shared_library>();
   std::error_code load_error;
   // rtld_local: two plugins may carry the same internal symbols without clashing.

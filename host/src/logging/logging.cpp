@@ -184,6 +184,10 @@ void Logging::add_secret(std::string value) {
                                            current->with_secret(std::move(value)))));
 }
 
+std::string Logging::redact(std::string text) {
+  return std::atomic_load(&state().redactor)->redact(std::move(text));
+}
+
 void Logging::flush() {
   std::atomic_load(&state().output)->logger->flush();
 }

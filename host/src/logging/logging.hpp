@@ -43,6 +43,10 @@ class Logging {
   // From now on every occurrence of `value` in a message or field is written
   // as "[REDACTED]". Values shorter than 4 characters are ignored.
   static void add_secret(std::string value);
+  // `text` with every secret added so far written as "[REDACTED]": for text
+  // that leaves the process other than through the log (errors handed to a
+  // plugin, which may show or store them).
+  static std::string redact(std::string text);
 
   static void flush();
 };

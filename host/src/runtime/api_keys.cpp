@@ -1,8 +1,9 @@
 #include "runtime/api_keys.hpp"
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "files/regular_file.hpp"
 
 namespace agent_host::runtime {
 namespace {
@@ -29,11 +30,14 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 }  // namespace
 
 ApiKeys ApiKeys::load(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in)
-    throw std::runtime_error(file.string() +
-                             ": cannot read the API keys file (auth.api_keys_file); mount the "
-                             "api-keys secret there or set auth.api_keys_file to \"\"");
+  std::istringstream in;
+  try {
+    in.str(files::read_regular_file(file, 1 << 20));
+  } catch (const files::FileError& e) {
+    throw std::runtime_error(std::string(e.what()) +
+                             " (auth.api_keys_file); mount the api-keys secret there or set "
+                             "auth.api_keys_file to \"\"");
+  }
   ApiKeys result;
   std::string line;
   while (std::getline(in, line)) {

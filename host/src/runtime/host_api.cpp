@@ -5,6 +5,8 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "config/config_error.hpp"
+#include "config/yaml_to_json.hpp"
 #include "logging/logging.hpp"
 #include "runtime/plugin_slot.hpp"
 #include "runtime/runtime.hpp"
@@ -264,7 +266,7 @@ ah_status outbound(ah_http_result_fn done, void* user, ah_sink* error, Call&& ca
     std::string message;
     const ah_status status = call(response, message);
     if (status != AH_OK) {
-      sink_write(error, message);
+      sink_write(error, logging::Logging::redact(std::move(message)));
       return status;
     }
     deliver(response, done, user);
@@ -307,11 +309,24 @@ ah_status api_llm_generate(ah_host* host, ah_str request_json, ah_sink* response
     const ah_status status =
         slot_of(host).runtime().llm_generate(to_string(request_json), out, message);
     if (status != AH_OK) {
-      sink_write(error, message);
+      sink_write(error, logging::Logging::redact(std::move(message)));
       return status;
     }
     sink_write(response_json, out);
     return AH_OK;
+  });
+}
+
+ah_status api_yaml_to_json(ah_host*, ah_str yaml, ah_str origin, ah_sink* out_json,
+                           ah_sink* error) {
+  return shielded(error, [&] {
+    try {
+      sink_write(out_json, config::yaml_to_json(to_string(yaml), to_string(origin)).dump());
+      return AH_OK;
+    } catch (const config::ConfigError& e) {
+      sink_write(error, e.what());
+      return AH_ERR_INVALID_ARGUMENT;
+    }
   });
 }
 
@@ -343,6 +358,7 @@ const ah_host_api kTable = {
     api_response_defer,
     api_response_finish,
     api_sql_transaction_async,
+    api_yaml_to_json,
 };
 
 }  // namespace

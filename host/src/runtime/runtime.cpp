@@ -12,12 +12,17 @@
 #include <thread>
 
 #include "config/plugin_section.hpp"
+#include "files/regular_file.hpp"
 #include "logging/logging.hpp"
 #include "runtime/plugin_slot.hpp"
+#include "runtime/text_boundary.hpp"
 #include "scheduler/cron_expression.hpp"
 
 namespace agent_host::runtime {
 namespace {
+
+// A mounted secret is a key or a URL; anything larger is a wrong mount.
+constexpr std::size_t kMaxSecretBytes = 1 << 20;
 
 void host_log(ah_log_level level, const std::string& message,
               const nlohmann::json& fields = nlohmann::json::object()) {
@@ -541,8 +546,14 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
   // failure's log line.
   response.series = best->series;
 
-  const PairList headers(request.headers), path_params(params);
   const router::Params query = router::parse_query(request.query);
+  if (auto refused = refuse_invalid_text(request, params, query)) {
+    response = std::move(*refused);
+    response.plugin = slot->name();
+    response.series = best->series;
+    return true;
+  }
+  const PairList headers(request.headers), path_params(params);
   const PairList query_params(query);
   const std::string& route_text = best->pattern.text();
 
@@ -681,15 +692,18 @@ ah_status Runtime::read_secret(const std::string& name, std::string& value, std:
     value = it->second;
   } else {
     const std::filesystem::path file = std::filesystem::path(config_.secrets_dir) / name;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    std::error_code missing;
+    if (!std::filesystem::exists(file, missing)) {
       error = "secret \"" + name + "\" not found at " + file.string() +
               "; mount the secret there or change secrets_dir";
       return AH_ERR_NOT_FOUND;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    value = text.str();
+    try {
+      value = files::read_regular_file(file, kMaxSecretBytes);
+    } catch (const files::FileError& e) {
+      error = std::string("secret \"") + name + "\": " + e.what();
+      return AH_ERR_INVALID_ARGUMENT;
+    }
   }
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
   logging::Logging::add_secret(value);

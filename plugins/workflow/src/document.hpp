@@ -1,6 +1,7 @@
 // Reads a workflow definition document written in YAML or JSON into JSON.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
@@ -13,9 +14,12 @@ class DocumentError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// JSON when the text starts with '{' (after blanks), YAML otherwise. Plain YAML
-// scalars are typed the YAML 1.2 core way (null, true/false, numbers); quoted
-// ones stay strings.
-nlohmann::json parse_document(std::string_view text);
+// Turns YAML text into JSON, throwing with a message that names the place:
+// the host's reader (agent_host::Host::parse_yaml) in the plugin.
+using YamlReader = std::function<nlohmann::json(std::string_view yaml)>;
+
+// JSON when the text starts with '{' (after blanks), read with the SDK's
+// bounded parse_json; YAML otherwise, read by `yaml`.
+nlohmann::json parse_document(std::string_view text, const YamlReader& yaml);
 
 }  // namespace workflow

@@ -131,8 +131,8 @@ void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics
         }
         json body;
         try {
-          body = request.body().empty() ? json(nullptr) : json::parse(request.body());
-        } catch (const json::parse_error&) {
+          body = request.body().empty() ? json(nullptr) : agent_host::parse_json(request.body());
+        } catch (const agent_host::InvalidJson&) {
           body = std::string(request.body());
         }
         json headers = json::object();

@@ -50,13 +50,15 @@ void add_workflow_routes(agent_host::Host& host, Engine& engine, CronTriggers& s
              agent_host::RouteDoc{
                  "Upload a workflow definition (YAML or JSON); a changed one becomes a new version",
                  json{{"type", "object"}, {"required", {"name", "steps"}}}, nullptr},
-             [&engine, &schedules](const Request& request) {
+             [&engine, &schedules, &host](const Request& request) {
                if (request.body().empty())
                  throw HttpError::bad_request("body",
                                               "send the workflow definition as YAML or JSON");
                json document;
                try {
-                 document = parse_document(request.body());
+                 document = parse_document(request.body(), [&host](std::string_view yaml) {
+                   return host.parse_yaml(yaml, "body");
+                 });
                } catch (const DocumentError& e) {
                  throw HttpError(400, "invalid_document", e.what(), "body");
                }

@@ -31,8 +31,8 @@ std::string code_for_failure(ah_status status) {
 json parse_body(const agent_host::HttpResult& result) {
   if (result.body.empty()) return nullptr;
   try {
-    return json::parse(result.body);
-  } catch (const json::parse_error&) {
+    return agent_host::parse_json(result.body);
+  } catch (const agent_host::InvalidJson&) {
     return result.body;
   }
 }

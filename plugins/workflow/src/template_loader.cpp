@@ -31,7 +31,9 @@ void load_templates(const std::string& folder, Registry& registry, agent_host::H
     std::stringstream text;
     text << in.rdbuf();
     try {
-      Registered registered = registry.put(parse_document(text.str()));
+      const std::string origin = file.filename().string();
+      Registered registered = registry.put(parse_document(
+          text.str(), [&](std::string_view yaml) { return host.parse_yaml(yaml, origin); }));
       host.info(registered.created ? "workflow template stored" : "workflow template unchanged",
                 {{"file", file.filename().string()},
                  {"workflow", registered.definition->name},

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define AH_ABI_MAJOR 1
-#define AH_ABI_MINOR 2
+#define AH_ABI_MINOR 3
 
 /* The one symbol a plugin exports. Its name never changes across majors, so a
  * host can always read the descriptor and explain a version mismatch. */
@@ -391,6 +391,17 @@ typedef struct ah_host_api {
    * `done` when `body` or `done` is NULL. */
   ah_status (*sql_transaction_async)(ah_host* host, ah_sql_tx_fn body, void* body_user,
                                      ah_sql_done_fn done, void* done_user, ah_sink* error);
+
+  /* --- reading documents (since ABI 1.3) ------------------------------ */
+  /* Parses one YAML document the way the host reads its own config: YAML 1.2
+   * core scalars (null, true/false, integers, floats; quoted text stays
+   * text), duplicate keys refused, aliases expanded within a budget of about
+   * 16 bytes of values per byte of text, at most 128 levels deep, UTF-8 only.
+   * On AH_OK the document goes to `out_json` as JSON text. A document the
+   * host refuses is AH_ERR_INVALID_ARGUMENT with a message that starts with
+   * `origin:line:column:` and says what to change. */
+  ah_status (*yaml_to_json)(ah_host* host, ah_str yaml, ah_str origin, ah_sink* out_json,
+                            ah_sink* error);
 } ah_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -131,6 +131,93 @@ class HttpError : public std::runtime_error {
 };
 
 // ---------------------------------------------------------------------------
+// JSON from outside the plugin
+// ---------------------------------------------------------------------------
+
+// How deep a JSON text from outside the plugin may nest. Deeper documents are
+// refused before they are built, so no recursive walk over them (validation,
+// templating, rendering) can exhaust the stack.
+inline constexpr int kMaxJsonDepth = 128;
+
+// A JSON text that parse_json refused. The message says what is wrong and at
+// which byte, never more than a short excerpt of the text itself.
+class InvalidJson : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+// nlohmann's DOM builder with a depth limit: it stops the parse (returns
+// false) at the first container past `max_depth`.
+class DepthLimitedBuilder {
+ public:
+  DepthLimitedBuilder(json& result, int max_depth) : dom_(result, true), max_depth_(max_depth) {}
+  bool null() { return dom_.null(); }
+  bool boolean(bool value) { return dom_.boolean(value); }
+  bool number_integer(json::number_integer_t value) { return dom_.number_integer(value); }
+  bool number_unsigned(json::number_unsigned_t value) { return dom_.number_unsigned(value); }
+  bool number_float(json::number_float_t value, const json::string_t& text) {
+    return dom_.number_float(value, text);
+  }
+  bool string(json::string_t& value) { return dom_.string(value); }
+  bool binary(json::binary_t& value) { return dom_.binary(value); }
+  bool key(json::string_t& value) { return dom_.key(value); }
+  bool start_object(std::size_t size) { return deeper() && dom_.start_object(size); }
+  bool start_array(std::size_t size) { return deeper() && dom_.start_array(size); }
+  bool end_object() { return --depth_, dom_.end_object(); }
+  bool end_array() { return --depth_, dom_.end_array(); }
+  template <typename Exception>
+  bool parse_error(std::size_t position, const std::string& token, const Exception& error) {
+    return dom_.parse_error(position, token, error);  // throws `error`
+  }
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool deeper() {
+    too_deep_ = ++depth_ > max_depth_;
+    return !too_deep_;
+  }
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  int max_depth_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+// At most `limit` bytes of `text`, cut on a character boundary, for messages.
+inline std::string excerpt(std::string_view text, std::size_t limit = 120) {
+  if (text.size() <= limit) return std::string(text);
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+}  // namespace detail
+
+// Parses a JSON text from outside the plugin (a request body, another agent's
+// or a URL's answer) within kMaxJsonDepth. Throws InvalidJson for a syntax
+// error, invalid UTF-8, a number out of range or nesting too deep.
+inline json parse_json(std::string_view text) {
+  json result;
+  detail::DepthLimitedBuilder builder(result, kMaxJsonDepth);
+  try {
+    if (json::sax_parse(text, &builder)) return result;
+  } catch (const json::out_of_range& e) {
+    // nlohmann's message quotes the whole number (it may be 100k digits).
+    throw InvalidJson("a number is out of range (" + detail::excerpt(e.what(), 60) + ")");
+  } catch (const json::exception& e) {
+    throw InvalidJson(detail::excerpt(e.what()));
+  }
+  if (builder.too_deep())
+    throw InvalidJson("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  throw InvalidJson("not valid JSON");
+}
+
+// The JSON text of `value`; text that is not valid UTF-8 (a plugin echoing a
+// client's bytes into a message) is written with U+FFFD rather than failing.
+inline std::string to_json_text(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// ---------------------------------------------------------------------------
 // Requests and responses
 // ---------------------------------------------------------------------------
 
@@ -178,15 +265,36 @@ class Request {
     return names;
   }
 
-  // The body parsed as JSON; a 400 naming "body" when it is not valid JSON.
+  // The body parsed as JSON (parse_json). A 415 when the request declares a
+  // Content-Type other than application/json or */*+json (a cross-site form
+  // cannot send those), a 400 naming "body" when the body is empty or is not
+  // valid JSON. A request without a Content-Type is read as JSON.
   json json_body() const {
+    if (auto type = header("content-type"); type && !is_json_media_type(*type)) {
+      throw HttpError(415, "unsupported_media_type",
+                      "send the body as 'Content-Type: application/json', not '" +
+                          detail::excerpt(*type, 80) + "'",
+                      "content-type");
+    }
     if (body().empty()) throw HttpError::bad_request("body", "request body is empty; send JSON");
     try {
-      return json::parse(body());
-    } catch (const json::parse_error& e) {
+      return parse_json(body());
+    } catch (const InvalidJson& e) {
       throw HttpError::bad_request("body",
                                    std::string("request body is not valid JSON: ") + e.what());
     }
+  }
+
+  // application/json or a structured +json type, any parameters, any case.
+  static bool is_json_media_type(std::string_view value) {
+    const std::string_view type = value.substr(0, value.find(';'));
+    std::string lower;
+    for (char c : type)
+      if (c != ' ' && c != '\t') lower.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
+    const std::string_view suffix = "+json";
+    return lower == "application/json" ||
+           (lower.size() > suffix.size() && lower.find('/') != std::string::npos &&
+            lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0);
   }
 
   const ah_request* raw() const { return raw_; }
@@ -209,7 +317,7 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response json(const nlohmann::json& value, int status = 200) {
-    return Response{status, value.dump(), "application/json", {}};
+    return Response{status, to_json_text(value), "application/json", {}};
   }
   static Response text(std::string text, int status = 200,
                        std::string content_type = "text/plain; charset=utf-8") {
@@ -265,7 +373,8 @@ struct HttpResult {
   std::string body;
 
   bool ok() const { return status >= 200 && status < 300; }
-  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  // The body parsed with parse_json (throws InvalidJson).
+  nlohmann::json json() const { return parse_json(body); }
   std::optional<std::string> header(std::string_view lower_name) const {
     for (const auto& [name, value] : headers)
       if (name == lower_name) return value;
@@ -622,6 +731,18 @@ class Host {
     if (status == AH_ERR_NOT_FOUND) return std::nullopt;
     if (status != AH_OK) throw Error(status, error.text());
     return std::move(value.text());
+  }
+
+  // --- documents ---
+  // One YAML document as JSON, read as the host reads its config (see
+  // yaml_to_json in abi.h: bounded aliases and depth, UTF-8 only). Throws
+  // Error(AH_ERR_INVALID_ARGUMENT) whose message starts `origin:line:column:`.
+  nlohmann::json parse_yaml(std::string_view yaml, std::string_view origin = "document") const {
+    detail::StringSink out, error;
+    const ah_status status =
+        api_->yaml_to_json(host_, detail::view(yaml), detail::view(origin), out.get(), error.get());
+    if (status != AH_OK) throw Error(status, error.text());
+    return nlohmann::json::parse(out.text());
   }
 
   // --- LLM ---

@@ -112,3 +112,53 @@ TEST(YamlToJson, Utf8AndHugeIntegersSurvive) {
 
 }  // namespace
 }  // namespace agent_host::config
+
+namespace agent_host::config {
+namespace {
+
+std::string refusal(const std::string& yaml) {
+  try {
+    yaml_to_json(yaml, "f.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(YamlToJsonLimits, AnAliasInsideItsOwnAnchorIsRefused) {
+  EXPECT_NE(refusal("x: &l [*l]\n").find("f.yaml:1:"), std::string::npos);
+  EXPECT_NE(refusal("x: &l [*l]\n").find("nested deeper than 128"), std::string::npos);
+  EXPECT_NE(refusal("x: &m {k: *m}\n").find("nested deeper"), std::string::npos);
+}
+
+TEST(YamlToJsonLimits, AnAliasBombIsRefusedAfterBoundedWork) {
+  // 442 bytes that would expand to 10^9 values.
+  std::string bomb =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char level = 'b'; level <= 'i'; ++level) {
+    bomb += std::string(1, level) + ": &" + level + " [";
+    for (int i = 0; i < 9; ++i) bomb += std::string(i ? ",*" : "*") + char(level - 1);
+    bomb += "]\n";
+  }
+  EXPECT_NE(refusal(bomb).find("aliases"), std::string::npos) << refusal(bomb);
+}
+
+TEST(YamlToJsonLimits, OrdinaryAliasesAndDeepButSaneNestingStillWork) {
+  const auto doc = yaml_to_json("d: &d {retries: 3, backoff: 1s}\na: *d\nb: *d\n", "f.yaml");
+  EXPECT_EQ(doc["b"]["retries"], 3);
+  std::string nested = "v";
+  for (int i = 0; i < 100; ++i) nested = "[" + nested + "]";
+  EXPECT_TRUE(yaml_to_json("x: " + nested + "\n", "f.yaml")["x"].is_array());
+  nested = "v";
+  for (int i = 0; i < 200; ++i) nested = "[" + nested + "]";
+  EXPECT_NE(refusal("x: " + nested + "\n").find("nested deeper"), std::string::npos);
+}
+
+TEST(YamlToJsonLimits, TextThatIsNotUtf8IsRefusedWithItsPlace) {
+  EXPECT_NE(refusal("a: ok\nb: caf\xe9\n").find("f.yaml:2:4: byte 4"), std::string::npos)
+      << refusal("a: ok\nb: caf\xe9\n");
+  EXPECT_NE(refusal("k\xff: v\n").find("not valid UTF-8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agent_host::config

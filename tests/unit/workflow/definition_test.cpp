@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "document.hpp"
+#include "host_yaml.hpp"
 
 namespace workflow {
 namespace {
@@ -12,7 +13,7 @@ using nlohmann::json;
 
 Problems problems_of(const std::string& yaml) {
   Problems problems;
-  parse_definition(parse_document(yaml), problems);
+  parse_definition(parse_document(yaml, host_yaml), problems);
   return problems;
 }
 

@@ -5,6 +5,7 @@
 #include "cron_expression.hpp"
 #include "document.hpp"
 #include "duration.hpp"
+#include "host_yaml.hpp"
 #include "json_logic.hpp"
 #include "retry.hpp"
 #include "run_record.hpp"
@@ -155,25 +156,50 @@ TEST(Templating, ScanReportsSyntaxErrorsWithTheirLocation) {
 }
 
 TEST(Document, ReadsYamlWithTypedScalarsAndJson) {
-  const json yaml =
-      parse_document("name: x\nversion: 2\nflag: true\nquoted: \"10\"\ntimeout: 10s\nnone: ~\n");
+  const json yaml = parse_document(
+      "name: x\nversion: 2\nflag: true\nquoted: \"10\"\ntimeout: 10s\nnone: ~\n", host_yaml);
   EXPECT_EQ(yaml["version"], 2);
   EXPECT_EQ(yaml["flag"], true);
   EXPECT_EQ(yaml["quoted"], "10");
   EXPECT_EQ(yaml["timeout"], "10s");
   EXPECT_TRUE(yaml["none"].is_null());
-  EXPECT_EQ(parse_document(R"({"name": "y"})")["name"], "y");
+  EXPECT_EQ(parse_document(R"({"name": "y"})", host_yaml)["name"], "y");
 }
 
 TEST(Document, SyntaxErrorsNameTheLine) {
   try {
-    parse_document("name: x\nsteps: [\n");
+    parse_document("name: x\nsteps: [\n", host_yaml);
     FAIL();
   } catch (const DocumentError& e) {
-    EXPECT_NE(std::string(e.what()).find("line"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("document:3:"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(parse_document("   "), DocumentError);
-  EXPECT_THROW(parse_document("{\"name\": }"), DocumentError);
+  EXPECT_THROW(parse_document("   ", host_yaml), DocumentError);
+  EXPECT_THROW(parse_document("{\"name\": }", host_yaml), DocumentError);
+}
+
+TEST(Document, AliasesAndNestingAreBounded) {
+  // An alias inside its own anchor, and a "billion laughs" bomb.
+  EXPECT_THROW(parse_document("a: &a [*a]", host_yaml), DocumentError);
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char level = 'b'; level <= 'j'; ++level) {
+    bomb += std::string(1, level) + ": &" + level + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + char(level - 1);
+    bomb += "]\n";
+  }
+  try {
+    parse_document(bomb, host_yaml);
+    FAIL() << "the alias bomb was expanded";
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("aliases"), std::string::npos) << e.what();
+  }
+  // Deep JSON is refused by the SDK's parse, before anything walks it.
+  std::string deep;
+  for (int i = 0; i < 50000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(50000, '}');
+  EXPECT_THROW(parse_document(deep, host_yaml), DocumentError);
+  // A few aliases used as intended still work.
+  const json shared = parse_document("base: &b {retries: 2}\nx: *b\ny: *b\n", host_yaml);
+  EXPECT_EQ(shared["y"]["retries"], 2);
 }
 
 TEST(WebhookAuth, AcceptsAFreshCorrectSignature) {

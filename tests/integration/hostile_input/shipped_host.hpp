@@ -1,0 +1,58 @@
+// The all-in-one config as shipped, with loopback ports and a data folder of
+// the test's own, for tests that attack the product users run.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "config/yaml_to_json.hpp"
+#include "host_process.hpp"
+
+namespace agent_host::test {
+
+inline const std::filesystem::path kSourceDir(AH_SOURCE_DIR);
+
+inline std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+inline nlohmann::json shipped_all_in_one() {
+  const auto file = kSourceDir / "configs" / "all-in-one.yaml";
+  nlohmann::json config = config::yaml_to_json(read_text(file), file.string());
+  for (const char* listener : {"http", "metrics"}) {
+    config[listener]["address"] = "127.0.0.1";
+    config[listener]["port"] = 0;
+  }
+  config.erase("storage");
+  config.erase("secrets_dir");
+  config.erase("plugin_dirs");
+  config["plugins"]["workflow"]["config"]["definitions_dir"] =
+      (kSourceDir / "configs" / "workflows").string();
+  return config;
+}
+
+struct Command {
+  int exit_code;  // -1 when killed by a signal
+  std::string output;
+};
+
+// Runs `agent-host ARGUMENTS`, killed after 20 s so that a hang fails the test.
+inline Command run_agent_host(const std::string& arguments) {
+  const std::string command =
+      "timeout -s KILL 20 " + (binary_dir() / "agent-host").string() + " " + arguments + " 2>&1";
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[4096];
+  size_t got;
+  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace agent_host::test
