@@ -10,7 +10,7 @@ constexpr const char* kConfigSchema = R"({
   "properties": {
     "greeting": {"type": "string", "default": "Hello", "minLength": 1, "maxLength": 64,
                  "description": "The word used to greet"},
-    "heartbeat_cron": {"type": "string", "default": "*/5 * * * *",
+    "heartbeat_cron": {"type": "string", "format": "cron", "default": "*/5 * * * *",
                        "description": "When the heartbeat job logs that the plugin is alive"}
   }
 })";

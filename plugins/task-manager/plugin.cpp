@@ -18,8 +18,8 @@ constexpr const char* kConfigSchema = R"json({
   "type": "object",
   "additionalProperties": false,
   "properties": {
-    "time_zone": {"type": "string", "default": "UTC"},
-    "daily_report_cron": {"type": "string", "default": "0 9 * * *"},
+    "time_zone": {"type": "string", "format": "time-zone", "default": "UTC"},
+    "daily_report_cron": {"type": "string", "format": "cron", "default": "0 9 * * *"},
     "metrics_refresh_ms": {"type": "integer", "minimum": 100, "maximum": 3600000, "default": 5000},
     "events": {
       "type": "object",

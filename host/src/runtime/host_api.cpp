@@ -330,6 +330,30 @@ ah_status api_yaml_to_json(ah_host*, ah_str yaml, ah_str origin, ah_sink* out_js
   });
 }
 
+ah_status api_cron_check(ah_host*, ah_str cron, ah_sink* error) {
+  return shielded(error, [&] {
+    try {
+      scheduler::CronExpression::parse(to_view(cron));
+      return AH_OK;
+    } catch (const scheduler::CronError& e) {
+      sink_write(error, e.what());
+      return AH_ERR_INVALID_ARGUMENT;
+    }
+  });
+}
+
+ah_status api_time_zone_check(ah_host*, ah_str time_zone, ah_sink* error) {
+  return shielded(error, [&] {
+    try {
+      scheduler::find_zone(to_view(time_zone));
+      return AH_OK;
+    } catch (const std::invalid_argument& e) {
+      sink_write(error, e.what());
+      return AH_ERR_INVALID_ARGUMENT;
+    }
+  });
+}
+
 const ah_host_api kTable = {
     AH_ABI_MAJOR,
     AH_ABI_MINOR,
@@ -359,6 +383,8 @@ const ah_host_api kTable = {
     api_response_finish,
     api_sql_transaction_async,
     api_yaml_to_json,
+    api_cron_check,
+    api_time_zone_check,
 };
 
 }  // namespace

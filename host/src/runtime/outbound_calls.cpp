@@ -60,7 +60,12 @@ ah_status Runtime::agent_call(PluginSlot& caller, const ah_http_call& call, Http
   request.body = to_string(call.body);
   request.in_process = true;
 
-  auto snap = snapshot();
+  // While the host is starting, the agent (or the peer list) is not served
+  // yet: wait for it, within the call's own time, rather than fail a run
+  // that a plugin resumed from its start().
+  const std::chrono::milliseconds patience(call.timeout_ms ? call.timeout_ms
+                                                           : config_.peer_timeout_ms);
+  auto snap = served_snapshot(patience);
   std::string base;
   std::chrono::milliseconds peer_timeout{10000};
   if (snap) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "config/plugin_section.hpp"
+#include "config/value_formats.hpp"
 #include "files/regular_file.hpp"
 #include "logging/logging.hpp"
 #include "runtime/plugin_slot.hpp"
@@ -111,8 +112,18 @@ std::shared_ptr<const Runtime::Snapshot> Runtime::snapshot() const {
 }
 
 void Runtime::publish(std::shared_ptr<const Snapshot> next) {
-  std::lock_guard<std::mutex> lock(snapshot_mutex_);
-  snapshot_ = std::move(next);
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mutex_);
+    snapshot_ = std::move(next);
+  }
+  published_.notify_all();
+}
+
+std::shared_ptr<const Runtime::Snapshot> Runtime::served_snapshot(
+    std::chrono::milliseconds patience) const {
+  std::unique_lock<std::mutex> lock(snapshot_mutex_);
+  published_.wait_for(lock, patience, [&] { return snapshot_ || stopped_; });
+  return snapshot_;
 }
 
 const loader::PluginCode* Runtime::find_code(const std::string& name, std::string& why) {
@@ -139,6 +150,33 @@ const loader::PluginCode* Runtime::find_code(const std::string& name, std::strin
   return nullptr;
 }
 
+namespace {
+// The formats plugin schemas may name (config/value_formats.hpp).
+const config::FormatChecks& value_checks() {
+  static const config::FormatChecks checks = {
+      {"cron",
+       [](const std::string& value) -> std::optional<std::string> {
+         try {
+           scheduler::CronExpression::parse(value);
+           return std::nullopt;
+         } catch (const scheduler::CronError& e) {
+           return e.what();
+         }
+       }},
+      {"time-zone",
+       [](const std::string& value) -> std::optional<std::string> {
+         try {
+           scheduler::find_zone(value);
+           return std::nullopt;
+         } catch (const std::invalid_argument& e) {
+           return e.what();
+         }
+       }},
+      {"uri", config::uri_problem}};
+  return checks;
+}
+}  // namespace
+
 std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& section,
                                                std::vector<std::string>& problems) {
   std::string why;
@@ -153,8 +191,10 @@ std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& sect
       schema_text ? nlohmann::json::parse(schema_text, nullptr, false) : nlohmann::json();
   nlohmann::json section_config =
       section.config.is_null() ? nlohmann::json::object() : section.config;
-  const auto section_problems =
-      config::validate_plugin_section(schema, section_config, section.name);
+  auto section_problems = config::validate_plugin_section(schema, section_config, section.name);
+  if (section_problems.empty())
+    section_problems = config::check_formats(schema, section_config,
+                                             "plugins." + section.name + ".config", value_checks());
   for (const auto& problem : section_problems)
     problems.push_back(config::format_problem(problem, options_.config_file));
   if (!section_problems.empty()) return nullptr;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -147,6 +148,9 @@ class Runtime {
   static constexpr std::string_view kJobsPrefix = "/jobs/";
 
   std::shared_ptr<const Snapshot> snapshot() const;
+  // The snapshot once the host serves plugins, waiting up to `patience` while it
+  // is starting; null when it is stopped or still starting after that.
+  std::shared_ptr<const Snapshot> served_snapshot(std::chrono::milliseconds patience) const;
   void publish(std::shared_ptr<const Snapshot> next);
   std::shared_ptr<PluginSlot> make_slot(const config::PluginSection& section,
                                         std::vector<std::string>& problems);
@@ -190,6 +194,9 @@ class Runtime {
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
+  // Signalled by publish(): agent calls made while the host is still starting
+  // (a plugin's workers resuming runs) wait for the plugins to be served.
+  mutable std::condition_variable published_;
   std::mutex lifecycle_mutex_;  // start / reload / stop
   std::atomic<bool> started_{false};
   std::atomic<bool> draining_{false};

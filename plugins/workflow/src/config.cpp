@@ -19,7 +19,7 @@ const char* const kConfigSchema = R"({
     "redis": {
       "type": "object", "additionalProperties": false, "default": {},
       "properties": {
-        "url": {"type": "string", "default": ""},
+        "url": {"type": "string", "format": "uri", "default": ""},
         "stream": {"type": "string", "default": "workflow:runs"},
         "group": {"type": "string", "default": "workflow-workers"},
         "key_prefix": {"type": "string", "default": "workflow"},

@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <regex>
 
-#include "cron_expression.hpp"
 #include "crypto.hpp"
 #include "duration.hpp"
 #include "json_logic.hpp"
 #include "templating.hpp"
-#include "time_zone.hpp"
 
 namespace workflow {
 
@@ -298,7 +296,7 @@ RetryPolicy parse_retry(const json& value, const std::string& path, Problems& pr
 }
 
 void parse_trigger(Definition& definition, const json& value, const std::string& path,
-                   Problems& problems) {
+                   const ScheduleRules& rules, Problems& problems) {
   if (!value.is_object()) {
     problems.add(path, "a trigger is an object: {event: ...}, {webhook: {}} or {cron: \"...\"}");
     return;
@@ -345,14 +343,12 @@ void parse_trigger(Definition& definition, const json& value, const std::string&
     if (auto cron =
             fields.string("cron", true, "a 5-field cron expression such as \"0 9 * * 1-5\"")) {
       trigger.cron = *cron;
-      if (auto problem = cron_problem(*cron)) fields.problem("cron", *problem);
+      if (auto problem = rules.cron(*cron)) fields.problem("cron", *problem);
     }
     if (auto zone =
             fields.string("time_zone", false, "an IANA time zone such as \"Europe/Paris\"")) {
       trigger.time_zone = *zone;
-      if (!is_known_time_zone(*zone))
-        fields.problem("time_zone",
-                       "unknown time zone '" + *zone + "'; use an IANA name such as Europe/Paris");
+      if (auto problem = rules.time_zone(*zone)) fields.problem("time_zone", *problem);
     }
     if (auto overlap = fields.string("overlap", false, "skip, queue or allow")) {
       if (*overlap == "skip")
@@ -459,7 +455,8 @@ std::string document_hash(const json& document) {
   return crypto::sha256_hex(content.dump());
 }
 
-std::shared_ptr<Definition> parse_definition(const json& document, Problems& problems) {
+std::shared_ptr<Definition> parse_definition(const json& document, const ScheduleRules& rules,
+                                             Problems& problems) {
   auto definition = std::make_shared<Definition>();
   definition->document = document;
   if (!document.is_object()) {
@@ -506,7 +503,7 @@ std::shared_ptr<Definition> parse_definition(const json& document, Problems& pro
       top.problem("triggers", "must be a list of triggers");
     else
       for (size_t i = 0; i < triggers->size(); ++i)
-        parse_trigger(*definition, (*triggers)[i], index_path("triggers", i), problems);
+        parse_trigger(*definition, (*triggers)[i], index_path("triggers", i), rules, problems);
   }
 
   // A cron trigger's input is fixed: check it against the input schema now.

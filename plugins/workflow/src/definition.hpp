@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -84,9 +85,19 @@ struct Definition {
   size_t index_of(const std::string& step_id) const { return step_index.at(step_id); }
 };
 
+// How a definition's schedules are judged: by the host's own rules
+// (Host::cron_problem, Host::time_zone_problem), so an upload is refused
+// exactly when the host would refuse to schedule it. Each answers what is
+// wrong, or nullopt.
+struct ScheduleRules {
+  std::function<std::optional<std::string>(const std::string& cron)> cron;
+  std::function<std::optional<std::string>(const std::string& time_zone)> time_zone;
+};
+
 // Validates `document` completely: every problem lands in `problems` with its
 // path. The result is meaningful only when `problems` stays empty.
-std::shared_ptr<Definition> parse_definition(const json& document, Problems& problems);
+std::shared_ptr<Definition> parse_definition(const json& document, const ScheduleRules& rules,
+                                             Problems& problems);
 
 // A stable fingerprint of a document, to tell identical uploads from new content.
 std::string document_hash(const json& document);

@@ -13,7 +13,11 @@ Engine::Engine(agent_host::Host& host, const PluginConfig& config, Backend backe
       config_(config),
       backend_(std::move(backend)),
       metrics_(metrics),
-      registry_(*backend_.store),
+      registry_(*backend_.store,
+                ScheduleRules{[&host](const std::string& cron) { return host.cron_problem(cron); },
+                              [&host](const std::string& zone) {
+                                return host.time_zone_problem(zone);
+                              }}),
       steps_(host, metrics),
       owner_(host.environment().value("instance", std::string("workflow")) + "-" +
              crypto::random_hex(4)),

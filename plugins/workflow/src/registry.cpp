@@ -16,7 +16,7 @@ DefinitionPtr Registry::remember(const StoredDefinition& stored) {
     if (it != versions_.end()) return it->second;
   }
   Problems problems;
-  auto parsed = parse_definition(stored.document, problems);
+  auto parsed = parse_definition(stored.document, rules_, problems);
   if (!problems.empty())
     throw std::runtime_error(
         "stored definition " + stored.name + " v" + std::to_string(stored.version) +
@@ -28,7 +28,7 @@ DefinitionPtr Registry::remember(const StoredDefinition& stored) {
 
 Registered Registry::put(const json& document) {
   Problems problems;
-  auto parsed = parse_definition(document, problems);
+  auto parsed = parse_definition(document, rules_, problems);
   if (!problems.empty()) throw InvalidDefinition(std::move(problems));
   auto result = store_.put_definition(parsed->name, parsed->version, document,
                                       document_hash(document), now_ms());

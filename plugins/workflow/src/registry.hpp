@@ -31,7 +31,7 @@ struct Registered {
 
 class Registry {
  public:
-  explicit Registry(Store& store) : store_(store) {}
+  Registry(Store& store, ScheduleRules rules) : store_(store), rules_(std::move(rules)) {}
 
   // Validates and stores; throws InvalidDefinition or StoreConflict.
   Registered put(const json& document);
@@ -55,6 +55,7 @@ class Registry {
   DefinitionPtr lookup_latest(const std::string& name, bool cache);
 
   Store& store_;
+  ScheduleRules rules_;
   std::mutex mutex_;
   std::map<std::pair<std::string, int>, DefinitionPtr> versions_;
   // Newest version by name, kept only when the store is process-local (every

@@ -402,6 +402,13 @@ typedef struct ah_host_api {
    * `origin:line:column:` and says what to change. */
   ah_status (*yaml_to_json)(ah_host* host, ah_str yaml, ah_str origin, ah_sink* out_json,
                             ah_sink* error);
+
+  /* Checks a schedule the way schedule_cron would take it, without
+   * scheduling anything: a cron expression that does not parse or never
+   * fires (e.g. "0 0 30 2 *"), or an unknown IANA time zone, is
+   * AH_ERR_INVALID_ARGUMENT with a message saying what to change. */
+  ah_status (*cron_check)(ah_host* host, ah_str cron, ah_sink* error);
+  ah_status (*time_zone_check)(ah_host* host, ah_str time_zone, ah_sink* error);
 } ah_host_api;
 
 /* ------------------------------------------------------------------------ */

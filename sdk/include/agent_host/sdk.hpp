@@ -745,6 +745,21 @@ class Host {
     return nlohmann::json::parse(out.text());
   }
 
+  // --- schedules ---
+  // What is wrong with a cron expression or an IANA time zone, as cron()
+  // would refuse it (see cron_check in abi.h); nullopt when it is fine.
+  std::optional<std::string> cron_problem(std::string_view cron) const {
+    detail::StringSink error;
+    if (api_->cron_check(host_, detail::view(cron), error.get()) == AH_OK) return std::nullopt;
+    return std::move(error.text());
+  }
+  std::optional<std::string> time_zone_problem(std::string_view time_zone) const {
+    detail::StringSink error;
+    if (api_->time_zone_check(host_, detail::view(time_zone), error.get()) == AH_OK)
+      return std::nullopt;
+    return std::move(error.text());
+  }
+
   // --- LLM ---
   // One completion; see llm_generate in abi.h for the request and answer shapes.
   nlohmann::json llm_generate(const nlohmann::json& request) {

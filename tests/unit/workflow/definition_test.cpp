@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "document.hpp"
-#include "host_yaml.hpp"
+#include "host_rules.hpp"
 
 namespace workflow {
 namespace {
@@ -13,7 +13,7 @@ using nlohmann::json;
 
 Problems problems_of(const std::string& yaml) {
   Problems problems;
-  parse_definition(parse_document(yaml, host_yaml), problems);
+  parse_definition(parse_document(yaml, host_yaml), host_schedule_rules(), problems);
   return problems;
 }
 
@@ -167,6 +167,22 @@ TEST(Definition, HashIgnoresTheVersionField) {
   EXPECT_EQ(document_hash(json{{"name", "x"}, {"version", 1}}),
             document_hash(json{{"name", "x"}, {"version", 2}}));
   EXPECT_NE(document_hash(json{{"name", "x"}}), document_hash(json{{"name", "y"}}));
+}
+
+// Schedules are judged by the host's rules: what it schedules, an upload
+// accepts; what it would refuse (a date that never comes), an upload refuses.
+TEST(Definition, SchedulesFollowTheHostsRules) {
+  const auto daily = problems_of(R"(
+name: nightly
+triggers: [{cron: "@daily", time_zone: Europe/Paris}]
+steps: [{id: a, type: transform, with: {x: 1}}]
+)");
+  EXPECT_TRUE(daily.items().empty()) << dump(daily);
+  for (const char* never : {"0 0 30 2 *", "0 0 31 4 *"}) {
+    const auto refused = problems_of(std::string("name: never\ntriggers: [{cron: \"") + never +
+                                     "\"}]\nsteps: [{id: a, type: transform, with: {x: 1}}]\n");
+    EXPECT_TRUE(has(refused, "triggers[0].cron", "never occurs")) << never << "\n" << dump(refused);
+  }
 }
 
 }  // namespace

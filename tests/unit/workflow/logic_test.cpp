@@ -2,10 +2,9 @@
 // documents, webhook signatures and retry backoff.
 #include <gtest/gtest.h>
 
-#include "cron_expression.hpp"
 #include "document.hpp"
 #include "duration.hpp"
-#include "host_yaml.hpp"
+#include "host_rules.hpp"
 #include "json_logic.hpp"
 #include "retry.hpp"
 #include "run_record.hpp"
@@ -32,23 +31,6 @@ TEST(Duration, RefusesNumbersWithoutUnitsAndUnknownUnits) {
   EXPECT_FALSE(parse_duration_ms(""));
   EXPECT_FALSE(parse_duration_ms("-1s"));
   EXPECT_FALSE(parse_duration_ms("99999999999999999999s"));
-}
-
-TEST(CronExpression, AcceptsListsRangesStepsAndNames) {
-  EXPECT_FALSE(cron_problem("0 9 * * 1-5"));
-  EXPECT_FALSE(cron_problem("*/15 0-23/2 1,15 jan-jun MON-FRI"));
-  EXPECT_FALSE(cron_problem("0 0 * * 7"));
-}
-
-TEST(CronExpression, NamesTheFieldThatIsWrong) {
-  EXPECT_NE(cron_problem("0 9 * *")->find("5 fields"), std::string::npos);
-  EXPECT_NE(cron_problem("60 9 * * *")->find("minute"), std::string::npos);
-  EXPECT_NE(cron_problem("0 24 * * *")->find("hour"), std::string::npos);
-  EXPECT_NE(cron_problem("0 9 0 * *")->find("day-of-month"), std::string::npos);
-  EXPECT_NE(cron_problem("0 9 * foo *")->find("month"), std::string::npos);
-  EXPECT_NE(cron_problem("0 9 * * 1-9")->find("day-of-week"), std::string::npos);
-  EXPECT_NE(cron_problem("*/0 9 * * *")->find("step"), std::string::npos);
-  EXPECT_NE(cron_problem("5-1 9 * * *")->find("backwards"), std::string::npos);
 }
 
 json logic(const std::string& rule, const std::string& data = "{}") {

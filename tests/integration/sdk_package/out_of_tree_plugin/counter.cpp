@@ -13,7 +13,7 @@ constexpr const char* kConfigSchema = R"json({
   "properties": {
     "step": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1,
              "description": "How much one increment adds when the request names no amount"},
-    "reset_cron": {"type": "string", "default": "0 0 * * *",
+    "reset_cron": {"type": "string", "format": "cron", "default": "0 0 * * *",
                    "description": "When every counter goes back to zero (5-field cron, UTC)"}
   }
 })json";

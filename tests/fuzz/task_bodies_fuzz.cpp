@@ -1,0 +1,36 @@
+// Task Manager request bodies and values: creates, changes, transitions,
+// If-Match, cursors and RFC 3339 times. Every refusal is an HttpError (4xx).
+#include <agent_host/sdk.hpp>
+
+#include <cstdlib>
+
+#include "cursor.hpp"
+#include "fuzz_input.hpp"
+#include "time_text.hpp"
+#include "validation.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace task_manager;
+  const std::string_view input = agent_host::fuzz::text(data, size);
+  (void)decode_cursor(input);
+  (void)parse_rfc3339(input);
+  try {
+    (void)parse_if_match(input);
+  } catch (const agent_host::HttpError& e) {
+    if (e.status() >= 500) std::abort();
+  }
+  try {
+    const nlohmann::json body = agent_host::parse_json(input);
+    for (auto parse : {+[](const nlohmann::json& b) { (void)parse_new_task(b); },
+                       +[](const nlohmann::json& b) { (void)parse_changes(b); },
+                       +[](const nlohmann::json& b) { (void)parse_transition_target(b); }}) {
+      try {
+        parse(body);
+      } catch (const agent_host::HttpError& e) {
+        if (e.status() >= 500) std::abort();
+      }
+    }
+  } catch (const agent_host::InvalidJson&) {
+  }
+  return 0;
+}
