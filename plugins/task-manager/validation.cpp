@@ -1,5 +1,6 @@
 #include "validation.hpp"
 
+#include <agent_host/list_params.hpp>
 #include <agent_host/sdk.hpp>
 #include <algorithm>
 
@@ -88,13 +89,9 @@ std::string required_enum(std::string_view value, const std::string& field,
   return std::string(value);
 }
 
+// The SDK's rule for every time a client sends, so bodies and lists agree.
 int64_t required_time(std::string_view value, const std::string& field) {
-  const auto parsed = parse_rfc3339(value);
-  if (!parsed)
-    throw HttpError::bad_request(field, field + " '" + std::string(value) +
-                                            "' is not an RFC 3339 time such as "
-                                            "2024-05-01T09:00:00Z");
-  return *parsed;
+  return agent_host::require_time(value, field);
 }
 
 std::vector<std::string> TaskChanges::names() const {
