@@ -57,7 +57,7 @@ class SqlBuilder {
 ListQuery parse_list_query(const agent_host::Request& request) {
   const agent_host::ListParams params(
       request, {"status", "priority", "assignee", "tag", "due_before", "due_after", "updated_since",
-                "q", "sort", "limit", "cursor"});
+                "created_before", "q", "sort", "limit", "cursor"});
   ListQuery query;
   query.statuses = params.enums("status", {std::begin(kStatuses), std::end(kStatuses)});
   query.priorities = params.enums("priority", {std::begin(kPriorities), std::end(kPriorities)});
@@ -67,6 +67,7 @@ ListQuery parse_list_query(const agent_host::Request& request) {
   query.due_before = params.time("due_before");
   query.due_after = params.time("due_after");
   query.updated_since = params.time("updated_since");
+  query.created_before = params.time("created_before");
   if (auto sort = request.query("sort")) {
     std::string column = *sort;
     if (!column.empty() && column.front() == '-') {
@@ -104,6 +105,8 @@ json list_tasks(agent_host::Sql& sql, const ListQuery& query) {
   if (query.due_after) builder.where("due_at >= " + builder.placeholder(*query.due_after));
   if (query.updated_since)
     builder.where("updated_at >= " + builder.placeholder(*query.updated_since));
+  if (query.created_before)
+    builder.where("created_at < " + builder.placeholder(*query.created_before));
   if (query.title_contains)
     builder.where("title LIKE " + builder.placeholder(like_pattern(*query.title_contains)) +
                   " ESCAPE '\\'");

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -58,7 +59,12 @@ TEST(ReportLayout, HtmlReportFitsWideAndNarrowScreens) {
       http("POST", base + "/task/tasks/" + created.json()["id"].get<std::string>() + "/transitions",
            R"({"to":"blocked"})");
   }
-  const Reply report = http("POST", base + "/reporting/reports", R"({"period":"daily"})");
+  // Today's daily report (at = tomorrow): its window holds the tasks just created.
+  const std::time_t tomorrow = std::time(nullptr) + 86400;
+  char at[32];
+  std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tomorrow));
+  const Reply report = http("POST", base + "/reporting/reports",
+                            std::string(R"({"period":"daily","at":")") + at + "\"}");
   ASSERT_EQ(report.status, 201) << report.body;
   const Reply html = http("GET", base + "/reporting/reports/" +
                                      report.json()["id"].get<std::string>() + "?format=html");
