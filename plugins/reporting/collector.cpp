@@ -31,7 +31,10 @@ Gathered gather(const PeerClient& peers, const Window& current, const std::vecto
     return std::async(std::launch::async,
                       [&peers, agent, path = std::move(path)] { return peers.get(agent, path); });
   };
-  const std::string limit = "&limit=" + std::to_string(list_limit);
+  // The lists describe what the figures do: tasks created before the window's
+  // end, in their state at generation time (task-manager /stats).
+  const std::string limit = "&limit=" + std::to_string(list_limit) +
+                            "&created_before=" + url_encode(format_rfc3339(current.to));
   auto task_stats = fetch(kTaskAgent, stats_path(current));
   std::vector<std::future<PeerAnswer>> history;
   for (const Window& window : previous)

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "svg_charts.hpp"
+#include "time_window.hpp"
 
 namespace reporting {
 namespace {
@@ -42,8 +43,23 @@ void flag_nonempty(json& object, const char* list) {
   object[std::string("has_") + list] = object.value(list, json::array()).size() > 0;
 }
 
-void present_tasks(json& tasks, json& charts) {
+// Each listed task's due time as the report's zone shows it ("2024-05-06 09:00").
+void add_due_texts(json& list, const std::string& zone) {
+  if (!list.contains("items")) return;
+  for (json& item : list["items"]) {
+    const std::string due = item.value("due", std::string());
+    try {
+      item["due_text"] = due.empty() ? std::string() : format_local(parse_rfc3339(due), zone);
+    } catch (const std::invalid_argument&) {
+      item["due_text"] = due;  // not a time this agent can read: shown as it came
+    }
+  }
+}
+
+void present_tasks(json& tasks, json& charts, const std::string& zone) {
   if (!tasks.value("available", false)) return;
+  add_due_texts(tasks["blocked_tasks"], zone);
+  add_due_texts(tasks["overdue_tasks"], zone);
   flag_nonempty(tasks, "by_assignee");
   flag_nonempty(tasks["blocked_tasks"], "items");
   flag_nonempty(tasks["overdue_tasks"], "items");
@@ -102,6 +118,7 @@ std::string percent_text(const json& ratio) {
 std::string duration_text(const json& seconds) {
   if (!seconds.is_number()) return "n/a";
   const double s = seconds.get<double>();
+  if (s < 1) return std::to_string(std::lround(s * 1000)) + " ms";  // "0.0s" says nothing
   if (s < 60) return one_decimal(s) + "s";
   const long total = std::lround(s);
   char buffer[64];
@@ -134,7 +151,7 @@ json presentation_of(const json& model) {
                             report.value("from_local", std::string()) + " to " +
                             report.value("to_local", std::string()) + " (" +
                             report.value("time_zone", std::string()) + ")";
-  present_tasks(view["tasks"], charts);
+  present_tasks(view["tasks"], charts, report.value("time_zone", std::string("UTC")));
   present_workflows(view["workflows"], charts);
   view["charts"] = charts;
   return view;

@@ -171,7 +171,7 @@ std::string render_template(const std::string& text, const json& view, bool mark
 std::string render_csv(const json& model) {
   CsvWriter csv;
   const json& report = model["report"];
-  for (const char* m : {"id", "period", "from", "to", "time_zone", "generated_at"})
+  for (const char* m : {"id", "period", "from", "to", "time_zone", "generated_at", "state_as_of"})
     csv.row("report", "", m, report[m]);
   csv_tasks(csv, model["tasks"]);
   csv_workflows(csv, model["workflows"]);

@@ -192,6 +192,10 @@ json build_model(const ReportMeta& meta, const Gathered& gathered) {
   report["period"] = period_name(meta.period);
   report["time_zone"] = meta.time_zone;
   report["generated_at"] = format_rfc3339(meta.generated_at);
+  // Task state is not kept historically: open, blocked, overdue and the task
+  // lists are the state at generation of the tasks created before the window's end.
+  report["state_as_of"] = report["generated_at"];
+  report["state_as_of_local"] = format_local(meta.generated_at, meta.time_zone);
   report["previous"] = window_json(meta.previous.at(0), meta.time_zone);
   json model = {{"report", report},
                 {"tasks", guarded([&] { return task_section(meta, gathered); })},

@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include <agent_host/list_params.hpp>
 #include <set>
 
 #include "formats.hpp"
@@ -19,67 +20,43 @@ TimePoint now_ms() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
 }
 
+// The SDK's rule for times clients send: RFC 3339 from 1970 to 9999.
 TimePoint time_field(const json& value, const std::string& field) {
   if (!value.is_string())
     throw HttpError::bad_request(
         field, field + " must be an RFC 3339 time string, e.g. 2024-05-06T09:00:00Z");
-  try {
-    return parse_rfc3339(value.get<std::string>());
-  } catch (const std::invalid_argument& e) {
-    throw HttpError::bad_request(field, field + ": " + e.what());
-  }
+  return TimePoint(std::chrono::milliseconds(
+      agent_host::require_time(value.get_ref<const std::string&>(), field)));
 }
 
-TimePoint time_query(const std::string& value, const std::string& field) {
-  return time_field(json(value), field);
+// `at` of a daily or weekly report: its window (the day or ISO week before,
+// in any zone) must still start within the accepted times.
+TimePoint reference_time(const json& value) {
+  constexpr auto kEarliestAt = TimePoint(std::chrono::hours(24 * 14));  // 1970-01-15T00:00:00Z
+  const TimePoint at = time_field(value, "at");
+  if (at < kEarliestAt)
+    throw HttpError::bad_request("at",
+                                 "at must be 1970-01-15T00:00:00Z or later: the report "
+                                 "covers the day or week before it");
+  return at;
 }
 
 void reject_unknown_query(const Request& request, const std::set<std::string>& known) {
-  for (const std::string& name : request.query_names())
-    if (!known.count(name)) {
-      std::string list;
-      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw HttpError::bad_request(name, "unknown query parameter '" + name + "'; known: " + list);
-    }
+  agent_host::ListParams(request, {known.begin(), known.end()});
 }
 
 ListFilter parse_list_query(const Request& request) {
-  reject_unknown_query(request, {"period", "outcome", "since", "until", "limit", "cursor"});
+  const agent_host::ListParams params(request,
+                                      {"period", "outcome", "since", "until", "limit", "cursor"});
   ListFilter filter;
-  if (auto period = request.query("period")) {
-    if (*period != "daily" && *period != "weekly" && *period != "custom")
-      throw HttpError::bad_request("period", "period must be daily, weekly or custom");
-    filter.period = *period;
-  }
-  if (auto outcome = request.query("outcome")) {
-    if (*outcome != "ok" && *outcome != "partial")
-      throw HttpError::bad_request("outcome", "outcome must be ok or partial");
-    filter.outcome = *outcome;
-  }
-  if (auto since = request.query("since"))
-    filter.since_ms = time_query(*since, "since").time_since_epoch().count();
-  if (auto until = request.query("until"))
-    filter.until_ms = time_query(*until, "until").time_since_epoch().count();
-  if (auto limit = request.query("limit")) {
-    int value = 0;
-    try {
-      size_t used = 0;
-      value = std::stoi(*limit, &used);
-      if (used != limit->size()) value = 0;
-    } catch (const std::exception&) {
-      value = 0;
-    }
-    if (value < 1 || value > kMaxListLimit)
-      throw HttpError::bad_request(
-          "limit", "limit must be an integer from 1 to " + std::to_string(kMaxListLimit));
-    filter.limit = value;
-  }
-  if (auto cursor = request.query("cursor")) {
+  if (auto period = params.one("period", {"daily", "weekly", "custom"})) filter.period = *period;
+  if (auto outcome = params.one("outcome", {"ok", "partial"})) filter.outcome = *outcome;
+  if (auto since = params.time("since")) filter.since_ms = *since;
+  if (auto until = params.time("until")) filter.until_ms = *until;
+  filter.limit = static_cast<int>(params.limit(filter.limit, kMaxListLimit));
+  if (auto cursor = params.cursor()) {
     filter.after = decode_cursor(*cursor);
-    if (!filter.after)
-      throw HttpError::bad_request("cursor",
-                                   "cursor is not one this API handed out; pass "
-                                   "next_cursor from the previous page unchanged");
+    if (!filter.after) throw agent_host::ListParams::bad_cursor();
   }
   return filter;
 }
@@ -189,7 +166,7 @@ ReportRequest parse_report_request(const json& body, TimePoint now) {
       throw HttpError::bad_request(
           body.contains("from") ? "from" : "to",
           "from/to define a custom range; leave out period or set it to custom");
-    if (body.contains("at")) request.reference = time_field(body["at"], "at");
+    if (body.contains("at")) request.reference = reference_time(body["at"]);
   }
   if (body.contains("summary")) {
     if (!body["summary"].is_boolean())

@@ -1,7 +1,7 @@
 #include "list_query.hpp"
 
+#include <agent_host/list_params.hpp>
 #include <algorithm>
-#include <charconv>
 
 #include "cursor.hpp"
 #include "task_store.hpp"
@@ -12,46 +12,12 @@ namespace {
 
 using agent_host::HttpError;
 
-constexpr std::string_view kParameters[] = {"status",     "priority",  "assignee",      "tag",
-                                            "due_before", "due_after", "updated_since", "q",
-                                            "sort",       "limit",     "cursor"};
-
 // Tasks without a due time sort after every real one.
 constexpr int64_t kNoDueTime = 253402300799999;  // 9999-12-31T23:59:59.999Z
 
 std::string sort_expression(const std::string& sort) {
   if (sort == "due_at") return "IFNULL(due_at, " + std::to_string(kNoDueTime) + ")";
   return sort;  // created_at and updated_at are columns
-}
-
-std::vector<std::string> enum_list(const agent_host::Request& request, const std::string& name,
-                                   bool (*valid)(std::string_view), const char* allowed) {
-  std::vector<std::string> values;
-  for (const auto& raw : request.query_all(name)) {
-    size_t start = 0;
-    while (start <= raw.size()) {
-      const size_t comma = std::min(raw.find(',', start), raw.size());
-      values.push_back(required_enum(raw.substr(start, comma - start), name, valid, allowed));
-      start = comma + 1;
-    }
-  }
-  return values;
-}
-
-std::optional<std::string> text_param(const agent_host::Request& request, const std::string& name,
-                                      size_t max_bytes) {
-  auto value = request.query(name);
-  if (!value) return std::nullopt;
-  if (value->empty() || value->size() > max_bytes)
-    throw HttpError::bad_request(name,
-                                 name + " must be 1.." + std::to_string(max_bytes) + " bytes long");
-  return value;
-}
-
-std::optional<int64_t> time_param(const agent_host::Request& request, const std::string& name) {
-  auto value = request.query(name);
-  if (!value) return std::nullopt;
-  return required_time(*value, name);
 }
 
 // Escapes LIKE wildcards so `q` matches literally.
@@ -89,22 +55,19 @@ class SqlBuilder {
 }  // namespace
 
 ListQuery parse_list_query(const agent_host::Request& request) {
-  for (const auto& name : request.query_names())
-    if (std::find(std::begin(kParameters), std::end(kParameters), name) == std::end(kParameters))
-      throw HttpError::bad_request(name, "unknown query parameter '" + name +
-                                             "'; allowed: status, priority, assignee, tag, "
-                                             "due_before, due_after, updated_since, q, sort, "
-                                             "limit, cursor");
+  const agent_host::ListParams params(
+      request, {"status", "priority", "assignee", "tag", "due_before", "due_after", "updated_since",
+                "created_before", "q", "sort", "limit", "cursor"});
   ListQuery query;
-  query.statuses =
-      enum_list(request, "status", is_status, "todo, in_progress, blocked, done, cancelled");
-  query.priorities = enum_list(request, "priority", is_priority, "low, medium, high, urgent");
-  query.assignee = text_param(request, "assignee", kMaxAssigneeBytes);
-  query.tag = text_param(request, "tag", kMaxTagBytes);
-  query.title_contains = text_param(request, "q", kMaxTitleBytes);
-  query.due_before = time_param(request, "due_before");
-  query.due_after = time_param(request, "due_after");
-  query.updated_since = time_param(request, "updated_since");
+  query.statuses = params.enums("status", {std::begin(kStatuses), std::end(kStatuses)});
+  query.priorities = params.enums("priority", {std::begin(kPriorities), std::end(kPriorities)});
+  query.assignee = params.text("assignee", kMaxAssigneeBytes);
+  query.tag = params.text("tag", kMaxTagBytes);
+  query.title_contains = params.text("q", kMaxTitleBytes);
+  query.due_before = params.time("due_before");
+  query.due_after = params.time("due_after");
+  query.updated_since = params.time("updated_since");
+  query.created_before = params.time("created_before");
   if (auto sort = request.query("sort")) {
     std::string column = *sort;
     if (!column.empty() && column.front() == '-') {
@@ -117,22 +80,11 @@ ListQuery parse_list_query(const agent_host::Request& request) {
                                                "(prefix '-' for descending)");
     query.sort = column;
   }
-  if (auto limit = request.query("limit")) {
-    int64_t value = 0;
-    const auto parsed = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (parsed.ec != std::errc() || parsed.ptr != limit->data() + limit->size() || value < 1 ||
-        value > kMaxPageSize)
-      throw HttpError::bad_request(
-          "limit", "limit must be an integer from 1 to " + std::to_string(kMaxPageSize));
-    query.limit = value;
-  }
-  if (auto cursor = request.query("cursor"); cursor && !cursor->empty()) {
+  query.limit = params.limit(query.limit, kMaxPageSize);
+  if (auto cursor = params.cursor()) {
     const std::string expected_sort = (query.descending ? "-" : "") + query.sort;
     const auto decoded = decode_cursor(*cursor);
-    if (!decoded)
-      throw HttpError::bad_request("cursor",
-                                   "cursor is not one this API returned; pass "
-                                   "next_cursor from the previous page unchanged");
+    if (!decoded) throw agent_host::ListParams::bad_cursor();
     if (decoded->sort != expected_sort)
       throw HttpError::bad_request("cursor", "cursor belongs to sort '" + decoded->sort +
                                                  "'; keep the same sort while paging");
@@ -153,6 +105,8 @@ json list_tasks(agent_host::Sql& sql, const ListQuery& query) {
   if (query.due_after) builder.where("due_at >= " + builder.placeholder(*query.due_after));
   if (query.updated_since)
     builder.where("updated_at >= " + builder.placeholder(*query.updated_since));
+  if (query.created_before)
+    builder.where("created_at < " + builder.placeholder(*query.created_before));
   if (query.title_contains)
     builder.where("title LIKE " + builder.placeholder(like_pattern(*query.title_contains)) +
                   " ESCAPE '\\'");

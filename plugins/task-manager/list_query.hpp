@@ -21,6 +21,7 @@ struct ListQuery {
   std::optional<int64_t> due_before;
   std::optional<int64_t> due_after;
   std::optional<int64_t> updated_since;
+  std::optional<int64_t> created_before;      // exclusive: the state of a past window's tasks
   std::optional<std::string> title_contains;  // `q`
   std::string sort = "created_at";            // created_at | updated_at | due_at
   bool descending = false;

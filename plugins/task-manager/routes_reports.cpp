@@ -1,3 +1,4 @@
+#include <agent_host/list_params.hpp>
 #include <algorithm>
 
 #include "api_schemas.hpp"
@@ -31,13 +32,10 @@ void add_report_routes(agent_host::Host& host, DailyReports& reports) {
                "fields=created,completed,... answers only the named figures (and from, to)",
                nullptr, schemas::stats()},
       [&host](const Request& request) {
-        allow_only(request, {"from", "to", "fields"});
+        const agent_host::ListParams params(request, {"from", "to", "fields"});
         const int64_t now = now_ms();
-        const auto to_text = request.query("to");
-        const auto from_text = request.query("from");
-        const int64_t to = to_text ? required_time(*to_text, "to") : now;
-        const int64_t from =
-            from_text ? required_time(*from_text, "from") : to - kDefaultStatsWindowMs;
+        const int64_t to = params.time("to").value_or(now);
+        const int64_t from = params.time("from").value_or(to - kDefaultStatsWindowMs);
         if (from >= to) throw HttpError::bad_request("from", "from must be earlier than to");
         unsigned fields = kAllStatsFields;
         if (const auto fields_text = request.query("fields")) {

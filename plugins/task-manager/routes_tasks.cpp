@@ -9,6 +9,7 @@ namespace task_manager {
 namespace {
 
 using agent_host::HttpError;
+using agent_host::Preconditions;
 using agent_host::Request;
 using agent_host::Responder;
 using agent_host::Response;
@@ -89,9 +90,10 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
              RouteDoc{"Get a task; its ETag is the version", nullptr, schemas::task()},
              [&service](const Request& request) {
                reject_query(request);
+               const auto conditions = Preconditions::from(request);
                const Task task = service.get(request.param("id"));
-               if (auto none_match = request.header("if-none-match");
-                   none_match && *none_match == etag(task.version))
+               if (conditions.require(entity_tag(task.version), agent_host::Access::read) ==
+                   agent_host::Precondition::not_modified)
                  return Response{304, {}, {}, {{"ETag", etag(task.version)}}};
                return task_response(task);
              });
@@ -103,16 +105,16 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
                schemas::task_changes(), schemas::task()},
       [&service](const Request& request) {
         reject_query(request);
-        const auto if_match = parse_if_match(request.header("if-match"));
+        const auto conditions = Preconditions::from(request);
         const TaskChanges changes = parse_changes(request.json_body());
-        return task_response(service.update(request.param("id"), changes, if_match));
+        return task_response(service.update(request.param("id"), changes, conditions));
       });
 
   host.route("DELETE", "/tasks/{id}",
              RouteDoc{"Delete a task (If-Match honoured)", nullptr, nullptr},
              [&service](const Request& request) {
                reject_query(request);
-               service.remove(request.param("id"), parse_if_match(request.header("if-match")));
+               service.remove(request.param("id"), Preconditions::from(request));
                return Response::no_content();
              });
 
@@ -123,9 +125,9 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
                schemas::transition(), schemas::task()},
       [&service](const Request& request) {
         reject_query(request);
-        const auto if_match = parse_if_match(request.header("if-match"));
+        const auto conditions = Preconditions::from(request);
         const std::string to = parse_transition_target(request.json_body());
-        return task_response(service.transition(request.param("id"), to, if_match));
+        return task_response(service.transition(request.param("id"), to, conditions));
       });
 
   host.route("POST", "/tasks/bulk",

@@ -47,22 +47,18 @@ class TaskService::Batch {
     return std::move(plan.task);
   }
 
-  Task load(const std::string& id, std::optional<int64_t> if_match, const std::string& field,
-            const std::string& version_field = "If-Match") {
+  // 404 before the preconditions: they apply to a task that exists (RFC 9110 §13.2.1).
+  Task load(const std::string& id, const Preconditions& conditions, const std::string& field) {
     auto task = store::find_task(tx_, id);
     if (!task) throw HttpError(404, "not_found", "task '" + id + "' not found", field);
-    if (if_match && *if_match != task->version)
-      throw HttpError(412, "precondition_failed",
-                      "task '" + id + "' is at version " + std::to_string(task->version) +
-                          ", not " + std::to_string(*if_match) +
-                          "; GET it again and retry with its ETag",
-                      version_field, json{{"current_version", task->version}});
+    conditions.require(entity_tag(task->version), agent_host::Access::change,
+                       json{{"current_version", task->version}});
     return *task;
   }
 
-  Task update(const std::string& id, const TaskChanges& changes, std::optional<int64_t> if_match,
-              const std::string& field = "id", const std::string& version_field = "If-Match") {
-    Task task = load(id, if_match, field, version_field);
+  Task update(const std::string& id, const TaskChanges& changes, const Preconditions& conditions,
+              const std::string& field = "id") {
+    Task task = load(id, conditions, field);
     const auto changed = changes.apply_to(task);
     if (changed.empty()) return task;  // nothing to write: no new version, no event
     const bool tags_changed = std::find(changed.begin(), changed.end(), "tags") != changed.end();
@@ -73,8 +69,8 @@ class TaskService::Batch {
     return task;
   }
 
-  Task transition(const std::string& id, const std::string& to, std::optional<int64_t> if_match) {
-    Task task = load(id, if_match, "id");
+  Task transition(const std::string& id, const std::string& to, const Preconditions& conditions) {
+    Task task = load(id, conditions, "id");
     const std::string from = task.status;
     if (!can_transition(from, to)) {
       const auto allowed = allowed_transitions(from);
@@ -94,8 +90,8 @@ class TaskService::Batch {
     return task;
   }
 
-  void remove(const std::string& id, std::optional<int64_t> if_match) {
-    const Task task = load(id, if_match, "id");
+  void remove(const std::string& id, const Preconditions& conditions) {
+    const Task task = load(id, conditions, "id");
     store::delete_task(tx_, id);
     record(deleted_event(task, now_));
     ++tally.deleted;
@@ -159,12 +155,12 @@ Task TaskService::get(const std::string& id) {
 }
 
 Task TaskService::update(const std::string& id, const TaskChanges& changes,
-                         std::optional<int64_t> if_match) {
+                         const Preconditions& conditions) {
   Task result;
   Tally done;
   host_.sql().transaction([&](Transaction& tx) {
     Batch batch(tx, events_enabled_, now_ms());
-    result = batch.update(id, changes, if_match, "id");
+    result = batch.update(id, changes, conditions, "id");
     done = batch.tally;
   });
   committed(done);
@@ -172,23 +168,23 @@ Task TaskService::update(const std::string& id, const TaskChanges& changes,
 }
 
 Task TaskService::transition(const std::string& id, const std::string& to,
-                             std::optional<int64_t> if_match) {
+                             const Preconditions& conditions) {
   Task result;
   Tally done;
   host_.sql().transaction([&](Transaction& tx) {
     Batch batch(tx, events_enabled_, now_ms());
-    result = batch.transition(id, to, if_match);
+    result = batch.transition(id, to, conditions);
     done = batch.tally;
   });
   committed(done);
   return result;
 }
 
-void TaskService::remove(const std::string& id, std::optional<int64_t> if_match) {
+void TaskService::remove(const std::string& id, const Preconditions& conditions) {
   Tally done;
   host_.sql().transaction([&](Transaction& tx) {
     Batch batch(tx, events_enabled_, now_ms());
-    batch.remove(id, if_match);
+    batch.remove(id, conditions);
     done = batch.tally;
   });
   committed(done);
@@ -216,14 +212,14 @@ json TaskService::bulk(const json& body) {
     new_tasks.push_back(parse_new_task(creates[i], "create[" + std::to_string(i) + "]."));
   struct Update {
     std::string id;
-    std::optional<int64_t> if_match;
+    Preconditions conditions;
     TaskChanges changes;
   };
   std::vector<Update> changes;
   for (size_t i = 0; i < updates.size(); ++i) {
     const std::string prefix = "update[" + std::to_string(i) + "].";
     const json& item = updates[i];
-    Update update{{}, std::nullopt, parse_changes(item, prefix, {"id", "if_match"})};
+    Update update{{}, {}, parse_changes(item, prefix, {"id", "if_match"})};
     if (!item.contains("id") || !item["id"].is_string())
       throw HttpError::bad_request(prefix + "id", prefix + "id is required (a task id string)");
     update.id = item["id"].get<std::string>();
@@ -231,7 +227,8 @@ json TaskService::bulk(const json& body) {
       if (!item["if_match"].is_number_integer())
         throw HttpError::bad_request(prefix + "if_match",
                                      prefix + "if_match must be the task's version (an integer)");
-      update.if_match = item["if_match"].get<int64_t>();
+      update.conditions =
+          Preconditions::if_match(entity_tag(item["if_match"].get<int64_t>()), prefix + "if_match");
     }
     changes.push_back(std::move(update));
   }
@@ -246,8 +243,8 @@ json TaskService::bulk(const json& body) {
     for (auto& task : new_tasks) created.push_back(to_json(batch.insert(task, std::nullopt)));
     for (size_t i = 0; i < changes.size(); ++i) {
       const std::string prefix = "update[" + std::to_string(i) + "].";
-      updated.push_back(to_json(batch.update(changes[i].id, changes[i].changes, changes[i].if_match,
-                                             prefix + "id", prefix + "if_match")));
+      updated.push_back(to_json(
+          batch.update(changes[i].id, changes[i].changes, changes[i].conditions, prefix + "id")));
     }
     done = batch.tally;
   });

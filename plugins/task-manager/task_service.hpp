@@ -58,9 +58,11 @@ class TaskService {
   using CreatedFn = std::function<void(std::exception_ptr failure, const Created& created)>;
   void create(PlannedCreate plan, CreatedFn done);
   Task get(const std::string& id);
-  Task update(const std::string& id, const TaskChanges& changes, std::optional<int64_t> if_match);
-  Task transition(const std::string& id, const std::string& to, std::optional<int64_t> if_match);
-  void remove(const std::string& id, std::optional<int64_t> if_match);
+  // `conditions` are checked against the task inside the write's transaction.
+  using Preconditions = agent_host::Preconditions;
+  Task update(const std::string& id, const TaskChanges& changes, const Preconditions& conditions);
+  Task transition(const std::string& id, const std::string& to, const Preconditions& conditions);
+  void remove(const std::string& id, const Preconditions& conditions);
   // {"create":[new task...], "update":[{"id", "if_match"?, fields...}]} in one transaction.
   json bulk(const json& body);
 

@@ -1,5 +1,6 @@
 #include "validation.hpp"
 
+#include <agent_host/list_params.hpp>
 #include <agent_host/sdk.hpp>
 #include <algorithm>
 
@@ -88,13 +89,9 @@ std::string required_enum(std::string_view value, const std::string& field,
   return std::string(value);
 }
 
+// The SDK's rule for every time a client sends, so bodies and lists agree.
 int64_t required_time(std::string_view value, const std::string& field) {
-  const auto parsed = parse_rfc3339(value);
-  if (!parsed)
-    throw HttpError::bad_request(field, field + " '" + std::string(value) +
-                                            "' is not an RFC 3339 time such as "
-                                            "2024-05-01T09:00:00Z");
-  return *parsed;
+  return agent_host::require_time(value, field);
 }
 
 std::vector<std::string> TaskChanges::names() const {
@@ -193,31 +190,12 @@ std::string parse_transition_target(const json& body) {
   return required_enum(body["to"].get<std::string>(), "to", is_status, kStatusList);
 }
 
-std::optional<int64_t> parse_if_match(std::optional<std::string_view> header) {
-  if (!header) return std::nullopt;
-  std::string_view text = *header;
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text == "*") return std::nullopt;
-  if (text.substr(0, 2) == "W/") text.remove_prefix(2);
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
-    text = text.substr(1, text.size() - 2);
-  int64_t version = 0;
-  bool digits = !text.empty() && text.size() <= 18;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      digits = false;
-    else
-      version = version * 10 + (c - '0');
-  }
-  if (!digits)
-    throw HttpError(400, "invalid_header",
-                    "If-Match must be the ETag of GET /task/tasks/{id}, e.g. \"3\"", "If-Match");
-  return version;
+agent_host::EntityTag entity_tag(int64_t version) {
+  return agent_host::EntityTag::strong(std::to_string(version));
 }
 
 std::string etag(int64_t version) {
-  return "\"" + std::to_string(version) + "\"";
+  return entity_tag(version).text();
 }
 
 }  // namespace task_manager

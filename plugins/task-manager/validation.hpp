@@ -1,6 +1,7 @@
 // Turns request JSON into checked task input; every refusal is a 400 naming the field.
 #pragma once
 
+#include <agent_host/conditional.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,8 +38,8 @@ TaskChanges parse_changes(const json& body, const std::string& prefix = {},
 // The `to` of a transition request.
 std::string parse_transition_target(const json& body);
 
-// An If-Match header value: `"7"`, `W/"7"`, `7` or `*` (nullopt: any version).
-std::optional<int64_t> parse_if_match(std::optional<std::string_view> header);
+// A task's entity tag is its version, strong: "7".
+agent_host::EntityTag entity_tag(int64_t version);
 std::string etag(int64_t version);
 
 // Field checks shared with the query-string parsers.

@@ -55,12 +55,14 @@ std::string content_type_of(const std::string& name) {
   return "application/octet-stream";
 }
 
+// Everything from /docs/ of this host; validatorUrl null: Swagger UI's default
+// sends the spec's URL to validator.swagger.io and shows its badge.
 const char* kDocsPage = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Agent Host API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});</script>
+<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", validatorUrl: null});</script>
 </body></html>
 )";
 
@@ -90,7 +92,8 @@ HttpResponse Runtime::host_endpoint(const Snapshot& snap, HttpRequest& request, 
     response.body = snap.openapi->text;
     return response;
   }
-  if ((path == "/docs" || path == "/docs/") && read) {
+  // index.html too: the stock one loads an initializer pointing at the petstore.
+  if ((path == "/docs" || path == "/docs/" || path == "/docs/index.html") && read) {
     if (swagger_ui_directory().empty())
       return json_error(404, "not_found",
                         "Swagger UI files are not installed; run tools/fetch-swagger-ui.sh and "

@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include "run_record.hpp"
+
 namespace workflow {
 
 namespace {
@@ -58,6 +60,15 @@ agent_host::Histogram& Metrics::histogram(const std::string& name, const std::st
   if (it == histograms_.end())
     it = histograms_.emplace(key, host_.histogram(name, help, labels_json(labels), buckets)).first;
   return it->second;
+}
+
+void Metrics::workflow_known(const std::string& workflow) {
+  for (const char* final_status :
+       {status::succeeded, status::failed, status::cancelled, status::timed_out})
+    counter("runs_total", "Runs that reached a final state",
+            {{"workflow", workflow}, {"status", final_status}});
+  histogram("run_duration_seconds", "Run duration from start to final state",
+            {{"workflow", workflow}}, duration_buckets());
 }
 
 void Metrics::run_finished(const std::string& workflow, const std::string& status, double seconds) {

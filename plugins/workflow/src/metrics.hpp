@@ -15,6 +15,9 @@ class Metrics {
   explicit Metrics(agent_host::Host& host);
 
   void run_finished(const std::string& workflow, const std::string& status, double seconds);
+  // Creates a workflow's run series at zero (every final status), so alert
+  // rules and dashboards see them before its first run ends.
+  void workflow_known(const std::string& workflow);
   void step_finished(const std::string& workflow, const std::string& step_type,
                      const std::string& outcome, double seconds);
   void retry(const std::string& workflow);

@@ -32,12 +32,16 @@ class WorkflowPlugin : public agent_host::Plugin {
     add_trigger_routes(host, engine_, metrics_, config_);
     add_stats_routes(host, engine_);
     // Other replicas may upload definitions: pick up their schedules too.
-    engine_.on_maintenance([this] { schedules_.sync(); });
+    engine_.on_maintenance([this] {
+      schedules_.sync();
+      know_workflows();
+    });
   }
 
   void start() override {
     load_templates(config_.definitions_dir, engine_.registry(), host());
     schedules_.sync();
+    know_workflows();
     engine_.start();
     host().info("workflow engine started",
                 {{"workers", config_.workers},
@@ -45,6 +49,11 @@ class WorkflowPlugin : public agent_host::Plugin {
   }
 
   void stop() override { engine_.stop(); }
+
+  void know_workflows() {
+    for (const auto& definition : engine_.registry().all_latest())
+      metrics_.workflow_known(definition->name);
+  }
 
   void reload(const nlohmann::json& config) override {
     const PluginConfig next = PluginConfig::from_json(config);

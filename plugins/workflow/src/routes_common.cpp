@@ -1,3 +1,5 @@
+#include <agent_host/list_params.hpp>
+
 #include "routes.hpp"
 
 namespace workflow {
@@ -11,13 +13,7 @@ agent_host::HttpError problems_error(int status, const std::string& code,
 }
 
 void reject_unknown_query(const agent_host::Request& request, const std::set<std::string>& known) {
-  for (const auto& name : request.query_names()) {
-    if (known.count(name)) continue;
-    std::string list;
-    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    throw agent_host::HttpError::bad_request(
-        name, "unknown query parameter '" + name + "'; use " + (list.empty() ? "none" : list));
-  }
+  agent_host::ListParams(request, {known.begin(), known.end()});  // the SDK's one refusal
 }
 
 json run_start_answer(Engine& engine, const CreateOutcome& outcome, const RunRecord& created) {

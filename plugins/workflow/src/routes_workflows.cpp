@@ -1,4 +1,6 @@
 // /workflows: upload (new version), list, read, delete, and start a run.
+#include <agent_host/list_params.hpp>
+
 #include "clock.hpp"
 #include "crypto.hpp"
 #include "document.hpp"
@@ -30,13 +32,10 @@ json summary(const Definition& d) {
 DefinitionPtr find(Engine& engine, const Request& request) {
   const std::string name = request.param("name");
   if (auto version = request.query("version")) {
-    int number = 0;
-    try {
-      number = std::stoi(*version);
-    } catch (const std::exception&) {
+    const auto number = agent_host::plain_integer(*version);
+    if (!number || *number > INT32_MAX)
       throw HttpError::bad_request("version", "version must be a whole number, e.g. ?version=2");
-    }
-    if (auto definition = engine.registry().get(name, number)) return definition;
+    if (auto definition = engine.registry().get(name, static_cast<int>(*number))) return definition;
     throw HttpError::not_found("version " + *version + " of workflow '" + name + "'");
   }
   if (auto definition = engine.registry().latest(name)) return definition;

@@ -11,8 +11,7 @@ namespace workflow {
 
 namespace status {
 bool is_known(const std::string& value) {
-  static const std::set<std::string> all = {queued, running,   waiting,  succeeded,
-                                            failed, cancelled, timed_out};
+  static const std::set<std::string> all(std::begin(kAll), std::end(kAll));
   return all.count(value) > 0;
 }
 bool is_terminal(const std::string& value) {

@@ -17,6 +17,8 @@ inline constexpr const char* succeeded = "succeeded";
 inline constexpr const char* failed = "failed";
 inline constexpr const char* cancelled = "cancelled";
 inline constexpr const char* timed_out = "timed_out";
+inline constexpr const char* kAll[] = {queued, running,   waiting,  succeeded,
+                                       failed, cancelled, timed_out};
 bool is_known(const std::string& value);
 bool is_terminal(const std::string& value);
 }  // namespace status

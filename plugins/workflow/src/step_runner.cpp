@@ -171,8 +171,10 @@ StepOutcome StepRunner::llm(const json& with, int64_t timeout_ms) {
     out.output = std::move(answer);
     return out;
   } catch (const agent_host::Error& e) {
-    metrics_.llm_latency(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    // "Not configured" ran no inference; the histogram counts only calls that did.
+    if (e.status() != AH_ERR_UNSUPPORTED)
+      metrics_.llm_latency(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     const std::string code = e.status() == AH_ERR_TIMEOUT       ? "timeout"
                              : e.status() == AH_ERR_UNAVAILABLE ? "unavailable"
                                                                 : "llm_error";

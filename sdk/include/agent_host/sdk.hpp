@@ -89,9 +89,10 @@ class Error : public std::runtime_error {
   ah_status status_;
 };
 
-// Throw from a handler to answer with an HTTP error. The body is
+// Throw from a handler to answer with an HTTP error. body() is
 //   {"error":{"status":400,"code":"invalid_field","message":"...","field":"title"}}
-// with `field` omitted when empty and `details` merged in when given.
+// with `field` omitted when empty and `details` merged in when given; the
+// client gets it with the request's "request_id" added (error_response).
 class HttpError : public std::runtime_error {
  public:
   HttpError(int status, std::string code, const std::string& message, std::string field = {},
@@ -338,8 +339,9 @@ struct Response {
 // logs the route, so a forgotten answer never leaves a client waiting.
 class Responder {
  public:
-  Responder(const ah_host_api* api, ah_response* deferred)
-      : state_(std::make_shared<State>(api, deferred)) {}
+  // `request_id` (Request::request_id()) goes into the error bodies fail() makes.
+  Responder(const ah_host_api* api, ah_response* deferred, std::string_view request_id = {})
+      : state_(std::make_shared<State>(api, deferred)), request_id_(request_id) {}
 
   bool send(const Response& response) const;
   // Answers for a failure: an HttpError becomes its JSON answer, anything
@@ -364,6 +366,7 @@ class Responder {
     std::atomic<bool> answered{false};
   };
   std::shared_ptr<State> state_;
+  std::string request_id_;
 };
 
 // The answer to an outbound call (another agent, or any URL).
@@ -904,6 +907,18 @@ class Plugin {
 };
 
 // ---------------------------------------------------------------------------
+// Error answers: the shape the host uses for its own errors
+// ---------------------------------------------------------------------------
+
+// {"error":{...},"request_id":"..."}: whoever refuses a request, host or plugin,
+// sync or async route, the client reads one shape and can quote the id.
+inline Response error_response(const HttpError& error, std::string_view request_id) {
+  json body = error.body();
+  body["request_id"] = std::string(request_id);
+  return Response::json(body, error.status());
+}
+
+// ---------------------------------------------------------------------------
 // Implementation details
 // ---------------------------------------------------------------------------
 inline void answer(const ah_host_api* api, ah_response* out, const Response& response) {
@@ -916,11 +931,12 @@ inline void answer(const ah_host_api* api, ah_response* out, const Response& res
 inline ah_status Host::dispatch(void* user, const ah_request* raw, ah_response* out,
                                 ah_sink* error) {
   const auto* bound = static_cast<const BoundHandler*>(user);
+  const Request request(raw);
   try {
-    answer(bound->api, out, bound->handler(Request(raw)));
+    answer(bound->api, out, bound->handler(request));
     return AH_OK;
   } catch (const HttpError& e) {
-    answer(bound->api, out, Response::json(e.body(), e.status()));
+    answer(bound->api, out, error_response(e, request.request_id()));
     return AH_OK;
   } catch (const std::exception& e) {
     detail::write(error, e.what());
@@ -938,9 +954,10 @@ inline ah_status Host::dispatch_async(void* user, const ah_request* raw, ah_resp
     detail::write(error, "the host refused to defer this response");
     return AH_ERR_INTERNAL;
   }
-  const Responder responder(bound->api, deferred);
+  const Request request(raw);
+  const Responder responder(bound->api, deferred, request.request_id());
   try {
-    bound->handler(Request(raw), responder);
+    bound->handler(request, responder);
   } catch (...) {
     responder.fail(std::current_exception());
   }
@@ -958,7 +975,7 @@ inline bool Responder::fail(std::exception_ptr error) const {
   try {
     std::rethrow_exception(error);
   } catch (const HttpError& e) {
-    return send(Response::json(e.body(), e.status()));
+    return send(error_response(e, request_id_));
   } catch (const std::exception& e) {
     return state_->fail_with(e.what());
   } catch (...) {

@@ -34,18 +34,7 @@ TEST(AllInOne, ServesEveryAgentAndLoadsEveryShippedTemplate) {
   const auto expected = shipped_workflow_names();
   ASSERT_FALSE(expected.empty()) << "no templates in configs/workflows";
 
-  nlohmann::json config = read_role_config("all-in-one");
-  for (const char* listener : {"http", "metrics"}) {
-    config[listener]["address"] = "127.0.0.1";
-    config[listener]["port"] = 0;
-  }
-  config.erase("storage");      // the test default: a data folder of its own
-  config.erase("secrets_dir");  // no secrets: the LLM note replaces the summary
-  config.erase("plugin_dirs");  // the build's plugins
-  // Relative to the working directory as shipped (the repository root).
-  config["plugins"]["workflow"]["config"]["definitions_dir"] =
-      (kSource / "configs" / "workflows").string();
-  HostProcess host(config);
+  HostProcess host(all_in_one_test_config());
 
   for (const char* path : {"/task/tasks?limit=1", "/workflow/workflows", "/reporting/reports"}) {
     const Reply reply = http("GET", host.base_url() + path);

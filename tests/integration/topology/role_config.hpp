@@ -32,6 +32,12 @@ nlohmann::json read_role_config(const std::string& role);
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
                                   const LoopbackNetwork& network);
 
+// configs/all-in-one.yaml as the README's product command runs it, on
+// loopback ports 0 with the test's own data folder, no secrets (the LLM note
+// replaces the summary) and the build's plugins; the shipped workflow
+// templates from this source tree.
+nlohmann::json all_in_one_test_config();
+
 // Writes the Secrets the role configs name (api-keys with the webhook secret,
 // llm-config pointing at `llm_url`) into `secrets_dir`; returns the API key
 // callers must send.

@@ -205,6 +205,9 @@ TEST(Presentation, FormatsDurationsAndPercentages) {
   EXPECT_EQ(percent_text(0.625), "62.5%");
   EXPECT_EQ(percent_text(nullptr), "n/a");
   EXPECT_EQ(duration_text(42.25), "42.2s");
+  EXPECT_EQ(duration_text(0.25), "250 ms");
+  EXPECT_EQ(duration_text(0.0004), "0 ms");
+  EXPECT_EQ(duration_text(1.0), "1.0s");
   EXPECT_EQ(duration_text(5400), "1h 30m");
   EXPECT_EQ(duration_text(750), "12m 30s");
   EXPECT_EQ(duration_text(90000), "1d 01h");

@@ -66,13 +66,5 @@ TEST(Validation, NewTaskDefaultsAndFieldNamedErrors) {
   EXPECT_EQ(field_of(json::array()), "create[2]");
 }
 
-TEST(Validation, IfMatchForms) {
-  EXPECT_EQ(parse_if_match(std::string_view("\"7\"")), 7);
-  EXPECT_EQ(parse_if_match(std::string_view("W/\"7\"")), 7);
-  EXPECT_EQ(parse_if_match(std::string_view("*")), std::nullopt);
-  EXPECT_EQ(parse_if_match(std::nullopt), std::nullopt);
-  EXPECT_THROW(parse_if_match(std::string_view("\"abc\"")), agent_host::HttpError);
-}
-
 }  // namespace
 }  // namespace task_manager

@@ -228,6 +228,14 @@ TEST_F(WorkflowPlugin, LlmStepSendsThePromptAndKeepsTheAnswer) {
   EXPECT_EQ(host_.metric("agent_workflow_llm_inference_seconds"), 1.0);
 }
 
+TEST_F(WorkflowPlugin, AnLlmStepWithoutAModelIsNoInferenceInTheHistogram) {
+  start();  // no stub: the host has no LLM configured
+  define("name: ask\nsteps: [{id: llm, type: llm, with: {prompt: 'hi'}}]\n");
+  json run = run_to_end("ask");
+  EXPECT_EQ(run["status"], "failed") << run.dump();
+  EXPECT_EQ(host_.metric("agent_workflow_llm_inference_seconds").value_or(0), 0.0);
+}
+
 TEST_F(WorkflowPlugin, DelayWaitsThenContinuesAndRunTimeoutEndsAWaitingRun) {
   start();
   define(
