@@ -1,0 +1,258 @@
+#include "http_server/connection.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace agent_host::http_server {
+namespace {
+
+using Pistache::Async::Promise;
+
+// The buffer keeps this much capacity between requests.
+constexpr std::size_t kKeptBufferCapacity = 64 * 1024;
+constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+Connection::Connection(std::shared_ptr<Pistache::Tcp::Peer> peer, PortState& port,
+                       std::shared_ptr<Mailbox> mailbox)
+    : peer_(std::move(peer)),
+      port_(port),
+      mailbox_(std::move(mailbox)),
+      deadline_(Clock::now() + port.settings.header_timeout) {}
+
+void Connection::on_input(const char* bytes, std::size_t size) {
+  if (closed_ || state_ == State::Closing) return;  // lingering: read and dropped
+  if (state_ == State::Busy) {
+    // Pipelined requests wait here; a client sending far more than one more
+    // request meanwhile gets its answer, and then the connection closes.
+    const auto& limits = port_.settings;
+    if (in_.size() - used_ + size > limits.max_head_bytes + limits.max_body_bytes) {
+      close_after_answer_ = true;
+      return;
+    }
+    in_.append(bytes, size);
+    return;
+  }
+  in_.append(bytes, size);
+  if (state_ == State::Idle) {
+    state_ = State::Head;
+    deadline_ = Clock::now() + port_.settings.header_timeout;
+  }
+  advance();
+}
+
+void Connection::advance() {
+  while (!closed_) {
+    if (state_ == State::Head) {
+      if (!read_head()) return;
+    } else if (state_ == State::Body) {
+      if (!read_body()) return;
+    } else {
+      return;
+    }
+  }
+}
+
+bool Connection::read_head() {
+  if (used_ == in_.size()) return false;
+  const std::string_view input = std::string_view(in_).substr(used_);
+  http_wire::Refusal refusal;
+  const auto status = http_wire::parse_request_head(input, port_.settings.max_head_bytes, scanned_,
+                                                    request_, facts_, refusal);
+  if (status == http_wire::HeadStatus::Incomplete) return false;
+  if (status == http_wire::HeadStatus::Refused) {
+    refuse(refusal, {});
+    return false;
+  }
+  used_ += facts_.size;
+  scanned_ = 0;
+  request_.body.clear();
+  const std::size_t max_body = port_.settings.max_body_bytes;
+  if (facts_.chunked) {
+    chunked_.emplace(max_body, port_.settings.max_head_bytes);
+  } else if (facts_.content_length > max_body) {
+    // Answered before any of the body is read; the connection then closes,
+    // since what follows on it is that body.
+    refuse({413, "payload_too_large",
+            "request body of " + std::to_string(facts_.content_length) +
+                " bytes exceeds the limit of " + std::to_string(max_body) +
+                " bytes (http.max_request_bytes)",
+            "body"},
+           request_.method);
+    return false;
+  }
+  state_ = State::Body;
+  deadline_ = Clock::now() + port_.settings.body_timeout;
+  const bool body_expected = facts_.chunked || facts_.content_length > 0;
+  if (facts_.expect_continue && !facts_.http10 && body_expected && used_ == in_.size())
+    peer_->send(Pistache::RawBuffer(std::string(kContinue), sizeof kContinue - 1));
+  return true;
+}
+
+bool Connection::read_body() {
+  const std::string_view input = std::string_view(in_).substr(used_);
+  if (chunked_) {
+    std::size_t consumed = 0;
+    http_wire::Refusal refusal;
+    const auto status = chunked_->feed(input, request_.body, consumed, refusal);
+    used_ += consumed;
+    if (status == http_wire::ChunkedBody::Status::Refused) {
+      refuse(refusal, request_.method);
+      return false;
+    }
+    if (status == http_wire::ChunkedBody::Status::NeedMore) {
+      compact();
+      return false;
+    }
+    chunked_.reset();
+  } else {
+    const std::size_t missing =
+        static_cast<std::size_t>(facts_.content_length) - request_.body.size();
+    const std::size_t take = std::min(missing, input.size());
+    request_.body.append(input.data(), take);
+    used_ += take;
+    if (take < missing) {
+      compact();
+      return false;
+    }
+  }
+  serve();
+  return true;
+}
+
+void Connection::serve() {
+  state_ = State::Busy;
+  request_.request_id.clear();
+  request_.in_process = false;
+  // Captures one pointer, so the std::function needs no allocation.
+  const runtime::AnswerLater later = [this]() -> runtime::LateAnswer {
+    return [mailbox = mailbox_, self = shared_from_this()](runtime::HttpResponse response) {
+      mailbox->post(self, std::move(response));
+    };
+  };
+  runtime::HttpResponse response;
+  if (port_.service->serve(request_, response, later)) answer(response);
+}
+
+void Connection::on_answer(runtime::HttpResponse response) {
+  if (closed_ || state_ != State::Busy) return;
+  answer(response);
+  advance();
+}
+
+void Connection::answer(runtime::HttpResponse& response) {
+  const bool keep_alive = facts_.keep_alive && !close_after_answer_ && !port_.draining.load();
+  Promise<ssize_t> written = send(response, keep_alive);
+  if (keep_alive)
+    next_request();
+  else
+    close_after_write(std::move(written));
+}
+
+void Connection::refuse(const http_wire::Refusal& refusal, const std::string& method) {
+  runtime::HttpResponse response = port_.service->refuse(refusal, method);
+  facts_.head_method = false;
+  close_after_write(send(response, false));
+}
+
+void Connection::refuse_over_limit() {
+  refuse({503, "too_many_connections",
+          "the host serves at most " + std::to_string(port_.settings.max_connections) +
+              " connections at once (http.max_connections); retry later",
+          ""},
+         {});
+}
+
+Promise<ssize_t> Connection::send(runtime::HttpResponse& response, bool keep_alive) {
+  ReplyShape shape;
+  shape.http10 = facts_.http10;
+  shape.keep_alive = keep_alive;
+  shape.head = facts_.head_method;
+  std::string bytes = response_bytes(response, shape);
+  const std::size_t size = bytes.size();
+  return peer_->send(Pistache::RawBuffer(std::move(bytes), size));
+}
+
+void Connection::close_after_write(Promise<ssize_t> written) {
+  state_ = State::Closing;
+  deadline_ = Clock::now() + port_.settings.linger;
+  // The write completes on this network thread, after this returns.
+  std::weak_ptr<Connection> weak = weak_from_this();
+  written.then(
+      [weak](ssize_t) {
+        if (auto self = weak.lock(); self && !self->closed_) ::shutdown(self->peer_->fd(), SHUT_WR);
+      },
+      [weak](std::exception_ptr) {
+        if (auto self = weak.lock()) self->close_now();
+      });
+}
+
+void Connection::close_now() {
+  // Pistache reads end-of-stream from a socket shut down both ways and
+  // removes the peer itself; closing the descriptor here would race with it.
+  if (!closed_) ::shutdown(peer_->fd(), SHUT_RDWR);
+  state_ = State::Closing;
+  deadline_ = Clock::now() + std::chrono::seconds(1);
+}
+
+void Connection::next_request() {
+  facts_ = {};
+  compact();
+  if (used_ < in_.size()) {
+    state_ = State::Head;
+    deadline_ = Clock::now() + port_.settings.header_timeout;
+  } else {
+    state_ = State::Idle;
+    deadline_ = Clock::now() + port_.settings.idle_timeout;
+  }
+}
+
+void Connection::compact() {
+  if (used_ == in_.size()) {
+    if (in_.capacity() > kKeptBufferCapacity) std::string().swap(in_);
+    in_.clear();
+    used_ = 0;
+  } else if (used_ > kKeptBufferCapacity) {
+    in_.erase(0, used_);
+    used_ = 0;
+  }
+}
+
+Connection::Tick Connection::on_tick(Clock::time_point now) {
+  if (closed_) return Tick::Nothing;
+  switch (state_) {
+    case State::Idle:
+      if (port_.draining.load()) {
+        close_now();
+        return Tick::Nothing;
+      }
+      if (now < deadline_) return Tick::Nothing;
+      close_now();
+      return Tick::IdleClosed;
+    case State::Head:
+    case State::Body:
+      if (now < deadline_) return Tick::Nothing;
+      if (state_ == State::Head && used_ == in_.size()) {
+        close_now();  // nothing of a request came: nobody to answer (nginx does the same)
+        return Tick::IdleClosed;
+      }
+      refuse(
+          {408, "request_timeout",
+           state_ == State::Head ? "the request head did not arrive within http.header_timeout_ms"
+                                 : "the request body did not arrive within http.request_timeout_ms",
+           state_ == State::Head ? "headers" : "body"},
+          state_ == State::Head ? std::string() : request_.method);
+      return Tick::TimedOut;
+    case State::Closing:
+      if (now >= deadline_) close_now();
+      return Tick::Nothing;
+    case State::Busy:
+      return Tick::Nothing;
+  }
+  return Tick::Nothing;
+}
+
+}  // namespace agent_host::http_server
