@@ -1,14 +1,14 @@
 #include "http_server/connection.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 namespace agent_host::http_server {
 namespace {
-
-using Pistache::Async::Promise;
 
 // The buffer keeps this much capacity between requests.
 constexpr std::size_t kKeptBufferCapacity = 64 * 1024;
@@ -46,13 +46,14 @@ void Connection::on_input(const char* bytes, std::size_t size) {
 
 void Connection::advance() {
   while (!closed_) {
-    if (state_ == State::Head) {
-      if (!read_head()) return;
-    } else if (state_ == State::Body) {
-      if (!read_body()) return;
-    } else {
-      return;
-    }
+    const bool progressed = state_ == State::Head   ? read_head()
+                            : state_ == State::Body ? read_body()
+                                                    : false;
+    if (progressed) continue;
+    // A client that half-closed sends nothing more: once what it sent is
+    // answered, the connection ends.
+    if (orphan_fd_ >= 0 && state_ != State::Busy) finish_orphan();
+    return;
   }
 }
 
@@ -88,7 +89,7 @@ bool Connection::read_head() {
   deadline_ = Clock::now() + port_.settings.body_timeout;
   const bool body_expected = facts_.chunked || facts_.content_length > 0;
   if (facts_.expect_continue && !facts_.http10 && body_expected && used_ == in_.size())
-    peer_->send(Pistache::RawBuffer(std::string(kContinue), sizeof kContinue - 1));
+    write(std::string(kContinue, sizeof kContinue - 1), false);
   return true;
 }
 
@@ -145,17 +146,14 @@ void Connection::on_answer(runtime::HttpResponse response) {
 
 void Connection::answer(runtime::HttpResponse& response) {
   const bool keep_alive = facts_.keep_alive && !close_after_answer_ && !port_.draining.load();
-  Promise<ssize_t> written = send(response, keep_alive);
-  if (keep_alive)
-    next_request();
-  else
-    close_after_write(std::move(written));
+  write(render(response, keep_alive), !keep_alive);
+  if (keep_alive) next_request();
 }
 
 void Connection::refuse(const http_wire::Refusal& refusal, const std::string& method) {
   runtime::HttpResponse response = port_.service->refuse(refusal, method);
   facts_.head_method = false;
-  close_after_write(send(response, false));
+  write(render(response, false), true);
 }
 
 void Connection::refuse_over_limit() {
@@ -166,31 +164,89 @@ void Connection::refuse_over_limit() {
          {});
 }
 
-Promise<ssize_t> Connection::send(runtime::HttpResponse& response, bool keep_alive) {
+std::string Connection::render(runtime::HttpResponse& response, bool keep_alive) const {
   ReplyShape shape;
   shape.http10 = facts_.http10;
   shape.keep_alive = keep_alive;
   shape.head = facts_.head_method;
-  std::string bytes = response_bytes(response, shape);
-  const std::size_t size = bytes.size();
-  return peer_->send(Pistache::RawBuffer(std::move(bytes), size));
+  return response_bytes(response, shape);
 }
 
-void Connection::close_after_write(Promise<ssize_t> written) {
-  state_ = State::Closing;
-  deadline_ = Clock::now() + port_.settings.linger;
-  // The write completes on this network thread, after this returns.
+void Connection::write(std::string bytes, bool then_close) {
+  if (then_close) {
+    state_ = State::Closing;
+    deadline_ = Clock::now() + port_.settings.linger;
+  }
+  if (orphan_fd_ >= 0) {
+    write_orphan(bytes, then_close);
+    return;
+  }
+  size_t written = 0;
+  if (queued_writes_ == 0) {
+    // Straight to the socket: this is the connection's thread and nothing of
+    // it waits in Pistache's write queue, so the order holds and the answer
+    // leaves before a half-closing client's end of stream is read.
+    const ssize_t sent =
+        ::send(peer_->fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      close_now();
+      return;
+    }
+    written = sent < 0 ? 0 : static_cast<size_t>(sent);
+  }
+  if (written == bytes.size()) {
+    if (then_close) ::shutdown(peer_->fd(), SHUT_WR);
+    return;
+  }
+  // The rest waits for the socket in Pistache's queue; it completes on this thread.
+  ++queued_writes_;
+  const size_t left = bytes.size() - written;
   std::weak_ptr<Connection> weak = weak_from_this();
-  written.then(
-      [weak](ssize_t) {
-        if (auto self = weak.lock(); self && !self->closed_) ::shutdown(self->peer_->fd(), SHUT_WR);
-      },
-      [weak](std::exception_ptr) {
-        if (auto self = weak.lock()) self->close_now();
-      });
+  peer_->send(Pistache::RawBuffer(bytes.substr(written), left))
+      .then(
+          [weak, then_close](ssize_t) {
+            auto self = weak.lock();
+            if (!self || self->closed_) return;
+            --self->queued_writes_;
+            if (then_close) ::shutdown(self->peer_->fd(), SHUT_WR);
+          },
+          [weak](std::exception_ptr) {
+            if (auto self = weak.lock()) self->close_now();
+          });
+}
+
+void Connection::write_orphan(const std::string& bytes, bool then_close) {
+  // Best effort, never waiting: the client has stopped sending and the
+  // socket's buffer takes an answer of ordinary size whole.
+  [[maybe_unused]] const ssize_t sent =
+      ::send(orphan_fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (then_close) finish_orphan();
+}
+
+void Connection::on_closed() {
+  // A client that half-closed after its request still gets the answer (and
+  // those of requests pipelined before): Pistache closes its descriptor on
+  // end of stream, so the socket is kept through a duplicate until then.
+  if (state_ == State::Busy && orphan_fd_ < 0 && queued_writes_ == 0) {
+    orphan_fd_ = ::dup(peer_->fd());
+    if (orphan_fd_ >= 0) return;
+  }
+  closed_ = true;
+}
+
+void Connection::finish_orphan() {
+  if (orphan_fd_ < 0) return;
+  ::shutdown(orphan_fd_, SHUT_WR);
+  ::close(orphan_fd_);
+  orphan_fd_ = -1;
+  closed_ = true;
 }
 
 void Connection::close_now() {
+  if (orphan_fd_ >= 0) {
+    finish_orphan();
+    return;
+  }
   // Pistache reads end-of-stream from a socket shut down both ways and
   // removes the peer itself; closing the descriptor here would race with it.
   if (!closed_) ::shutdown(peer_->fd(), SHUT_RDWR);

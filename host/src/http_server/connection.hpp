@@ -57,7 +57,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Refuses a connection over http.max_connections: a 503, then close.
   void refuse_over_limit();
   // The peer is gone (Pistache is about to close the descriptor).
-  void on_closed() { closed_ = true; }
+  void on_closed();
   bool closed() const { return closed_; }
 
  private:
@@ -71,11 +71,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void answer(runtime::HttpResponse& response);
   // Answers for the wire layer itself (the service renders the JSON), then closes.
   void refuse(const http_wire::Refusal& refusal, const std::string& method);
-  Pistache::Async::Promise<ssize_t> send(runtime::HttpResponse& response, bool keep_alive);
-  // After the answer is written: FIN, then read and drop until the client
-  // closes or the linger time ends (closing with unread input would reset
-  // the connection and could destroy the answer at the client).
-  void close_after_write(Pistache::Async::Promise<ssize_t> written);
+  std::string render(runtime::HttpResponse& response, bool keep_alive) const;
+  // Writes in order; with `then_close`, a FIN follows the bytes and input is
+  // read and dropped until the client closes or the linger time ends
+  // (closing with unread input would reset the connection and could destroy
+  // the answer at the client).
+  void write(std::string bytes, bool then_close);
+  void write_orphan(const std::string& bytes, bool then_close);
+  void finish_orphan();
   void close_now();
   void next_request();
   void compact();
@@ -87,6 +90,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   State state_ = State::Head;
   Clock::time_point deadline_;
   bool closed_ = false;
+  int orphan_fd_ = -1;               // the socket kept after Pistache let the peer go
+  std::size_t queued_writes_ = 0;    // bytes of ours waiting in Pistache's write queue
   bool close_after_answer_ = false;  // set when input can no longer be trusted or kept
   std::string in_;                   // received, not yet used
   std::size_t used_ = 0;             // bytes at the front of in_ already consumed

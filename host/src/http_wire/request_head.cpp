@@ -167,7 +167,11 @@ bool read_field(std::string_view name, std::string_view value, HeadFacts& facts,
       return false;
     }
   } else if (equals_lower(name, "transfer-encoding")) {
-    if (++seen.transfer_encoding > 1 || !equals_lower(value, "chunked")) {
+    if (++seen.transfer_encoding > 1) {
+      refusal = bad_request("more than one Transfer-Encoding header", "transfer-encoding");
+      return false;
+    }
+    if (!equals_lower(value, "chunked")) {
       refusal = Refusal{501, "not_implemented", "the only Transfer-Encoding served is 'chunked'",
                         "transfer-encoding"};
       return false;
