@@ -156,6 +156,7 @@ int run(const std::string& config_file) {
     log(AH_LOG_INFO, "draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
+  server.begin_drain();
   drain(*runtime, std::chrono::milliseconds(runtime->config().http.drain_timeout_ms));
   server.shutdown();
   runtime->stop();

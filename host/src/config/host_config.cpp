@@ -42,7 +42,11 @@ HostConfig to_host_config(const nlohmann::json& doc) {
   config.http.threads = http.at("threads").get<int>();
   config.http.handler_threads = http.at("handler_threads").get<int>();
   config.http.max_request_bytes = http.at("max_request_bytes").get<std::int64_t>();
+  config.http.max_header_bytes = http.at("max_header_bytes").get<int>();
+  config.http.header_timeout_ms = http.at("header_timeout_ms").get<int>();
   config.http.request_timeout_ms = http.at("request_timeout_ms").get<int>();
+  config.http.idle_timeout_ms = http.at("idle_timeout_ms").get<int>();
+  config.http.max_connections = http.at("max_connections").get<int>();
   config.http.drain_timeout_ms = http.at("drain_timeout_ms").get<int>();
   config.http.public_url = http.at("public_url").get<std::string>();
 

@@ -22,7 +22,11 @@ struct HttpConfig {
   int threads = 2;           // 0 = number of cores
   int handler_threads = 16;  // 0 = handlers run on the network threads
   std::int64_t max_request_bytes = 1048576;
-  int request_timeout_ms = 30000;
+  int max_header_bytes = 16384;
+  int header_timeout_ms = 60000;   // request line and headers
+  int request_timeout_ms = 30000;  // the body, once the headers are in
+  int idle_timeout_ms = 75000;     // a kept connection between requests
+  int max_connections = 1024;
   int drain_timeout_ms = 10000;
   std::string public_url;
 };

@@ -25,8 +25,12 @@ constexpr const char* kHostConfigSchema = R"json({
         "port": {"type": "integer", "minimum": 0, "maximum": 65535, "default": 8080, "description": "TCP port, 1..65535, or 0 to pick a free port"},
         "threads": {"type": "integer", "minimum": 0, "maximum": 1024, "default": 2, "description": "network threads (read requests, write answers); 0 = number of cores"},
         "handler_threads": {"type": "integer", "minimum": 0, "maximum": 1024, "default": 16, "description": "most threads running plugin handlers that may wait (writes, agent calls, LLM), started as needed; 0 = run every handler on the network threads"},
-        "max_request_bytes": {"type": "integer", "minimum": 1024, "maximum": 1073741824, "default": 1048576, "description": "largest request (headers + body) in bytes; larger ones get 413"},
-        "request_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000, "description": "time allowed for one request, in milliseconds"},
+        "max_request_bytes": {"type": "integer", "minimum": 1024, "maximum": 1073741824, "default": 1048576, "description": "largest request body in bytes (declared or chunked); larger ones get a JSON 413 before the body is read, and the connection closes"},
+        "max_header_bytes": {"type": "integer", "minimum": 1024, "maximum": 1048576, "default": 16384, "description": "largest request line plus headers in bytes; larger heads get a JSON 431 and the connection closes"},
+        "header_timeout_ms": {"type": "integer", "minimum": 1, "default": 60000, "description": "time a client has to send a request's line and headers, in milliseconds (nginx client_header_timeout); then a JSON 408 and close"},
+        "request_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000, "description": "time a client has to send a request's body once its headers are in, in milliseconds; then a JSON 408 and close"},
+        "idle_timeout_ms": {"type": "integer", "minimum": 1, "default": 75000, "description": "how long a kept-alive connection may wait for its next request, in milliseconds (nginx keepalive_timeout)"},
+        "max_connections": {"type": "integer", "minimum": 1, "maximum": 1048576, "default": 1024, "description": "most client connections open at once; more are answered 503 and closed, with a warning in the log (nginx: 512 worker_connections per worker, 2 workers)"},
         "drain_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000, "description": "grace for in-flight requests on SIGTERM, in milliseconds"},
         "public_url": {"type": "string", "pattern": "^$|^https?://", "default": "", "description": "optional external base URL (http:// or https://) used in printed URLs"}
       }

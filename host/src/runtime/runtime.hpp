@@ -99,6 +99,12 @@ class Runtime {
   // configuration stays and RuntimeError says why (and the failure is counted).
   void reload(const config::HostConfig& next);
 
+  // The host's JSON answer to a request refused before dispatch (malformed,
+  // too large, too slow: the HTTP server's checks), with a fresh request id,
+  // counted in the request metrics under route "unparsed". Any thread.
+  HttpResponse refuse(int status, const std::string& code, const std::string& message,
+                      const std::string& field, const std::string& method);
+
   void set_draining() { draining_ = true; }
   bool ready() const;
   nlohmann::json health() const;

@@ -58,6 +58,11 @@ TEST(HostConfig, MinimalConfigGetsEveryDefault) {
   EXPECT_EQ(config.http.threads, 2);
   EXPECT_EQ(config.http.max_request_bytes, 1048576);
   EXPECT_EQ(config.http.request_timeout_ms, 30000);
+  // nginx's defaults: client_header_timeout 60s, keepalive_timeout 75s.
+  EXPECT_EQ(config.http.max_header_bytes, 16384);
+  EXPECT_EQ(config.http.header_timeout_ms, 60000);
+  EXPECT_EQ(config.http.idle_timeout_ms, 75000);
+  EXPECT_EQ(config.http.max_connections, 1024);
   EXPECT_EQ(config.http.drain_timeout_ms, 10000);
   EXPECT_EQ(config.http.public_url, "");
   EXPECT_EQ(config.metrics.port, 9090);
