@@ -26,8 +26,8 @@ def main():
     checks = render.Checks()
     with tempfile.TemporaryDirectory() as tmp:
         for label, role, objects in render.rendered_sets():
-            maps = policy.find(objects, "ConfigMap", "agent-host-config")
-            if not checks.expect(len(maps) == 1, label, "expected one ConfigMap agent-host-config"):
+            maps = policy.config_maps(objects)
+            if not checks.expect(len(maps) == 1, label, "expected one ConfigMap agent-host-config[-hash]"):
                 continue
             path = os.path.join(tmp, label.replace(" ", "_"), "config.yaml")
             os.makedirs(os.path.dirname(path))
