@@ -5,6 +5,7 @@ import math
 
 import yaml
 
+import flows
 import netpol
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
@@ -28,23 +29,14 @@ ROLE_CRONJOBS = {  # name -> (schedule, plugin/job)
 ROLE_PREFIX = {"task-manager": "/task", "workflow": "/workflow", "reporting": "/reporting"}
 SCALING_ROLES = {"workflow"}  # shared state in Redis; the others are single-writer SQLite
 
-# The data flows the governance allows, and nothing else.
-SERVER = "app.kubernetes.io/component"
-
-
-def expected_flows(roles):
+def platform_flows(objects_by_role):
+    """Flows every role has whatever its config: the ingress controller and
+    Prometheus to the host, the role's CronJob pods to its host."""
     flows = set()
-    for role in roles:
+    for role, objects in objects_by_role.items():
         flows.add(("ingress-nginx/ingress-nginx", role + "/server", "8080/TCP"))
         flows.add(("monitoring/prometheus", role + "/server", "9090/TCP"))
-    wanted = [("reporting", "task-manager"), ("reporting", "workflow"), ("task-manager", "workflow")]
-    for source, target in wanted:
-        if source in roles and target in roles:
-            flows.add((source + "/server", target + "/server", "8080/TCP"))
-    if "workflow" in roles:
-        flows.add(("workflow/server", "workflow/redis", "6379/TCP"))
-    for role in roles:
-        if ROLE_CRONJOBS[role]:
+        if find(objects, "CronJob"):
             flows.add((role + "/job", role + "/server", "8080/TCP"))
     return flows
 
@@ -458,7 +450,8 @@ EXTERNAL_PODS = [
 
 
 def check_flows(checks, label, objects_by_role):
-    """The NetworkPolicies of all roles together allow exactly the governance's flows."""
+    """The NetworkPolicies of all roles together allow exactly the flows the
+    shipped configs and templates use (flows.py), the platform's and DNS."""
     objects = [o for objs in objects_by_role.values() for o in objs]
     policies = find(objects, "NetworkPolicy")
     for role, objs in objects_by_role.items():
@@ -466,15 +459,24 @@ def check_flows(checks, label, objects_by_role):
                         and set(p["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
                         and not p["spec"].get("ingress") and not p["spec"].get("egress")]
         checks.expect(len(default_deny) == 1, "%s %s" % (label, role), "needs one default-deny NetworkPolicy")
-    pods = pods_of(objects) + EXTERNAL_PODS
-    roles = set(objects_by_role)
-    flows = netpol.allowed_flows(policies, pods, roles)
-    expected = expected_flows(roles)
-    for pod in pods_of(objects):
+    rendered = pods_of(objects)
+    services = {(o["metadata"]["namespace"], o["metadata"]["name"]): o for o in find(objects, "Service")}
+    configs = {role: config for role, config in flows.role_configs().items() if role in objects_by_role}
+    try:
+        used, problems, endpoints = flows.derived_flows(configs, services, rendered)
+    except ValueError as e:
+        checks.expect(False, label, str(e))
+        return
+    for problem in problems:
+        checks.expect(False, label, problem)
+    pods = rendered + EXTERNAL_PODS + endpoints
+    allowed = netpol.allowed_flows(policies, pods, set(objects_by_role))
+    expected = platform_flows(objects_by_role) | set(used)
+    for pod in rendered:
         expected.add((pod.id, "kube-system/kube-dns", "53/UDP"))
         expected.add((pod.id, "kube-system/kube-dns", "53/TCP"))
-    for extra in sorted(flows - expected):
-        checks.expect(False, label, "NetworkPolicies allow a flow not in the list: %s -> %s %s" % extra)
-    for missing in sorted(expected - flows):
-        checks.expect(False, label, "NetworkPolicies block a required flow: %s -> %s %s" % missing)
-    checks.expect(flows == expected, label, "allowed flows must equal the governance's list")
+    for extra in sorted(allowed - expected):
+        checks.expect(False, label, "NetworkPolicies allow a flow nothing uses: %s -> %s %s" % extra)
+    for missing in sorted(expected - allowed):
+        checks.expect(False, label, "NetworkPolicies block a used flow: %s -> %s %s (%s)"
+                      % (missing + (used.get(missing, "platform"),)))
