@@ -24,6 +24,11 @@ int check_config(const std::string& config_file);
 int list_plugins(const std::vector<std::string>& directories, const std::string& config_file,
                  bool as_json);
 
+// Starts the config's plugins cut off from the outside (a scratch data folder,
+// no timers, peers, HTTP, LLM or secrets) and prints the recurring jobs they
+// register: "<plugin>/<job> <cron> <zone>" lines, or JSON.
+int list_jobs(const std::string& config_file, bool as_json);
+
 // What a Kubernetes CronJob runs: POST <target>/jobs/<plugin>/<job>.
 int run_job(const std::string& target, const std::string& job, const std::string& api_key_file,
             std::chrono::seconds timeout);

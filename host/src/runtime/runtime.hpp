@@ -111,6 +111,12 @@ class Runtime {
 
   // Jobs, for the jobs endpoint and the fake host.
   std::vector<std::string> job_names(const std::string& plugin) const;
+  // Every recurring job the started plugins registered, in start order
+  // (agent-host jobs: what Kubernetes CronJobs must run when the scheduler is off).
+  struct RecurringJob {
+    std::string plugin, name, cron, zone;
+  };
+  std::vector<RecurringJob> recurring_jobs() const;
   // Runs a job now, on this thread. False + error when unknown or failed.
   bool run_job(const std::string& plugin, const std::string& job,
                std::chrono::system_clock::time_point fire_time, std::string& error);
