@@ -13,8 +13,14 @@ int main(int argc, char** argv);
 
 const char* version();
 
+// Exit code of a host that drained and stopped because its new config changes
+// what cannot change live (the plugin set, listeners, storage...): the process
+// manager starts it again with the new file.
+constexpr int kExitRestartForConfig = 3;
+
 // Runs the host until SIGTERM/SIGINT (exit 0 after draining); SIGHUP or a
-// change of the config file reloads it.
+// change of the config file reloads it, or drains and exits with
+// kExitRestartForConfig when the change needs a restart.
 int run(const std::string& config_file);
 
 // Validates a config and every enabled plugin's section; prints the problems.
