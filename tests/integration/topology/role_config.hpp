@@ -1,6 +1,8 @@
-// The deployed role configs (configs/<role>.yaml), read as they are and
-// changed only where one machine differs from the cluster: loopback ports,
-// local folders, peers and Redis at loopback URLs.
+// The deployed role configs, taken from the ConfigMap that
+// `kubectl kustomize deploy/k8s/overlays/<role>` renders and changed only where
+// one machine differs from the cluster: loopback ports, local folders, peers
+// and Redis at loopback URLs, the shipped workflow templates from the source
+// tree instead of the image.
 #pragma once
 
 #include <filesystem>
@@ -27,10 +29,18 @@ struct LoopbackNetwork {
 // configs/<role>.yaml of this source tree, as JSON.
 nlohmann::json read_role_config(const std::string& role);
 
+// config.yaml of the ConfigMap agent-host-config[-hash] in the render of the
+// role's overlay (kubectl from $AH_KUBECTL, else build/tools, fetched when
+// missing).
+nlohmann::json rendered_role_config(const std::string& role);
+
 // The role config with the one-machine changes applied. Throws
 // std::runtime_error when the file lacks something a role config must have.
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
                                   const LoopbackNetwork& network);
+
+// The webhook secret write_dev_secrets writes (api-keys/webhook-secret).
+constexpr const char* kDevWebhookSecret = "topology-test-webhook-secret";
 
 // Writes the Secrets the role configs name (api-keys with the webhook secret,
 // llm-config pointing at `llm_url`) into `secrets_dir`; returns the API key
