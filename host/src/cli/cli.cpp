@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   std::string target, job_name, key_file;
   int timeout_seconds = 600;
   job->add_option("--target", target,
-                  "Base URL of the host, e.g. http://reporting.reporting.svc:8080")
+                  "Base URL of the host, e.g. http://reporting-agent.reporting.svc:8080")
       ->required();
   job->add_option("job", job_name, "<plugin>/<job>, e.g. reporting/weekly-report")->required();
   job->add_option("--api-key-file", key_file, "File whose first key is sent as a Bearer token");
