@@ -100,6 +100,12 @@ def main():
         print("%-40s exit %d" % ("config with an unknown key", code))
         checks.expect(code == 1, "unknown key", "check-config must exit 1 on an unknown key, got %d:\n%s" % (code, output))
         checks.expect("no_such_key" in output, "unknown key", "the error must name the key:\n" + output)
+        # `agent-host jobs` on a bad config: exit 1 and the problem named.
+        done = subprocess.run([binary, "jobs", "--config", bad], capture_output=True, text=True, timeout=60)
+        print("%-40s exit %d" % ("jobs on a config with an unknown key", done.returncode))
+        checks.expect(done.returncode == 1 and "no_such_key" in done.stderr and not done.stdout,
+                      "jobs, unknown key", "must exit 1 naming the key, print nothing on stdout; got %d:\n%s%s"
+                      % (done.returncode, done.stdout, done.stderr))
     return checks.finish("check-config")
 
 
