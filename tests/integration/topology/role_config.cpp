@@ -87,6 +87,10 @@ nlohmann::json rendered_role_config(const std::string& role) {
   throw std::runtime_error("no ConfigMap agent-host-config in the render of " + overlay.string());
 }
 
+std::map<std::string, std::string> pod_environment(const std::string& proxy_url) {
+  return {{"http_proxy", proxy_url}, {"no_proxy", "127.0.0.1,localhost"}};
+}
+
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
                                   const LoopbackNetwork& network) {
   const std::string file = "the rendered ConfigMap of " + role;
@@ -103,8 +107,6 @@ nlohmann::json one_machine_config(const std::string& role, const RoleFolders& fo
     config["auth"]["api_keys_file"] = (folders.secrets_dir / "api-keys" / "api-keys").string();
   if (config.contains("log") && config["log"].contains("file"))
     config["log"]["file"]["path"] = (folders.log_dir / (role + ".log")).string();
-  if (config.contains("peers"))
-    for (auto& url : config["peers"]) url = network.services_url;
 
   auto& plugin = role_plugin(config, role, file);
   if (plugin.contains("redis")) plugin["redis"]["url"] = network.redis_url;

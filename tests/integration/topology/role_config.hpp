@@ -1,11 +1,12 @@
 // The deployed role configs, taken from the ConfigMap that
 // `kubectl kustomize deploy/k8s/overlays/<role>` renders and changed only where
-// one machine differs from the cluster: loopback ports, local folders, peers
-// and Redis at loopback URLs, the shipped workflow templates from the source
-// tree instead of the image.
+// one machine differs from the cluster: loopback ports, local folders, Redis
+// at a loopback URL, the shipped workflow templates from the source tree
+// instead of the image. Peers keep their cluster DNS names.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -20,11 +21,16 @@ struct RoleFolders {
   std::filesystem::path secrets_dir;  // laid out as Kubernetes mounts Secrets
 };
 
-// What the cluster's DNS names become on one machine.
+// What the cluster's DNS names become on one machine. Peers keep their
+// Service names: the processes reach them through an HTTP proxy
+// (pod_environment), which routes by path as the Services do.
 struct LoopbackNetwork {
-  std::string services_url;  // every peer (the Services/ingress stand-in)
   std::string redis_url;
 };
+
+// Environment of a role's process: libcurl sends every call to a cluster name
+// through `proxy_url` (the Services stand-in); loopback stays direct.
+std::map<std::string, std::string> pod_environment(const std::string& proxy_url);
 
 // configs/<role>.yaml of this source tree, as JSON.
 nlohmann::json read_role_config(const std::string& role);

@@ -74,7 +74,8 @@ Topology::~Topology() {
 
 std::unique_ptr<HostProcess> Topology::start_pod(Role& role) {
   HostOptions options;
-  options.config = one_machine_config(role.name, role.folders, {proxy_->base_url(), redis_->url()});
+  options.config = one_machine_config(role.name, role.folders, {redis_->url()});
+  options.env = pod_environment(proxy_->base_url());
   options.work_dir = root_ / role.name / ("pod-" + std::to_string(++role.pods_started));
   options.ready_timeout = std::chrono::milliseconds(30000);
   return std::make_unique<HostProcess>(std::move(options));

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "crypto.hpp"
@@ -220,6 +222,22 @@ TEST(Topology, TaskEventTriggersWorkflowAndWeeklyReportShowsBoth) {
   EXPECT_TRUE(succeeded_counted) << runs.dump();
 }
 
+// (host, path prefix) of every request the proxy received for a cluster
+// Service name: the calls between roles.
+std::set<std::pair<std::string, std::string>> service_calls(const Topology& topology) {
+  std::set<std::pair<std::string, std::string>> calls;
+  std::istringstream log(topology.proxy().access_log());
+  std::string status, method, host, uri, rest;
+  while (log >> status >> method >> host >> uri && std::getline(log, rest)) {
+    const std::string suffix = ".svc.cluster.local";
+    if (host.size() <= suffix.size() ||
+        host.compare(host.size() - suffix.size(), suffix.size(), suffix))
+      continue;
+    calls.emplace(host, uri.substr(0, uri.find('/', 1)));
+  }
+  return calls;
+}
+
 // The governance's story on the configs as rendered into the ConfigMaps and
 // the shipped workflow templates: nothing is uploaded by the test.
 TEST(Topology, TheSeedsStoryRunsOnTheShippedConfigsAndTemplates) {
@@ -281,6 +299,20 @@ TEST(Topology, TheSeedsStoryRunsOnTheShippedConfigsAndTemplates) {
     const Reply ran = topology.run_job("reporting", std::string("reporting/") + job);
     EXPECT_EQ(ran.status, 200) << job << ": " << ran.body;
   }
+
+  // Every call between roles used a Service name of the rendered configs and
+  // reached the role behind it: workflow and reporting -> Task Manager, Task
+  // Manager and reporting -> workflow.
+  std::map<std::string, std::string> prefix_of_service;
+  for (const char* name : {"task-manager", "workflow", "reporting"})
+    prefix_of_service[rendered_role_config(name).value("service", "")] = topology.role(name).prefix;
+  const auto calls = service_calls(topology);
+  for (const auto& [host, prefix] : calls)
+    EXPECT_EQ(prefix_of_service[host.substr(0, host.find('.'))], prefix) << host << prefix;
+  EXPECT_TRUE(calls.count({"task-manager.task-manager.svc.cluster.local", "/task"}))
+      << topology.proxy().access_log();
+  EXPECT_TRUE(calls.count({"workflow-automation.workflow.svc.cluster.local", "/workflow"}))
+      << topology.proxy().access_log();
 
   // Retention removes a report older than retention_days and keeps the rest.
   const auto expired = report_model(topology, "daily")["meta"];
