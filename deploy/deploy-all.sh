@@ -57,12 +57,12 @@ api_keys_file() {
   else
     local role
     for role in "${all_roles[@]}"; do
-      if "$kubectl" -n "$role" get secret api-keys -o jsonpath='{.data.api-keys}' 2>/dev/null | base64 -d >"$file" && [[ -s $file ]]; then
+      if "$kubectl" -n "$role" get secret api-keys -o jsonpath='{.data.external_api_key}' 2>/dev/null | base64 -d >"$file" && [[ -s $file ]]; then
         echo "$file"; return
       fi
     done
     openssl rand -hex 32 >"$file"
-    echo "deploy-all: generated a new API key (kubectl -n workflow get secret api-keys -o jsonpath='{.data.api-keys}' | base64 -d)" >&2
+    echo "deploy-all: generated a new API key (kubectl -n workflow get secret api-keys -o jsonpath='{.data.external_api_key}' | base64 -d)" >&2
   fi
   echo "$file"
 }
@@ -77,15 +77,16 @@ ensure_secrets() {
     local webhook="$work/webhook-secret"
     [[ -s $webhook ]] || openssl rand -hex 32 >"$webhook"
     "$kubectl" -n "$ns" create secret generic api-keys \
-      --from-file=api-keys="$(api_keys_file)" --from-file=webhook-secret="$webhook"
+      --from-file=external_api_key="$(api_keys_file)" --from-file=webhook_secret="$webhook"
   fi
   secret_exists "$ns" llm-config ||
     "$kubectl" -n "$ns" create secret generic llm-config \
-      --from-literal=url="${AH_LLM_URL:-http://ollama.llm.svc.cluster.local:11434}" \
-      --from-literal=model="${AH_LLM_MODEL:-llama3.1:8b}"
+      --from-literal=ollama_url="${AH_LLM_URL:-http://ollama.llm.svc.cluster.local:11434}" \
+      --from-literal=model_name="${AH_LLM_MODEL:-llama3.1:8b}"
   # Reserved for an external database; SQLite needs no credentials.
   secret_exists "$ns" db-secret ||
-    "$kubectl" -n "$ns" create secret generic db-secret --from-literal=password="$(openssl rand -hex 24)"
+    "$kubectl" -n "$ns" create secret generic db-secret --from-literal=username=agent-host \
+      --from-literal=password="$(openssl rand -hex 24)" --from-literal=host=""
 }
 
 deploy_helm() {
@@ -123,14 +124,13 @@ deploy_kustomize() {
       echo "    patch: '{\"apiVersion\": \"monitoring.coreos.com/v1\", \"kind\": \"ServiceMonitor\", \"metadata\": {\"name\": \"any\"}, \"\$patch\": \"delete\"}'"
     fi
   } >"$dir/kustomization.yaml"
-  # configs/<role>.yaml is outside the overlay's folder: allow that one step out.
-  "$kubectl" kustomize --load-restrictor LoadRestrictionsNone "$dir" >"$dir/rendered.yaml"
+  "$kubectl" kustomize "$dir" >"$dir/rendered.yaml"
   if $dry_run; then
     cat "$dir/rendered.yaml"
     echo "---"
   else
     "$kubectl" apply -f "$dir/rendered.yaml"
-    "$kubectl" -n "$role" rollout status "deployment/$role" --timeout 5m
+    "$kubectl" -n "$role" rollout status "deployment/$(service_of "$role")" --timeout 5m
   fi
 }
 

@@ -26,7 +26,7 @@ for ((i = ${#roles[@]} - 1; i >= 0; i--)); do
     run "$helm" uninstall "$role" --namespace "$role" --ignore-not-found --wait
   else
     # Everything the overlay made except the PersistentVolumeClaims (the data).
-    rendered=$("$kubectl" kustomize --load-restrictor LoadRestrictionsNone "$overlays/$role")
+    rendered=$("$kubectl" kustomize "$overlays/$role")
     if $dry_run; then
       echo "+ kubectl delete --ignore-not-found -f - <<< (kubectl kustomize $overlays/$role without PersistentVolumeClaims)"
     else

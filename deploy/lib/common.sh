@@ -15,6 +15,9 @@ monitoring=true
 purge=false
 roles=("${all_roles[@]}")
 
+# A role's Service (and Deployment) name: the config's `service:`.
+service_of() { sed -n 's/^service: *//p' "$repo_root/configs/$1.yaml"; }
+
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
 # A tool from PATH, else the copy tools/fetch-helm.sh puts under build/tools.

@@ -197,8 +197,9 @@ probe() {  # from-service host port request expected
   log "$1 -> $2:$3 ok"
 }
 probe reporting task-manager.task-manager.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
-probe reporting workflow.workflow.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
-probe task-manager workflow.workflow.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
+probe reporting workflow-automation.workflow.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
+probe task-manager workflow-automation.workflow.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
+probe workflow task-manager.task-manager.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
 probe workflow redis.workflow.svc.cluster.local 6379 'PING\r\n' 'PONG'
 # A peer call made by the host itself: the reporting daily report reads its peers.
 reporting=$(service_container reporting)

@@ -1,21 +1,30 @@
 """Which pod-to-pod flows a set of NetworkPolicies allows.
 
 A small model of Kubernetes NetworkPolicy semantics (podSelector,
-namespaceSelector, ports, policyTypes; ipBlock never matches a pod): a flow is
+namespaceSelector, ports, policyTypes; ipBlock matches only endpoints outside
+the cluster, never a pod): a flow is
 allowed when the source's egress and the destination's ingress both allow it.
 Namespaces without policies (the ingress controller's, Prometheus', DNS) are
 not isolated.
 """
+import ipaddress
 
 
 class Pod:
-    def __init__(self, namespace, labels, ports):
+    """A pod (namespace + labels), or with `ip` an endpoint outside the
+    cluster (namespace None), which only ipBlock peers match."""
+
+    def __init__(self, namespace, labels, ports, ip=None, name=None):
         self.namespace = namespace
         self.labels = dict(labels)
         self.ports = ports  # {(port, protocol): name or None}
+        self.ip = ip
+        self.name = name
 
     @property
     def id(self):
+        if self.name:
+            return self.name
         name = self.labels.get("app.kubernetes.io/component") or self.labels.get(
             "app.kubernetes.io/name") or self.labels.get("k8s-app")
         return "%s/%s" % (self.namespace, name)
@@ -44,8 +53,19 @@ def namespace_labels(namespace):
     return {"kubernetes.io/metadata.name": namespace}
 
 
+def ip_block_matches(block, pod):
+    if pod.ip is None:
+        return False
+    address = ipaddress.ip_address(pod.ip)
+    if address not in ipaddress.ip_network(block["cidr"]):
+        return False
+    return not any(address in ipaddress.ip_network(e) for e in block.get("except") or [])
+
+
 def peer_matches(peer, policy_namespace, pod):
     if "ipBlock" in peer:
+        return ip_block_matches(peer["ipBlock"], pod)
+    if pod.namespace is None:  # outside the cluster: only an ipBlock matches
         return False
     ns_selector = peer.get("namespaceSelector")
     pod_selector = peer.get("podSelector")

@@ -5,6 +5,7 @@ import math
 
 import yaml
 
+import flows
 import netpol
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
@@ -19,32 +20,17 @@ ROLE_VOLUMES = {  # PVC name -> size
     "workflow": {"agent-host-data": "2Gi", "agent-host-logs": "5Gi", "redis-data": "1Gi"},
     "reporting": {"agent-host-data": "2Gi", "agent-host-reports": "5Gi"},
 }
-ROLE_CRONJOBS = {  # name -> (schedule, plugin/job)
-    "task-manager": {"daily-report": ("0 9 * * *", "task-manager/daily-report")},
-    "workflow": {},
-    "reporting": {"daily-report": ("0 9 * * *", "reporting/daily-report"),
-                  "weekly-report": ("0 9 * * 1", "reporting/weekly-report")},
-}
 ROLE_PREFIX = {"task-manager": "/task", "workflow": "/workflow", "reporting": "/reporting"}
 SCALING_ROLES = {"workflow"}  # shared state in Redis; the others are single-writer SQLite
 
-# The data flows the governance allows, and nothing else.
-SERVER = "app.kubernetes.io/component"
-
-
-def expected_flows(roles):
+def platform_flows(objects_by_role):
+    """Flows every role has whatever its config: the ingress controller and
+    Prometheus to the host, the role's CronJob pods to its host."""
     flows = set()
-    for role in roles:
+    for role, objects in objects_by_role.items():
         flows.add(("ingress-nginx/ingress-nginx", role + "/server", "8080/TCP"))
         flows.add(("monitoring/prometheus", role + "/server", "9090/TCP"))
-    wanted = [("reporting", "task-manager"), ("reporting", "workflow"), ("task-manager", "workflow")]
-    for source, target in wanted:
-        if source in roles and target in roles:
-            flows.add((source + "/server", target + "/server", "8080/TCP"))
-    if "workflow" in roles:
-        flows.add(("workflow/server", "workflow/redis", "6379/TCP"))
-    for role in roles:
-        if ROLE_CRONJOBS[role]:
+        if find(objects, "CronJob"):
             flows.add((role + "/job", role + "/server", "8080/TCP"))
     return flows
 
@@ -123,6 +109,21 @@ def seconds(ms):
     return int(math.ceil(ms / 1000.0))
 
 
+def service_name(config_text):
+    """The role's Service name is the config's `service:` (peers and the
+    governance's DNS names use it)."""
+    return (yaml.safe_load(config_text) or {}).get("service")
+
+
+CONFIG_MAP = "agent-host-config"
+
+
+def config_maps(objects):
+    """The host's ConfigMap: agent-host-config, or with Kustomize's hash suffix."""
+    return [o for o in find(objects, "ConfigMap")
+            if o["metadata"]["name"] == CONFIG_MAP or o["metadata"]["name"].startswith(CONFIG_MAP + "-")]
+
+
 def check_role(checks, label, role, objects, config_text):
     """What the governance asks of one role's rendered manifests."""
     label = "%s: " % label
@@ -130,28 +131,54 @@ def check_role(checks, label, role, objects, config_text):
         ns = obj["metadata"].get("namespace")
         checks.expect(ns in (None, role), label + where(obj), "must be in namespace %s" % role)
 
-    config_map = one(checks, objects, "ConfigMap", "agent-host-config", label + "config")
+    maps = config_maps(objects)
+    checks.expect(len(maps) == 1, label + "config", "expected one ConfigMap %s[-hash], found %d" % (CONFIG_MAP, len(maps)))
+    config_map = maps[0] if maps else None
     if config_map:
         checks.expect(config_map["data"].get("config.yaml", "").strip() == config_text.strip(),
-                      label + "ConfigMap agent-host-config",
-                      "config.yaml must be configs/%s.yaml byte for byte" % role)
+                      label + where(config_map),
+                      "config.yaml must be configs/%s.yaml byte for byte (Kustomize: cp configs/%s.yaml "
+                      "deploy/k8s/overlays/%s/config.yaml)" % (role, role, role))
     config = yaml.safe_load(config_text) or {}
+    name = service_name(config_text)
 
-    deployment = one(checks, objects, "Deployment", role, label + "deployment")
+    deployment = one(checks, objects, "Deployment", name, label + "deployment")
     if deployment:
         check_host_deployment(checks, label, role, deployment, config)
+        checks.expect(pod_templates(deployment)[1].get("labels", {}).get("app") == name, label + where(deployment),
+                      "pods need the label app=%s" % name)
+        if config_map:
+            volumes = {v["name"]: v for v in pod_templates(deployment)[0].get("volumes") or []}
+            checks.expect((volumes.get("config", {}).get("configMap") or {}).get("name")
+                          == config_map["metadata"]["name"], label + where(deployment),
+                          "must mount the ConfigMap %s" % config_map["metadata"]["name"])
 
-    service = one(checks, objects, "Service", role, label + "service")
+    service = one(checks, objects, "Service", name, label + "service")
     if service:
         ports = {p.get("name"): p.get("port") for p in service["spec"]["ports"]}
         checks.expect(ports == {"http": 8080, "metrics": 9090}, label + where(service),
                       "ports must be http 8080 and metrics 9090, got %s" % ports)
+        checks.expect(service["metadata"].get("labels", {}).get("monitoring") == "true", label + where(service),
+                      'needs the label monitoring: "true" (the ServiceMonitor selector)')
+    for other in find(objects, "Service"):
+        if other is not service:
+            checks.expect(other["metadata"].get("labels", {}).get("monitoring") is None, label + where(other),
+                          "only the host's Service is scraped (no monitoring label)")
 
+    check_privilege(checks, label, objects)
     hpas = find(objects, "HorizontalPodAutoscaler")
     if role in SCALING_ROLES:
         checks.expect(len(hpas) == 1, label + "HPA", "role %s needs one HPA" % role)
         for hpa in hpas:
             check_hpa(checks, label, hpa)
+            checks.expect((hpa["spec"].get("scaleTargetRef") or {}).get("name") == name, label + where(hpa),
+                          "must scale Deployment %s" % name)
+        if deployment:
+            checks.expect("replicas" not in deployment["spec"], label + where(deployment),
+                          "an HPA-managed Deployment must not set replicas (every apply would reset it)")
+            spread = pod_templates(deployment)[0].get("topologySpreadConstraints") or []
+            checks.expect({c.get("topologyKey") for c in spread} >= {"kubernetes.io/hostname"},
+                          label + where(deployment), "needs topologySpreadConstraints over kubernetes.io/hostname")
     else:
         checks.expect(not hpas, label + "HPA",
                       "single-writer role %s (SQLite on ReadWriteOnce) must not have an HPA" % role)
@@ -163,31 +190,28 @@ def check_role(checks, label, role, objects, config_text):
     pvcs = {p["metadata"]["name"]: p["spec"]["resources"]["requests"]["storage"] for p in find(objects, "PersistentVolumeClaim")}
     checks.expect(pvcs == ROLE_VOLUMES[role], label + "PVCs", "expected %s, got %s" % (ROLE_VOLUMES[role], pvcs))
 
-    crons = {c["metadata"]["name"]: c for c in find(objects, "CronJob")}
-    checks.expect(set(crons) == set(ROLE_CRONJOBS[role]), label + "CronJobs",
-                  "expected %s, got %s" % (sorted(ROLE_CRONJOBS[role]), sorted(crons)))
-    for name, (schedule, job) in ROLE_CRONJOBS[role].items():
-        if name in crons:
-            check_cronjob(checks, label, role, crons[name], schedule, job)
+    # Which CronJobs: test_check_config.py compares them with `agent-host jobs`.
+    for cron in find(objects, "CronJob"):
+        check_cronjob(checks, label, name, cron)
 
-    ingress = one(checks, objects, "Ingress", role, label + "ingress")
+    ingress = one(checks, objects, "Ingress", name, label + "ingress")
     if ingress:
-        check_ingress(checks, label, role, ingress)
+        check_ingress(checks, label, role, name, ingress)
 
-    monitor = one(checks, objects, "ServiceMonitor", role, label + "servicemonitor")
+    monitor = one(checks, objects, "ServiceMonitor", name, label + "servicemonitor")
     if monitor:
         endpoints = monitor["spec"]["endpoints"]
         checks.expect([(e.get("port"), e.get("interval")) for e in endpoints] == [("metrics", "30s")],
                       label + where(monitor), "must scrape port metrics every 30s")
+        checks.expect(monitor["spec"].get("selector") == {"matchLabels": {"monitoring": "true"}},
+                      label + where(monitor), 'must select monitoring: "true"')
 
     quota = one(checks, objects, "ResourceQuota", "agent-host-quota", label + "quota")
     if quota:
-        expected = {"requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4",
-                    "limits.memory": "8Gi", "persistentvolumeclaims": "5"}
-        checks.expect({k: str(v) for k, v in quota["spec"]["hard"].items()} == expected,
-                      label + where(quota), "expected %s" % expected)
+        check_quota(checks, label, objects, quota)
     checks.expect(len(find(objects, "LimitRange")) == 1, label + "LimitRange", "needs one LimitRange")
-    checks.expect(len(find(objects, "PodDisruptionBudget")) == 1, label + "PDB", "needs one PodDisruptionBudget")
+    checks.expect(len(find(objects, "PodDisruptionBudget", name)) == 1, label + "PDB",
+                  "needs the PodDisruptionBudget %s" % name)
     if role == "workflow":
         checks.expect(len(find(objects, "Deployment", "redis")) == 1, label + "redis", "needs the Redis Deployment")
         redis = find(objects, "Deployment", "redis")
@@ -195,8 +219,74 @@ def check_role(checks, label, role, objects, config_text):
             args = redis[0]["spec"]["template"]["spec"]["containers"][0].get("args") or []
             checks.expect("--appendonly" in args and args[args.index("--appendonly") + 1] == "yes",
                           label + where(redis[0]), "Redis needs --appendonly yes")
-        checks.expect(len(find(objects, "Role")) == 1 and len(find(objects, "RoleBinding")) == 1,
-                      label + "rbac", "workflow needs its Role and RoleBinding")
+        checks.expect(len(find(objects, "PodDisruptionBudget", "redis")) == 1, label + "redis",
+                      "Redis needs its PodDisruptionBudget")
+
+
+def check_privilege(checks, label, objects):
+    """No code calls the Kubernetes API: no token, no Role."""
+    for kind in ("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"):
+        for obj in find(objects, kind):
+            checks.expect(False, label + where(obj), "no code uses the Kubernetes API: no %s" % kind)
+    for account in find(objects, "ServiceAccount"):
+        checks.expect(account.get("automountServiceAccountToken") is False, label + where(account),
+                      "automountServiceAccountToken must be false")
+    for obj in objects:
+        if obj["kind"] in WORKLOAD_KINDS:
+            checks.expect(pod_templates(obj)[0].get("automountServiceAccountToken") is False, label + where(obj),
+                          "automountServiceAccountToken must be false")
+
+
+UNITS = {"m": 0.001, "Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "k": 1e3, "M": 1e6, "G": 1e9}
+
+
+def quantity(text):
+    text = str(text)
+    for suffix in sorted(UNITS, key=len, reverse=True):
+        if text.endswith(suffix):
+            return float(text[:-len(suffix)]) * UNITS[suffix]
+    return float(text)
+
+
+def pods_at_peak(obj, hpas):
+    """How many pods of a workload can exist at once: a Deployment's replicas
+    (its HPA's maxReplicas) plus maxSurge during a rollout; one per CronJob
+    (concurrencyPolicy Forbid)."""
+    if obj["kind"] == "CronJob":
+        return 1 if obj["spec"].get("concurrencyPolicy") == "Forbid" else float("inf")
+    hpa = [h for h in hpas if (h["spec"].get("scaleTargetRef") or {}).get("name") == obj["metadata"]["name"]]
+    replicas = hpa[0]["spec"]["maxReplicas"] if hpa else obj["spec"].get("replicas", 1)
+    strategy = obj["spec"].get("strategy") or {}
+    surge = 0
+    if strategy.get("type", "RollingUpdate") == "RollingUpdate":
+        surge = (strategy.get("rollingUpdate") or {}).get("maxSurge", 1)
+        if isinstance(surge, str):  # a percentage: rounded up, of the replicas
+            surge = int(math.ceil(replicas * float(surge.rstrip("%")) / 100))
+    return replicas + surge
+
+
+def check_quota(checks, label, objects, quota):
+    """The quota admits every workload at its peak (HPA maximum + surge, every
+    CronJob running), so the HPA can reach its maximum."""
+    hard = quota["spec"]["hard"]
+    needed = {key: 0.0 for key in ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")}
+    hpas = find(objects, "HorizontalPodAutoscaler")
+    for obj in objects:
+        if obj["kind"] not in WORKLOAD_KINDS:
+            continue
+        pods = pods_at_peak(obj, hpas)
+        for container in pod_templates(obj)[0].get("containers") or []:
+            resources = container.get("resources") or {}
+            for key in needed:
+                kind, res = key.split(".")
+                needed[key] += pods * quantity((resources.get(kind) or {}).get(res, 0))
+    for key, value in needed.items():
+        checks.expect(key in hard and quantity(hard[key]) >= value, label + where(quota),
+                      "%s %s does not admit the peak of %g (HPA maxReplicas + maxSurge + CronJobs)"
+                      % (key, hard.get(key), value))
+    pvcs = len(find(objects, "PersistentVolumeClaim"))
+    checks.expect(quantity(hard.get("persistentvolumeclaims", 0)) >= pvcs, label + where(quota),
+                  "persistentvolumeclaims must admit %d" % pvcs)
 
 
 def check_host_deployment(checks, label, role, deployment, config):
@@ -237,11 +327,35 @@ def check_host_deployment(checks, label, role, deployment, config):
         checks.expect(path in mounts, at, "must mount %s" % path)
     volumes = {v["name"]: v for v in pod.get("volumes") or []}
     config_volume = volumes.get(mounts.get("/etc/agent-host/config"), {})
-    checks.expect((config_volume.get("configMap") or {}).get("name") == "agent-host-config", at,
-                  "/etc/agent-host/config must be the ConfigMap agent-host-config as a folder")
+    checks.expect((config_volume.get("configMap") or {}).get("name", "").startswith(CONFIG_MAP), at,
+                  "/etc/agent-host/config must be the ConfigMap %s as a folder" % CONFIG_MAP)
+    check_secret_files(checks, at, volumes, config)
     for m in container.get("volumeMounts") or []:
         if m["mountPath"] == "/etc/agent-host/config":
             checks.expect("subPath" not in m, at, "config must be a folder mount (subPath blocks updates)")
+
+
+# The governance's Secrets and keys, and the file each key must appear as
+# under /etc/agent-host/secrets/<secret>/ (what the host and plugins read).
+SECRET_FILES = {
+    "db-secret": {"username": "username", "password": "password", "host": "host"},
+    "api-keys": {"external_api_key": "api-keys", "webhook_secret": "webhook-secret"},
+    "llm-config": {"ollama_url": "url", "model_name": "model"},
+}
+
+
+def check_secret_files(checks, at, volumes, config):
+    for secret, files in SECRET_FILES.items():
+        volume = (volumes.get(secret) or {}).get("secret") or {}
+        checks.expect(volume.get("secretName") == secret, at, "must mount the Secret %s" % secret)
+        items = {i["key"]: i["path"] for i in volume.get("items") or []}
+        mapped = items or {key: key for key in files}  # no items: every key under its own name
+        for key, file in files.items():
+            checks.expect(mapped.get(key) == file, at, "Secret %s key %s must be the file %s (got %s)"
+                          % (secret, key, file, mapped.get(key)))
+    keys_file = (config.get("auth") or {}).get("api_keys_file", "")
+    checks.expect(keys_file in ("", "/etc/agent-host/secrets/api-keys/" + SECRET_FILES["api-keys"]["external_api_key"]),
+                  at, "auth.api_keys_file %s is not the file of api-keys/external_api_key" % keys_file)
 
 
 def check_hpa(checks, label, hpa):
@@ -260,31 +374,57 @@ def check_hpa(checks, label, hpa):
                   at, "scale-down must be 50% per 15 s with a 300 s window")
 
 
-def check_cronjob(checks, label, role, cron, schedule, job):
+def cron_job_runs(cron):
+    """The <plugin>/<job> a CronJob runs (the last run-job argument)."""
+    args = pod_templates(cron)[0]["containers"][0].get("args") or []
+    return args[-1] if args[:1] == ["run-job"] else None
+
+
+def check_cronjob(checks, label, service, cron):
     at = label + where(cron)
     spec = cron["spec"]
-    checks.expect(spec.get("schedule") == schedule, at, "schedule must be %s" % schedule)
     checks.expect(spec.get("concurrencyPolicy") == "Forbid", at, "concurrencyPolicy must be Forbid")
     checks.expect(bool(spec.get("timeZone")), at, "timeZone must be set")
     pod, _ = pod_templates(cron)
     container = pod["containers"][0]
     args = container.get("args") or []
-    checks.expect(not container.get("command") and args[:1] == ["run-job"] and args[-1:] == [job]
-                  and "--target" in args and args[args.index("--target") + 1] == "http://%s:8080" % role,
-                  at, "must run `agent-host run-job --target http://%s:8080 ... %s`, got %s" % (role, job, args))
+    job = cron_job_runs(cron) or ""
+    checks.expect(not container.get("command") and args[:1] == ["run-job"]
+                  and job.split("/")[-1] == cron["metadata"]["name"]
+                  and "--target" in args and args[args.index("--target") + 1] == "http://%s:8080" % service,
+                  at, "must run `agent-host run-job --target http://%s:8080 ... <plugin>/%s`, got %s"
+                  % (service, cron["metadata"]["name"], args))
 
 
-def check_ingress(checks, label, role, ingress):
+def check_ingress(checks, label, role, name, ingress):
     at = label + where(ingress)
     annotations = ingress["metadata"].get("annotations") or {}
     for key in ("proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout"):
         checks.expect(annotations.get("nginx.ingress.kubernetes.io/" + key) == "60", at, "%s must be 60" % key)
     checks.expect(not any("rewrite-target" in k for k in annotations), at, "no rewrite: routes already carry the prefix")
     checks.expect(ingress["spec"].get("ingressClassName") == "nginx", at, "ingressClassName must be nginx")
-    checks.expect(bool(ingress["spec"].get("tls")), at, "needs a TLS section (cert-manager)")
     paths = [(p["path"], p["backend"]["service"]["name"]) for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
-    checks.expect(paths == [(ROLE_PREFIX[role], role)], at, "must route %s to service %s, got %s"
-                  % (ROLE_PREFIX[role], role, paths))
+    checks.expect(paths == [(ROLE_PREFIX[role], name)], at, "must route %s to service %s, got %s"
+                  % (ROLE_PREFIX[role], name, paths))
+
+
+def check_ingress_variant(checks, label, ingresses, variant):
+    """Production: one host for the three roles and ONE certificate order
+    (cert-manager) with its tls section; dev: http://localhost, no TLS."""
+    hosts = {r["host"] for i in ingresses for r in i["spec"]["rules"]}
+    ordering = [i for i in ingresses if "cert-manager.io/cluster-issuer" in (i["metadata"].get("annotations") or {})]
+    with_tls = [i for i in ingresses if i["spec"].get("tls")]
+    if variant == "dev":
+        checks.expect(hosts == {"localhost"}, label, "dev Ingresses must use host localhost, got %s" % hosts)
+        checks.expect(not ordering and not with_tls, label, "dev must not order certificates or declare TLS")
+        return
+    checks.expect(len(hosts) == 1 and "localhost" not in hosts, label, "one production host for all roles, got %s" % hosts)
+    checks.expect(len(ordering) == 1 and ordering == with_tls, label,
+                  "exactly one Ingress orders the certificate and carries the tls section, got %d and %d"
+                  % (len(ordering), len(with_tls)))
+    for ingress in with_tls:
+        checks.expect([h for t in ingress["spec"]["tls"] for h in t["hosts"]] == sorted(hosts), label,
+                      "the certificate must cover the shared host")
 
 
 def pods_of(objects):
@@ -309,7 +449,8 @@ EXTERNAL_PODS = [
 
 
 def check_flows(checks, label, objects_by_role):
-    """The NetworkPolicies of all roles together allow exactly the governance's flows."""
+    """The NetworkPolicies of all roles together allow exactly the flows the
+    shipped configs and templates use (flows.py), the platform's and DNS."""
     objects = [o for objs in objects_by_role.values() for o in objs]
     policies = find(objects, "NetworkPolicy")
     for role, objs in objects_by_role.items():
@@ -317,15 +458,24 @@ def check_flows(checks, label, objects_by_role):
                         and set(p["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
                         and not p["spec"].get("ingress") and not p["spec"].get("egress")]
         checks.expect(len(default_deny) == 1, "%s %s" % (label, role), "needs one default-deny NetworkPolicy")
-    pods = pods_of(objects) + EXTERNAL_PODS
-    roles = set(objects_by_role)
-    flows = netpol.allowed_flows(policies, pods, roles)
-    expected = expected_flows(roles)
-    for pod in pods_of(objects):
+    rendered = pods_of(objects)
+    services = {(o["metadata"]["namespace"], o["metadata"]["name"]): o for o in find(objects, "Service")}
+    configs = {role: config for role, config in flows.role_configs().items() if role in objects_by_role}
+    try:
+        used, problems, endpoints = flows.derived_flows(configs, services, rendered)
+    except ValueError as e:
+        checks.expect(False, label, str(e))
+        return
+    for problem in problems:
+        checks.expect(False, label, problem)
+    pods = rendered + EXTERNAL_PODS + endpoints
+    allowed = netpol.allowed_flows(policies, pods, set(objects_by_role))
+    expected = platform_flows(objects_by_role) | set(used)
+    for pod in rendered:
         expected.add((pod.id, "kube-system/kube-dns", "53/UDP"))
         expected.add((pod.id, "kube-system/kube-dns", "53/TCP"))
-    for extra in sorted(flows - expected):
-        checks.expect(False, label, "NetworkPolicies allow a flow not in the list: %s -> %s %s" % extra)
-    for missing in sorted(expected - flows):
-        checks.expect(False, label, "NetworkPolicies block a required flow: %s -> %s %s" % missing)
-    checks.expect(flows == expected, label, "allowed flows must equal the governance's list")
+    for extra in sorted(allowed - expected):
+        checks.expect(False, label, "NetworkPolicies allow a flow nothing uses: %s -> %s %s" % extra)
+    for missing in sorted(expected - allowed):
+        checks.expect(False, label, "NetworkPolicies block a used flow: %s -> %s %s (%s)"
+                      % (missing + (used.get(missing, "platform"),)))

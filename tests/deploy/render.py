@@ -33,40 +33,47 @@ def parse(text):
     return [d for d in yaml.safe_load_all(text) if d]
 
 
-def kustomize_text(path, unrestricted=True):
-    cmd = [tool("kubectl"), "kustomize"]
-    if unrestricted:
-        cmd += ["--load-restrictor", "LoadRestrictionsNone"]
-    return run(cmd + [path])
+def kustomize_text(path):
+    """`kubectl kustomize` with no flags: what `kubectl apply -k` renders."""
+    return run([tool("kubectl"), "kustomize", path])
 
 
-def overlay_text(role):
-    return kustomize_text(os.path.join(REPO, "deploy", "k8s", "overlays", role))
+def overlay_dir(role, variant=""):
+    return os.path.join(REPO, "deploy", "k8s", "overlays", variant, role)
+
+
+def overlay_text(role, variant=""):
+    """variant "" = production overlays, "dev" = overlays/dev/<role>."""
+    return kustomize_text(overlay_dir(role, variant))
 
 
 def shared_text():
-    return kustomize_text(os.path.join(REPO, "deploy", "k8s", "shared"), unrestricted=False)
+    return kustomize_text(os.path.join(REPO, "deploy", "k8s", "shared"))
 
 
-def helm_args(role):
-    return ["-f", os.path.join(CHART, "values-%s.yaml" % role),
-            "--set-file", "config=%s" % config_path(role)]
+def helm_args(role, variant="", config=None):
+    args = ["-f", os.path.join(CHART, "values-%s.yaml" % role)]
+    if variant:
+        args += ["-f", os.path.join(CHART, "values-%s.yaml" % variant)]
+    return args + ["--set-file", "config=%s" % (config or config_path(role))]
 
 
-def helm_text(role):
-    return run([tool("helm"), "template", role, CHART, "--namespace", role] + helm_args(role))
+def helm_text(role, variant="", config=None):
+    return run([tool("helm"), "template", role, CHART, "--namespace", role] + helm_args(role, variant, config))
 
 
 def config_path(role):
     return os.path.join(REPO, "configs", "%s.yaml" % role)
 
 
-def rendered_sets():
-    """(label, role, objects) for every overlay and every Helm values file."""
+def rendered_sets(variant=""):
+    """(label, role, objects) for every overlay and every Helm values file
+    (variant "dev": the development overlays / values-dev.yaml on top)."""
+    suffix = " (%s)" % variant if variant else ""
     for role in ROLES:
-        yield "kustomize overlay %s" % role, role, parse(overlay_text(role))
+        yield "kustomize overlay %s%s" % (role, suffix), role, parse(overlay_text(role, variant))
     for role in ROLES:
-        yield "helm values-%s.yaml" % role, role, parse(helm_text(role))
+        yield "helm values-%s.yaml%s" % (role, suffix), role, parse(helm_text(role, variant))
 
 
 def schemas_dir():

@@ -1,17 +1,70 @@
 #!/usr/bin/env python3
 """The ConfigMaps exactly as rendered (Kustomize and Helm) pass
 `agent-host check-config` with the real binary and plugins; a config with an
-unknown key does not.
+unknown key does not. Where the config turns the scheduler off, the rendered
+CronJobs are exactly the jobs `agent-host jobs` lists for it (name, schedule,
+time zone).
 
 Usage: test_check_config.py AGENT_HOST_BINARY
 """
+import json
 import os
 import subprocess
 import sys
 import tempfile
 
+import yaml
+
 import policy
 import render
+
+
+def registered_jobs(binary, config_path, tmp):
+    """{<plugin>/<job>: (schedule, zone)} from `agent-host jobs` on the config.
+    Folders a plugin creates at init go under tmp (reports_dir)."""
+    with open(config_path) as f:
+        config = yaml.safe_load(f)
+    for section in (config.get("plugins") or {}).values():
+        if "reports_dir" in ((section or {}).get("config") or {}):
+            section["config"]["reports_dir"] = os.path.join(tmp, "reports")
+    isolated = os.path.join(tmp, "jobs-config.yaml")
+    with open(isolated, "w") as f:
+        yaml.safe_dump(config, f)
+    done = subprocess.run([binary, "jobs", "--config", isolated, "--json"], capture_output=True, text=True,
+                          timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError("agent-host jobs exited %d: %s" % (done.returncode, done.stderr))
+    return {"%s/%s" % (j["plugin"], j["job"]): (j["schedule"], j["time_zone"]) for j in json.loads(done.stdout)}
+
+
+def rendered_jobs(objects):
+    return {policy.cron_job_runs(c): (c["spec"]["schedule"], c["spec"].get("timeZone"))
+            for c in policy.find(objects, "CronJob")}
+
+
+def check_cron_jobs(checks, binary, label, config_path, objects, tmp):
+    """scheduler.enabled false: one CronJob per registered job (same schedule
+    and zone); true: none (the host fires them)."""
+    with open(config_path) as f:
+        scheduler = (yaml.safe_load(f).get("scheduler") or {})
+    rendered = rendered_jobs(objects)
+    if scheduler.get("enabled", True):
+        checks.expect(not rendered, label, "scheduler.enabled is true, so no CronJobs; got %s" % sorted(rendered))
+        return
+    try:
+        registered = registered_jobs(binary, config_path, tmp)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        checks.expect(False, label, str(e))
+        return
+    print("%-40s jobs %s" % (label, ", ".join(sorted(registered))))
+    checks.expect(bool(registered), label, "agent-host jobs lists no job: nothing to compare")
+    for job in sorted(set(registered) - set(rendered)):
+        checks.expect(False, label, "no CronJob runs %s (%s %s)" % ((job,) + registered[job]))
+    for job in sorted(set(rendered) - set(registered)):
+        checks.expect(False, label, "CronJob runs %s, which no plugin registers" % job)
+    for job in sorted(set(rendered) & set(registered)):
+        checks.expect(rendered[job] == registered[job], label, "CronJob of %s: schedule/zone %s, registered %s"
+                      % (job, rendered[job], registered[job]))
 
 
 def check_config(binary, path):
@@ -26,8 +79,8 @@ def main():
     checks = render.Checks()
     with tempfile.TemporaryDirectory() as tmp:
         for label, role, objects in render.rendered_sets():
-            maps = policy.find(objects, "ConfigMap", "agent-host-config")
-            if not checks.expect(len(maps) == 1, label, "expected one ConfigMap agent-host-config"):
+            maps = policy.config_maps(objects)
+            if not checks.expect(len(maps) == 1, label, "expected one ConfigMap agent-host-config[-hash]"):
                 continue
             path = os.path.join(tmp, label.replace(" ", "_"), "config.yaml")
             os.makedirs(os.path.dirname(path))
@@ -37,6 +90,7 @@ def main():
             print("%-40s exit %d" % (label, code))
             crash = " (killed by signal %d: the binary crashed)" % -code if code < 0 else ""
             checks.expect(code == 0, label, "check-config exited %d%s:\n%s" % (code, crash, output))
+            check_cron_jobs(checks, binary, label, path, objects, os.path.dirname(path))
 
         # The check must be able to fail: an unknown key is an error.
         bad = os.path.join(tmp, "unknown-key.yaml")
@@ -46,6 +100,12 @@ def main():
         print("%-40s exit %d" % ("config with an unknown key", code))
         checks.expect(code == 1, "unknown key", "check-config must exit 1 on an unknown key, got %d:\n%s" % (code, output))
         checks.expect("no_such_key" in output, "unknown key", "the error must name the key:\n" + output)
+        # `agent-host jobs` on a bad config: exit 1 and the problem named.
+        done = subprocess.run([binary, "jobs", "--config", bad], capture_output=True, text=True, timeout=60)
+        print("%-40s exit %d" % ("jobs on a config with an unknown key", done.returncode))
+        checks.expect(done.returncode == 1 and "no_such_key" in done.stderr and not done.stdout,
+                      "jobs, unknown key", "must exit 1 naming the key, print nothing on stdout; got %d:\n%s%s"
+                      % (done.returncode, done.stdout, done.stderr))
     return checks.finish("check-config")
 
 

@@ -8,8 +8,20 @@ import policy
 import render
 
 
+SERVICES = {"task-manager": "task-manager", "workflow": "workflow-automation", "reporting": "reporting-agent"}
+
+
+def deployment(objects, role):
+    return policy.find(objects, "Deployment", SERVICES[role])[0]
+
+
 def server(objects, role):
-    return policy.find(objects, "Deployment", role)[0]["spec"]["template"]["spec"]["containers"][0]
+    return deployment(objects, role)["spec"]["template"]["spec"]["containers"][0]
+
+
+def add_role(objects):
+    objects.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                    "metadata": {"name": "unused", "namespace": "workflow"}, "rules": []})
 
 
 def drop_policy(objects, name):
@@ -34,12 +46,22 @@ CASES = [  # (what, role to break, mutation, expected message fragment)
     ("no readiness probe", "reporting", lambda o: server(o, "reporting").pop("readinessProbe"), "needs a readinessProbe"),
     ("writable root", "task-manager", lambda o: server(o, "task-manager")["securityContext"].update(readOnlyRootFilesystem=False), "readOnlyRootFilesystem"),
     ("privilege escalation", "task-manager", lambda o: server(o, "task-manager")["securityContext"].pop("allowPrivilegeEscalation"), "allowPrivilegeEscalation"),
-    ("unnamed service port", "workflow", lambda o: policy.find(o, "Service", "workflow")[0]["spec"]["ports"][0].pop("name"), "needs a name"),
-    ("extra flow", "task-manager", allow_all_ingress, "not in the list"),
-    ("missing flow", "workflow", lambda o: drop_policy(o, "allow-to-redis"), "block a required flow"),
+    ("unnamed service port", "workflow", lambda o: policy.find(o, "Service", "workflow-automation")[0]["spec"]["ports"][0].pop("name"), "needs a name"),
+    ("extra flow", "task-manager", allow_all_ingress, "nothing uses"),
+    ("missing flow", "workflow", lambda o: drop_policy(o, "allow-to-redis"), "block a used flow"),
     ("HPA on SQLite role", "task-manager", add_hpa, "must not have an HPA"),
-    ("config drift", "reporting", lambda o: policy.find(o, "ConfigMap", "agent-host-config")[0]["data"].update({"config.yaml": "service: x\n"}), "byte for byte"),
-    ("grace shorter than drain", "workflow", lambda o: policy.find(o, "Deployment", "workflow")[0]["spec"]["template"]["spec"].update(terminationGracePeriodSeconds=10), "terminationGracePeriodSeconds"),
+    ("config drift", "reporting", lambda o: policy.config_maps(o)[0]["data"].update({"config.yaml": "service: x\n"}), "byte for byte"),
+    ("grace shorter than drain", "workflow", lambda o: deployment(o, "workflow")["spec"]["template"]["spec"].update(terminationGracePeriodSeconds=10), "terminationGracePeriodSeconds"),
+    ("replicas beside the HPA", "workflow", lambda o: deployment(o, "workflow")["spec"].update(replicas=1), "must not set replicas"),
+    ("quota below the HPA peak", "workflow", lambda o: policy.find(o, "ResourceQuota")[0]["spec"]["hard"].update({"requests.cpu": "2"}), "does not admit the peak"),
+    ("unused Role", "workflow", add_role, "no Role"),
+    ("service account token", "workflow", lambda o: deployment(o, "workflow")["spec"]["template"]["spec"].update(automountServiceAccountToken=True), "automountServiceAccountToken"),
+    ("no app label", "reporting", lambda o: deployment(o, "reporting")["spec"]["template"]["metadata"]["labels"].pop("app"), "app=reporting-agent"),
+    ("Secret key not mapped", "task-manager", lambda o: deployment(o, "task-manager")["spec"]["template"]["spec"]["volumes"][2]["secret"].pop("items"), "must be the file"),
+    ("Redis without PDB", "workflow", lambda o: o.remove(policy.find(o, "PodDisruptionBudget", "redis")[0]), "Redis needs its PodDisruptionBudget"),
+    ("agent step without its policy", "workflow", lambda o: drop_policy(o, "allow-to-task-manager"), "workflow peers.task-manager"),
+    ("LLM blocked", "reporting", lambda o: drop_policy(o, "allow-to-llm"), "reporting LLM"),
+    ("http step blocked", "workflow", lambda o: drop_policy(o, "allow-http-steps"), "http step http://chat.internal"),
     ("wrong liveness timing", "reporting", lambda o: server(o, "reporting")["livenessProbe"].update(initialDelaySeconds=5), "liveness must be"),
 ]
 
@@ -51,6 +73,16 @@ def run_all(objects_by_role, configs):
         policy.check_role(checks, role, role, objects, configs[role])
     policy.check_flows(checks, "flows", objects_by_role)
     return checks.failures
+
+
+def without_workflow_peers():
+    """configs/workflow.yaml as before this project had workflow peers."""
+    configs = original_role_configs()
+    configs["workflow"].pop("peers", None)
+    return configs
+
+
+original_role_configs = policy.flows.role_configs
 
 
 def main():
@@ -69,7 +101,14 @@ def main():
         print("%-4s %-28s %s" % ("ok" if caught else "FAIL", what,
                                  "caught" if caught else "not caught (got: %s)" % failures[:3]))
         failed += 0 if caught else 1
-    print("policy self-test: %d cases, %d not caught" % (len(CASES), failed))
+    # A template's agent step with no peer for it is caught from the configs.
+    policy.flows.role_configs = without_workflow_peers
+    failures = run_all(copy.deepcopy(pristine), configs)
+    policy.flows.role_configs = original_role_configs
+    caught = any('calls agent task-manager but configs/workflow.yaml has no peers.task-manager' in f for f in failures)
+    print("%-4s %-28s %s" % ("ok" if caught else "FAIL", "agent step without a peer", "caught" if caught else failures[:3]))
+    failed += 0 if caught else 1
+    print("policy self-test: %d cases, %d not caught" % (len(CASES) + 1, failed))
     return 1 if failed else 0
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Renders every Kustomize overlay, the shared pieces and every Helm values
-file, validates each against the Kubernetes schemas (k8s-schemas/validate.py)
+"""Renders every Kustomize overlay (production and dev, with plain
+`kubectl kustomize`), the shared pieces and every Helm values file (alone and
+with values-dev.yaml), validates each against the Kubernetes schemas (k8s-schemas/validate.py)
 and runs `helm lint` per values file."""
 import os
 import subprocess
@@ -24,15 +25,19 @@ def main():
     schemas = render.schemas_dir()
     checks = render.Checks()
     texts = [("kustomize shared", render.shared_text())]
-    texts += [("kustomize overlay " + r, render.overlay_text(r)) for r in render.ROLES]
-    texts += [("helm values-%s.yaml" % r, render.helm_text(r)) for r in render.ROLES]
+    for variant in ("", "dev"):
+        suffix = " (%s)" % variant if variant else ""
+        texts += [("kustomize overlay %s%s" % (r, suffix), render.overlay_text(r, variant)) for r in render.ROLES]
+        texts += [("helm values-%s.yaml%s" % (r, suffix), render.helm_text(r, variant)) for r in render.ROLES]
     for label, text in texts:
         checks.expect(validate(schemas, label, text), label, "schema validation failed (see above)")
-    for role in render.ROLES:
-        done = subprocess.run([render.tool("helm"), "lint", "--strict", render.CHART, "--namespace", role]
-                              + render.helm_args(role), capture_output=True, text=True)
-        print("%-40s %s" % ("helm lint " + role, "ok" if done.returncode == 0 else "FAILED"))
-        checks.expect(done.returncode == 0, "helm lint values-%s.yaml" % role, done.stdout + done.stderr)
+    for variant in ("", "dev"):
+        for role in render.ROLES:
+            label = "helm lint %s%s" % (role, " (%s)" % variant if variant else "")
+            done = subprocess.run([render.tool("helm"), "lint", "--strict", render.CHART, "--namespace", role]
+                                  + render.helm_args(role, variant), capture_output=True, text=True)
+            print("%-40s %s" % (label, "ok" if done.returncode == 0 else "FAILED"))
+            checks.expect(done.returncode == 0, label, done.stdout + done.stderr)
     return checks.finish("render+validate")
 
 

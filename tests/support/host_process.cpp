@@ -163,8 +163,11 @@ nlohmann::json HostProcess::merged(const nlohmann::json& config) const {
 void HostProcess::write_config(const nlohmann::json& config) {
   if (&config != &options_.config) options_.config = config;
   config_ = merged(options_.config);
-  if (port_ > 0) config_["http"]["port"] = port_;
-  if (metrics_port_ > 0) config_["metrics"]["port"] = metrics_port_;
+  // A stopped host restarts on the ports it had; a running one reloads the
+  // file, where other ports than it started with would be a change that
+  // needs a restart.
+  if (!running() && port_ > 0) config_["http"]["port"] = port_;
+  if (!running() && metrics_port_ > 0) config_["metrics"]["port"] = metrics_port_;
   // JSON is valid YAML: the host reads it as its YAML config. Written to a
   // temporary file and renamed, as a ConfigMap update would be.
   const auto temp = work_dir_ / "config.yaml.tmp";

@@ -73,7 +73,7 @@ std::string render_nginx_config(const NginxSettings& settings) {
   if (!settings.worker_user.empty()) out << "user " << settings.worker_user << ";\n";
   out << "events { worker_connections 1024; }\n"
       << "http {\n"
-      << "  log_format proxy '$status $request_method $request_uri upstream=$upstream_addr "
+      << "  log_format proxy '$status $request_method $host $request_uri upstream=$upstream_addr "
          "upstream_status=$upstream_status $request_time';\n"
       << "  access_log " << dir << "/access.log proxy;\n";
   for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})

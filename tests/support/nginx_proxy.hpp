@@ -52,7 +52,8 @@ class NginxProxy {
   void set_servers(const std::string& prefix, std::vector<std::string> servers);
 
   std::string error_log() const;
-  // One line per request: "<status> <method> <uri> upstream=<addr> upstream_status=<s> <time>".
+  // One line per request: "<status> <method> <host> <uri> upstream=<addr> upstream_status=<s>
+  // <time>".
   std::string access_log() const;
 
  private:

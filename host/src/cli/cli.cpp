@@ -31,12 +31,19 @@ int main(int argc, char** argv) {
   plugins->add_option("--config", plugins_config, "Scan the plugin_dirs of this config");
   plugins->add_flag("--json", plugins_json, "Print JSON");
 
+  auto* jobs = app.add_subcommand(
+      "jobs", "List the recurring jobs the config's plugins register (what CronJobs must run)");
+  std::string jobs_config;
+  bool jobs_json = false;
+  jobs->add_option("--config", jobs_config, "The YAML config file")->required();
+  jobs->add_flag("--json", jobs_json, "Print JSON");
+
   auto* job = app.add_subcommand(
       "run-job", "Trigger a plugin's scheduled job on a running host (for CronJobs)");
   std::string target, job_name, key_file;
   int timeout_seconds = 600;
   job->add_option("--target", target,
-                  "Base URL of the host, e.g. http://reporting.reporting.svc:8080")
+                  "Base URL of the host, e.g. http://reporting-agent.reporting.svc:8080")
       ->required();
   job->add_option("job", job_name, "<plugin>/<job>, e.g. reporting/weekly-report")->required();
   job->add_option("--api-key-file", key_file, "File whose first key is sent as a Bearer token");
@@ -49,6 +56,7 @@ int main(int argc, char** argv) {
   }
   if (*check) return check_config(check_file);
   if (*plugins) return list_plugins(plugin_dirs, plugins_config, plugins_json);
+  if (*jobs) return list_jobs(jobs_config, jobs_json);
   if (*job) return run_job(target, job_name, key_file, std::chrono::seconds(timeout_seconds));
   if (config_file.empty()) {
     std::cerr

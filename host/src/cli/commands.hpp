@@ -13,8 +13,14 @@ int main(int argc, char** argv);
 
 const char* version();
 
+// Exit code of a host that drained and stopped because its new config changes
+// what cannot change live (the plugin set, listeners, storage...): the process
+// manager starts it again with the new file.
+constexpr int kExitRestartForConfig = 3;
+
 // Runs the host until SIGTERM/SIGINT (exit 0 after draining); SIGHUP or a
-// change of the config file reloads it.
+// change of the config file reloads it, or drains and exits with
+// kExitRestartForConfig when the change needs a restart.
 int run(const std::string& config_file);
 
 // Validates a config and every enabled plugin's section; prints the problems.
@@ -23,6 +29,11 @@ int check_config(const std::string& config_file);
 // Lists the plugin files in the directories (or the config's / the defaults).
 int list_plugins(const std::vector<std::string>& directories, const std::string& config_file,
                  bool as_json);
+
+// Starts the config's plugins cut off from the outside (a scratch data folder,
+// no timers, peers, HTTP, LLM or secrets) and prints the recurring jobs they
+// register: "<plugin>/<job> <cron> <zone>" lines, or JSON.
+int list_jobs(const std::string& config_file, bool as_json);
 
 // What a Kubernetes CronJob runs: POST <target>/jobs/<plugin>/<job>.
 int run_job(const std::string& target, const std::string& job, const std::string& api_key_file,

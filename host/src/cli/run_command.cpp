@@ -46,7 +46,8 @@ sigset_t block_signals() {
   return set;
 }
 
-void reload(runtime::Runtime& runtime, const std::string& config_file) {
+// False when the new config needs a restart: the caller drains and exits.
+bool reload(runtime::Runtime& runtime, const std::string& config_file) {
   try {
     config::HostConfig next = config::load_host_config(config_file);
     runtime.reload(next);
@@ -54,9 +55,12 @@ void reload(runtime::Runtime& runtime, const std::string& config_file) {
   } catch (const config::ConfigError& e) {
     runtime.host_metrics().config_reload(false);
     log(AH_LOG_ERROR, "config reload refused; the running config stays", {{"error", e.what()}});
+  } catch (const runtime::RestartRequired&) {
+    return false;  // Runtime::reload has logged which keys changed
   } catch (const std::exception&) {
     // Runtime::reload has logged and counted it.
   }
+  return true;
 }
 
 // Waits until no request is in flight and none has started for a quiet
@@ -144,12 +148,17 @@ int run(const std::string& config_file) {
   const pid_t self = getpid();
   ConfigWatcher watcher(config_file, [self] { kill(self, SIGHUP); });
 
+  int exit_code = 0;
   while (true) {
     int signal_number = 0;
     if (sigwait(&signals, &signal_number) != 0) continue;
     if (signal_number == SIGHUP) {
       log(AH_LOG_INFO, "reloading config", {{"config", config_file}});
-      reload(*runtime, config_file);
+      if (!reload(*runtime, config_file)) {
+        exit_code = kExitRestartForConfig;
+        log(AH_LOG_INFO, "draining", {{"reason", "config change needs a restart"}});
+        break;
+      }
       malloc_trim(0);
       continue;
     }
@@ -160,9 +169,9 @@ int run(const std::string& config_file) {
   drain(*runtime, std::chrono::milliseconds(runtime->config().http.drain_timeout_ms));
   server.shutdown();
   runtime->stop();
-  log(AH_LOG_INFO, "stopped");
+  log(AH_LOG_INFO, "stopped", {{"exit_code", exit_code}});
   logging::Logging::flush();
-  return 0;
+  return exit_code;
 }
 
 int check_config(const std::string& config_file) {

@@ -1,5 +1,5 @@
-// Applying a new configuration to a running host without a restart.
-#include <thread>
+// Applying a new configuration to a running host: what can change live is
+// applied; anything else asks the process to drain and exit (RestartRequired).
 
 #include "logging/logging.hpp"
 #include "runtime/runtime.hpp"
@@ -12,7 +12,8 @@ void host_log(ah_log_level level, const std::string& message, const nlohmann::js
     logging::Logging::log(level, "host", message, fields.dump());
 }
 
-// Keys a running process cannot change: listening sockets, data location, code, keys.
+// Keys a running process cannot change: listening sockets, data location,
+// code, keys, timers, the LLM client (docs/configuration.md, Reloading).
 std::vector<std::string> restart_only_changes(const config::HostConfig& a,
                                               const config::HostConfig& b) {
   std::vector<std::string> keys;
@@ -33,80 +34,69 @@ std::vector<std::string> restart_only_changes(const config::HostConfig& a,
   return keys;
 }
 
-std::string join(const std::vector<std::string>& lines) {
+std::string join(const std::vector<std::string>& items, const char* separator = "\n") {
   std::string out;
-  for (const auto& line : lines) out += (out.empty() ? "" : "\n") + line;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
   return out;
 }
 
 }  // namespace
-
-void Runtime::retire(std::vector<std::shared_ptr<PluginSlot>> slots) {
-  for (auto& slot : slots) {
-    scheduler_->remove_owner(slot->name());
-    // Requests that started before the switch still hold the old snapshot.
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.http.drain_timeout_ms);
-    while (slot.use_count() > 1 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    slot->stop();
-    slot->destroy();
-    metrics_.remove_plugin(slot->name());
-    host_log(AH_LOG_INFO, "plugin disabled", {{"name", slot->name()}});
-  }
-}
 
 void Runtime::reload(const config::HostConfig& next) {
   std::lock_guard<std::mutex> lock(lifecycle_mutex_);
   try {
     auto current = snapshot();
     if (!current) throw RuntimeError("the host is not running; nothing to reload");
-    std::vector<std::string> problems;
+    std::vector<std::string> problems, plugin_changes;
     std::vector<std::pair<std::shared_ptr<PluginSlot>, nlohmann::json>> to_reload;
-    std::vector<std::shared_ptr<PluginSlot>> to_add, kept, to_remove;
+    bool any_enabled = false;
     for (const auto& section : next.plugins) {
       if (!section.enabled) continue;
+      any_enabled = true;
       std::shared_ptr<PluginSlot> existing;
       for (const auto& slot : current->plugins)
         if (slot->name() == section.name) existing = slot;
+      // Validates the section; the candidate itself is never created.
       auto candidate = make_slot(section, problems);
       if (!candidate) continue;
-      if (existing && existing->prefix() == candidate->prefix()) {
-        if (candidate->config() != existing->config())
-          to_reload.emplace_back(existing, candidate->config());
-        continue;  // the candidate was never created: dropping it costs nothing
-      }
-      to_add.push_back(std::move(candidate));
+      if (!existing)
+        plugin_changes.push_back(section.name + " enabled");
+      else if (existing->prefix() != candidate->prefix())
+        plugin_changes.push_back(section.name + " moved to " + candidate->prefix());
+      else if (candidate->config() != existing->config())
+        to_reload.emplace_back(existing, candidate->config());
     }
     for (const auto& slot : current->plugins) {
       bool still_enabled = false;
       for (const auto& section : next.plugins)
-        if (section.enabled && section.name == slot->name()) {
-          bool replaced = false;
-          for (const auto& added : to_add) replaced |= added->name() == slot->name();
-          still_enabled = !replaced;
-        }
-      (still_enabled ? kept : to_remove).push_back(slot);
+        still_enabled |= section.enabled && section.name == slot->name();
+      if (!still_enabled) plugin_changes.push_back(slot->name() + " disabled");
     }
-    if (kept.empty() && to_add.empty())
+    if (!any_enabled)
       problems.push_back(options_.config_file + ": plugins: the new config enables no plugin");
     if (!problems.empty()) throw RuntimeError(join(problems));
 
+    // A new plugin set or a section read only at start would leave a hybrid
+    // (new plugins without the volumes, routes or settings of their role):
+    // the process exits after draining and starts again with the new file.
+    auto restart_keys = restart_only_changes(config_, next);
+    if (!plugin_changes.empty())
+      restart_keys.push_back("plugins (" + join(plugin_changes, ", ") + ")");
+    if (!restart_keys.empty()) {
+      host_log(AH_LOG_WARN, "config change needs a restart: draining and exiting",
+               {{"keys", restart_keys}});
+      throw RestartRequired(options_.config_file + ": changed " + join(restart_keys, "; ") +
+                            ", which cannot change in a running process");
+    }
+
     std::vector<std::pair<std::shared_ptr<PluginSlot>, nlohmann::json>> reloaded;
-    std::vector<std::shared_ptr<PluginSlot>> added;
     try {
       for (auto& [slot, config] : to_reload) {
         nlohmann::json previous = slot->config();
         slot->reload(config);
         reloaded.emplace_back(slot, std::move(previous));
       }
-      for (auto& slot : to_add) {
-        slot->create();
-        slot->start();
-        added.push_back(slot);
-      }
     } catch (const std::exception& e) {
-      for (auto& slot : added) slot->destroy();
       for (auto& [slot, previous] : reloaded) {
         try {
           slot->reload(previous);
@@ -118,37 +108,24 @@ void Runtime::reload(const config::HostConfig& next) {
       throw RuntimeError(e.what());
     }
 
-    // Request threads read only the snapshot, so the running config changes
-    // only in parts no request reads: plugin sections, peers (which reach
-    // requests through the new snapshot) and log settings. What needs a
-    // restart is kept, and the log says so.
-    const auto restart_keys = restart_only_changes(config_, next);
-    if (!restart_keys.empty())
-      host_log(AH_LOG_WARN, "config keys changed that need a restart to take effect",
-               {{"keys", restart_keys}});
+    // What changes live: plugin sections, peers (which reach requests through
+    // the new snapshot) and log settings; every other key is equal by now.
     config_.plugins = next.plugins;
     config_.peers = next.peers;
     config_.peer_timeout_ms = next.peer_timeout_ms;
     config_.log = next.log;
-    nlohmann::json raw = next.raw;
-    for (const auto& key : restart_keys)
-      raw[key] = config_.raw.contains(key) ? config_.raw[key] : nlohmann::json();
-    config_.raw = std::move(raw);
+    config_.raw = next.raw;
 
     auto snap = std::make_shared<Snapshot>();
-    snap->plugins = kept;
-    snap->plugins.insert(snap->plugins.end(), added.begin(), added.end());
+    snap->plugins = current->plugins;
     snap->peers = peer_bases(config_);
     snap->peer_timeout = std::chrono::milliseconds(config_.peer_timeout_ms);
     publish(snap);
-    current.reset();
-    host_metrics_->set_plugins_loaded(static_cast<double>(snap->plugins.size()));
-    retire(std::move(to_remove));
     host_metrics_->config_reload(true);
     host_log(AH_LOG_INFO, "config reloaded",
-             {{"reloaded", to_reload.size()},
-              {"enabled", added.size()},
-              {"plugins", snap->plugins.size()}});
+             {{"reloaded", to_reload.size()}, {"plugins", snap->plugins.size()}});
+  } catch (const RestartRequired&) {
+    throw;
   } catch (const std::exception& e) {
     host_metrics_->config_reload(false);
     host_log(AH_LOG_ERROR, "config reload refused; the running config stays",

@@ -638,6 +638,16 @@ std::vector<std::string> Runtime::job_names(const std::string& plugin) const {
   return names;
 }
 
+std::vector<Runtime::RecurringJob> Runtime::recurring_jobs() const {
+  std::vector<RecurringJob> jobs;
+  auto snap = snapshot();
+  if (!snap) return jobs;
+  for (const auto& slot : snap->plugins)
+    for (const auto& job : slot->jobs())
+      if (!job.cron.empty()) jobs.push_back({slot->name(), job.name, job.cron, job.zone});
+  return jobs;
+}
+
 bool Runtime::run_job(const std::string& plugin, const std::string& job_name,
                       std::chrono::system_clock::time_point fire_time, std::string& error) {
   auto snap = snapshot();

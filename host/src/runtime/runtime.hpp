@@ -37,6 +37,14 @@ class RuntimeError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A valid new config that changes what a running process cannot (the plugin
+// set or a section read only at start): the caller drains and exits, and the
+// process manager (the kubelet) starts it again with the new file.
+class RestartRequired : public RuntimeError {
+ public:
+  using RuntimeError::RuntimeError;
+};
+
 // Replacements for the outside world (the fake host). Unset = the real thing.
 struct OutsideWorld {
   // An agent call to an agent not loaded here (instead of HTTP to a peer).
@@ -97,6 +105,8 @@ class Runtime {
 
   // Validates and applies a new configuration. On any problem the running
   // configuration stays and RuntimeError says why (and the failure is counted).
+  // A valid config that changes the plugin set or a key that cannot change
+  // live throws RestartRequired, and nothing is applied.
   void reload(const config::HostConfig& next);
 
   // The host's JSON answer to a request refused before dispatch (malformed,
@@ -118,6 +128,12 @@ class Runtime {
 
   // Jobs, for the jobs endpoint and the fake host.
   std::vector<std::string> job_names(const std::string& plugin) const;
+  // Every recurring job the started plugins registered, in start order
+  // (agent-host jobs: what Kubernetes CronJobs must run when the scheduler is off).
+  struct RecurringJob {
+    std::string plugin, name, cron, zone;
+  };
+  std::vector<RecurringJob> recurring_jobs() const;
   // Runs a job now, on this thread. False + error when unknown or failed.
   bool run_job(const std::string& plugin, const std::string& job,
                std::chrono::system_clock::time_point fire_time, std::string& error);
@@ -161,7 +177,6 @@ class Runtime {
   std::shared_ptr<PluginSlot> make_slot(const config::PluginSection& section,
                                         std::vector<std::string>& problems);
   const loader::PluginCode* find_code(const std::string& name, std::string& why);
-  void retire(std::vector<std::shared_ptr<PluginSlot>> slots);
   // Peers' base URLs: the configured URL plus the agent's default prefix,
   // which the plugin file tells (the same image serves every pod).
   std::map<std::string, std::string> peer_bases(const config::HostConfig& config);

@@ -72,25 +72,64 @@ TEST(HostReload, ABadConfigIsRefusedAndTheRunningOneStays) {
   EXPECT_TRUE(logged);
 }
 
-TEST(HostReload, PluginsAreEnabledAndDisabledWithoutARestart) {
+bool logged(const HostProcess& host, const std::string& message, const std::string& detail) {
+  for (const auto& line : host.log_lines())
+    if (line.value("msg", "") == message && line.dump().find(detail) != std::string::npos)
+      return true;
+  return false;
+}
+
+// A new config that needs a restart: the request in flight is answered, then
+// the process exits with the documented code for the kubelet to restart it.
+void expect_drain_and_restart_exit(HostProcess& host, const nlohmann::json& next,
+                                   const std::string& changed) {
+  std::atomic<int> slow_status{0};
+  std::thread slow(
+      [&] { slow_status = try_http("GET", host.base_url() + "/probe/slow?ms=1500").status; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  host.write_config(next);
+  EXPECT_EQ(host.wait(std::chrono::milliseconds(20000)), 3) << host.logs();
+  slow.join();
+  EXPECT_EQ(slow_status.load(), 200) << host.logs();
+  EXPECT_TRUE(logged(host, "config change needs a restart: draining and exiting", changed))
+      << host.logs();
+  EXPECT_FALSE(logged(host, "config reloaded", "")) << host.logs();
+}
+
+TEST(HostReload, EnablingAPluginDrainsAndExitsForARestart) {
   HostProcess host(probe_config());
-  const pid_t pid = host.pid();
-  EXPECT_EQ(http("GET", host.base_url() + "/hello/greet/x").status, 404);
   auto with_hello = probe_config();
   with_hello["plugins"]["hello"] = {{"config", {{"greeting", "Yo"}}}};
-  host.write_config(with_hello);
-  EXPECT_TRUE(eventually([&] {
-    return http("GET", host.base_url() + "/hello/greet/x").status == 200;
-  })) << host.logs();
-  EXPECT_EQ(http("GET", host.base_url() + "/hello/greet/x").json()["message"], "Yo, x!");
-  auto without_probe = with_hello;
-  without_probe["plugins"]["probe"]["enabled"] = false;
-  host.write_config(without_probe);
-  EXPECT_TRUE(eventually([&] {
-    return http("GET", host.base_url() + "/probe/echo/1").status == 404;
-  })) << host.logs();
-  EXPECT_EQ(http("GET", host.base_url() + "/hello/greet/x").status, 200);
+  expect_drain_and_restart_exit(host, with_hello, "hello enabled");
+}
+
+TEST(HostReload, DisablingAPluginDrainsAndExitsForARestart) {
+  auto both = probe_config();
+  both["plugins"]["hello"] = {{"config", {{"greeting", "Yo"}}}};
+  HostProcess host(both);
+  auto without_hello = both;
+  without_hello["plugins"]["hello"]["enabled"] = false;
+  expect_drain_and_restart_exit(host, without_hello, "hello disabled");
+}
+
+TEST(HostReload, AKeyReadOnlyAtStartDrainsAndExitsForARestart) {
+  HostProcess host(probe_config());
+  auto next = host.config();
+  next["storage"]["synchronous"] = "full";
+  expect_drain_and_restart_exit(host, next, "storage");
+}
+
+TEST(HostReload, PeersAndLogSettingsChangeLive) {
+  HostProcess host(probe_config({{"label", "one"}}));
+  const pid_t pid = host.pid();
+  auto next = probe_config({{"label", "two"}});
+  next["peers"] = {{"elsewhere", "http://127.0.0.1:9/"}};
+  next["peer_timeout_ms"] = 1234;
+  next["log"] = {{"level", "debug"}};
+  host.write_config(next);
+  EXPECT_TRUE(eventually([&] { return label(host) == "two"; })) << host.logs();
   EXPECT_EQ(host.pid(), pid);
+  EXPECT_TRUE(host.running());
 }
 
 }  // namespace

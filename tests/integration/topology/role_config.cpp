@@ -1,5 +1,7 @@
 #include "role_config.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -62,10 +64,52 @@ nlohmann::json all_in_one_test_config() {
   return config;
 }
 
+std::string run_output(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  if (status != 0) throw std::runtime_error(command + " failed:\n" + output);
+  return output;
+}
+
+std::string kubectl() {
+  if (const char* path = std::getenv("AH_KUBECTL")) return path;
+  const auto source = std::filesystem::path(AH_SOURCE_DIR);
+  const auto tools = source / "build" / "tools";
+  run_output((source / "tools" / "fetch-helm.sh").string() + " " + tools.string());
+  return (tools / "kubectl").string();
+}
+
+nlohmann::json rendered_role_config(const std::string& role) {
+  const auto overlay = std::filesystem::path(AH_SOURCE_DIR) / "deploy" / "k8s" / "overlays" / role;
+  const std::string rendered = run_output(kubectl() + " kustomize " + overlay.string());
+  // One YAML document per object, each starting at a "---" line after the first.
+  size_t start = 0;
+  while (start < rendered.size()) {
+    size_t end = rendered.find("\n---\n", start);
+    if (end == std::string::npos) end = rendered.size();
+    const auto object = config::yaml_to_json(rendered.substr(start, end - start), overlay.string());
+    const std::string name = object.value("/metadata/name"_json_pointer, "");
+    if (object.value("kind", "") == "ConfigMap" && name.rfind("agent-host-config", 0) == 0) {
+      const std::string where = "ConfigMap " + name + " rendered from " + overlay.string();
+      return config::yaml_to_json(object.at("data").at("config.yaml").get<std::string>(), where);
+    }
+    start = end + 5;
+  }
+  throw std::runtime_error("no ConfigMap agent-host-config in the render of " + overlay.string());
+}
+
+std::map<std::string, std::string> pod_environment(const std::string& proxy_url) {
+  return {{"http_proxy", proxy_url}, {"no_proxy", "127.0.0.1,localhost"}};
+}
+
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
                                   const LoopbackNetwork& network) {
-  const std::string file = "configs/" + role + ".yaml";
-  nlohmann::json config = read_role_config(role);
+  const std::string file = "the rendered ConfigMap of " + role;
+  nlohmann::json config = rendered_role_config(role);
 
   // Pods have their own IPs; processes on one machine need their own ports.
   for (const char* listener : {"http", "metrics"}) {
@@ -78,11 +122,13 @@ nlohmann::json one_machine_config(const std::string& role, const RoleFolders& fo
     config["auth"]["api_keys_file"] = (folders.secrets_dir / "api-keys" / "api-keys").string();
   if (config.contains("log") && config["log"].contains("file"))
     config["log"]["file"]["path"] = (folders.log_dir / (role + ".log")).string();
-  if (config.contains("peers"))
-    for (auto& url : config["peers"]) url = network.services_url;
 
   auto& plugin = role_plugin(config, role, file);
   if (plugin.contains("redis")) plugin["redis"]["url"] = network.redis_url;
+  // The image's copy of configs/workflows: the shipped templates.
+  if (plugin.contains("definitions_dir"))
+    plugin["definitions_dir"] =
+        (std::filesystem::path(AH_SOURCE_DIR) / "configs" / "workflows").string();
   if (plugin.contains("reports_dir")) plugin["reports_dir"] = folders.reports_dir.string();
   return config;
 }
@@ -91,7 +137,7 @@ std::string write_dev_secrets(const std::filesystem::path& secrets_dir, const st
                               const std::string& llm_model) {
   const std::string key = "topology-test-key-0123456789abcdef";
   write_text(secrets_dir / "api-keys" / "api-keys", key + "\n");
-  write_text(secrets_dir / "api-keys" / "webhook-secret", "topology-test-webhook-secret\n");
+  write_text(secrets_dir / "api-keys" / "webhook-secret", kDevWebhookSecret + std::string("\n"));
   write_text(secrets_dir / "llm-config" / "url", llm_url);
   write_text(secrets_dir / "llm-config" / "model", llm_model);
   return key;

@@ -1,9 +1,12 @@
-// The deployed role configs (configs/<role>.yaml), read as they are and
-// changed only where one machine differs from the cluster: loopback ports,
-// local folders, peers and Redis at loopback URLs.
+// The deployed role configs, taken from the ConfigMap that
+// `kubectl kustomize deploy/k8s/overlays/<role>` renders and changed only where
+// one machine differs from the cluster: loopback ports, local folders, Redis
+// at a loopback URL, the shipped workflow templates from the source tree
+// instead of the image. Peers keep their cluster DNS names.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -18,14 +21,24 @@ struct RoleFolders {
   std::filesystem::path secrets_dir;  // laid out as Kubernetes mounts Secrets
 };
 
-// What the cluster's DNS names become on one machine.
+// What the cluster's DNS names become on one machine. Peers keep their
+// Service names: the processes reach them through an HTTP proxy
+// (pod_environment), which routes by path as the Services do.
 struct LoopbackNetwork {
-  std::string services_url;  // every peer (the Services/ingress stand-in)
   std::string redis_url;
 };
 
+// Environment of a role's process: libcurl sends every call to a cluster name
+// through `proxy_url` (the Services stand-in); loopback stays direct.
+std::map<std::string, std::string> pod_environment(const std::string& proxy_url);
+
 // configs/<role>.yaml of this source tree, as JSON.
 nlohmann::json read_role_config(const std::string& role);
+
+// config.yaml of the ConfigMap agent-host-config[-hash] in the render of the
+// role's overlay (kubectl from $AH_KUBECTL, else build/tools, fetched when
+// missing).
+nlohmann::json rendered_role_config(const std::string& role);
 
 // The role config with the one-machine changes applied. Throws
 // std::runtime_error when the file lacks something a role config must have.
@@ -37,6 +50,9 @@ nlohmann::json one_machine_config(const std::string& role, const RoleFolders& fo
 // replaces the summary) and the build's plugins; the shipped workflow
 // templates from this source tree.
 nlohmann::json all_in_one_test_config();
+
+// The webhook secret write_dev_secrets writes (api-keys/webhook-secret).
+constexpr const char* kDevWebhookSecret = "topology-test-webhook-secret";
 
 // Writes the Secrets the role configs name (api-keys with the webhook secret,
 // llm-config pointing at `llm_url`) into `secrets_dir`; returns the API key

@@ -1,5 +1,7 @@
 #include "topology.hpp"
 
+#include <sqlite3.h>
+
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -72,7 +74,8 @@ Topology::~Topology() {
 
 std::unique_ptr<HostProcess> Topology::start_pod(Role& role) {
   HostOptions options;
-  options.config = one_machine_config(role.name, role.folders, {proxy_->base_url(), redis_->url()});
+  options.config = one_machine_config(role.name, role.folders, {redis_->url()});
+  options.env = pod_environment(proxy_->base_url());
   options.work_dir = root_ / role.name / ("pod-" + std::to_string(++role.pods_started));
   options.ready_timeout = std::chrono::milliseconds(30000);
   return std::make_unique<HostProcess>(std::move(options));
@@ -92,6 +95,35 @@ Reply Topology::call(const std::string& method, const std::string& path, const s
                      std::chrono::milliseconds timeout) const {
   return try_http(method, proxy_->base_url() + path, body,
                   {{"authorization", "Bearer " + api_key_}}, timeout);
+}
+
+Reply Topology::run_job(const std::string& name, const std::string& job) const {
+  for (const auto& role : roles_)
+    if (role.name == name)
+      return try_http("POST", role.pod->base_url() + "/jobs/" + job, {},
+                      {{"authorization", "Bearer " + api_key_}});
+  throw std::invalid_argument("no role '" + name + "'");
+}
+
+void Topology::age_report(const std::string& id, std::chrono::hours age) {
+  const auto file = role("reporting").folders.data_dir / "reporting.db";
+  sqlite3* db = nullptr;
+  if (sqlite3_open(file.c_str(), &db) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + file.string());
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "UPDATE reports SET created_ms = created_ms - ?1 WHERE id = ?2", -1,
+                     &statement, nullptr);
+  sqlite3_bind_int64(statement, 1, std::chrono::milliseconds(age).count());
+  sqlite3_bind_text(statement, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+  const int step = sqlite3_step(statement);
+  const int changed = sqlite3_changes(db);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  if (step != SQLITE_DONE || changed != 1)
+    throw std::runtime_error("report " + id + " not found in " + file.string());
 }
 
 RolloutResult Topology::roll(const std::string& name) {

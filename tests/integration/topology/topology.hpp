@@ -47,6 +47,16 @@ class Topology {
   // then the old one leaves the endpoints and gets SIGTERM (it drains).
   RolloutResult roll(const std::string& role);
 
+  // POST /jobs/<plugin>/<job> on the role's pod, as its CronJob's run-job
+  // does through the role's Service.
+  Reply run_job(const std::string& role, const std::string& job) const;
+  // The webhook secret of the api-keys Secret (what a webhook sender signs with).
+  static std::string webhook_secret() { return kDevWebhookSecret; }
+  const std::string& api_key() const { return api_key_; }
+  // Moves a stored report's creation time `age` into the past (reporting's
+  // index on its data volume), as if it had been made that long ago.
+  void age_report(const std::string& id, std::chrono::hours age);
+
   Role& role(const std::string& name);
   const NginxProxy& proxy() const { return *proxy_; }
   const RedisServer& redis() const { return *redis_; }

@@ -8,11 +8,25 @@
 {{- required "config is required: add --set-file config=configs/<role>.yaml" .Values.config -}}
 {{- end -}}
 
-{{- define "agent-host.drainTimeoutSeconds" -}}
+{{/* The host config, parsed (fails on invalid YAML). */}}
+{{- define "agent-host.config" -}}
 {{- $cfg := fromYaml (include "agent-host.configText" .) -}}
 {{- if hasKey $cfg "Error" -}}
 {{- fail (printf "config is not valid YAML: %s" (get $cfg "Error")) -}}
 {{- end -}}
+{{- toYaml $cfg -}}
+{{- end -}}
+
+{{/* The Service name, the config's `service:` (the name peers and the
+governance use): Deployment, Service, ServiceAccount, PDB, HPA, Ingress and
+ServiceMonitor carry it, and the pods carry it as label app. */}}
+{{- define "agent-host.name" -}}
+{{- $cfg := fromYaml (include "agent-host.config" .) -}}
+{{- required "config has no service: name (it names the Service)" (get $cfg "service") -}}
+{{- end -}}
+
+{{- define "agent-host.drainTimeoutSeconds" -}}
+{{- $cfg := fromYaml (include "agent-host.config" .) -}}
 {{- $http := default dict (get $cfg "http") -}}
 {{- $ms := default 10000 (get $http "drain_timeout_ms") | int -}}
 {{- div (add $ms 999) 1000 -}}
@@ -44,6 +58,23 @@ app.kubernetes.io/component: server
 {{- define "agent-host.jobSelector" -}}
 app.kubernetes.io/name: agent-host
 app.kubernetes.io/component: job
+{{- end -}}
+
+{{/* The governance's Secret keys mapped to the file names the host reads
+(secrets_dir/<secret>/<file>); see docs/operations.md. */}}
+{{- define "agent-host.secretVolumes" -}}
+{{- range $secret, $files := .Values.secretFiles }}
+- name: {{ $secret }}
+  secret:
+    secretName: {{ $secret }}
+    defaultMode: 0440
+    {{- with $files }}
+    items:
+      {{- range $key, $file := . }}
+      - {key: {{ $key }}, path: {{ $file }}}
+      {{- end }}
+    {{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Pod Security "restricted": pod level, then container level. */}}
