@@ -175,12 +175,12 @@ TEST(Definition, SchedulesFollowTheHostsRules) {
   const auto daily = problems_of(R"(
 name: nightly
 triggers: [{cron: "@daily", time_zone: Europe/Paris}]
-steps: [{id: a, type: transform, with: {x: 1}}]
+steps: [{id: a, type: transform, with: {value: 1}}]
 )");
   EXPECT_TRUE(daily.items().empty()) << dump(daily);
   for (const char* never : {"0 0 30 2 *", "0 0 31 4 *"}) {
     const auto refused = problems_of(std::string("name: never\ntriggers: [{cron: \"") + never +
-                                     "\"}]\nsteps: [{id: a, type: transform, with: {x: 1}}]\n");
+                                     "\"}]\nsteps: [{id: a, type: transform, with: {value: 1}}]\n");
     EXPECT_TRUE(has(refused, "triggers[0].cron", "never occurs")) << never << "\n" << dump(refused);
   }
 }
