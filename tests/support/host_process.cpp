@@ -166,8 +166,9 @@ void HostProcess::write_config(const nlohmann::json& config) {
   // A stopped host restarts on the ports it had; a running one reloads the
   // file, where other ports than it started with would be a change that
   // needs a restart.
-  if (!running() && port_ > 0) config_["http"]["port"] = port_;
-  if (!running() && metrics_port_ > 0) config_["metrics"]["port"] = metrics_port_;
+  const bool pinned = !running() || ports_pinned_;
+  if (pinned && port_ > 0) config_["http"]["port"] = port_;
+  if (pinned && metrics_port_ > 0) config_["metrics"]["port"] = metrics_port_;
   // JSON is valid YAML: the host reads it as its YAML config. Written to a
   // temporary file and renamed, as a ConfigMap update would be.
   const auto temp = work_dir_ / "config.yaml.tmp";
@@ -180,6 +181,11 @@ void HostProcess::write_config(const nlohmann::json& config) {
 
 void HostProcess::start() {
   if (pid_ > 0) throw std::logic_error("HostProcess already running");
+  // A restart binds the ports of the first run, so base_url() stays valid.
+  if (port_ > 0) {
+    write_config(options_.config);
+    ports_pinned_ = true;  // this run reads them from its file: keep them there
+  }
   ++runs_;
   const auto log_file = work_dir_ / "host.log";
   const std::string binary = (binary_dir() / "agent-host").string();

@@ -79,6 +79,7 @@ class HostProcess {
   int port_ = 0;
   int metrics_port_ = 0;
   int runs_ = 0;
+  bool ports_pinned_ = false;  // the config file names the bound ports (after a restart)
 };
 
 struct Reply {

@@ -46,6 +46,7 @@ TEST(TaskCreates, EveryAcknowledgedCreateSurvivesASigtermUnderLoad) {
   EXPECT_TRUE(unexpected.empty()) << unexpected.front();
   ASSERT_GT(acknowledged.size(), 20u) << "the load never got going";
   host.start();
+  host.wait_ready(std::chrono::milliseconds(20000));
   for (const auto& id : acknowledged)
     ASSERT_EQ(call("GET", tasks + "/" + id).status, 200) << "acknowledged task " << id << " lost";
 }
