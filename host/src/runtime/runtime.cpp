@@ -154,24 +154,8 @@ namespace {
 // The formats plugin schemas may name (config/value_formats.hpp).
 const config::FormatChecks& value_checks() {
   static const config::FormatChecks checks = {
-      {"cron",
-       [](const std::string& value) -> std::optional<std::string> {
-         try {
-           scheduler::CronExpression::parse(value);
-           return std::nullopt;
-         } catch (const scheduler::CronError& e) {
-           return e.what();
-         }
-       }},
-      {"time-zone",
-       [](const std::string& value) -> std::optional<std::string> {
-         try {
-           scheduler::find_zone(value);
-           return std::nullopt;
-         } catch (const std::invalid_argument& e) {
-           return e.what();
-         }
-       }},
+      {"cron", [](const std::string& value) { return scheduler::cron_problem(value); }},
+      {"time-zone", [](const std::string& value) { return scheduler::time_zone_problem(value); }},
       {"uri", config::uri_problem}};
   return checks;
 }

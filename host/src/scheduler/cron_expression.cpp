@@ -365,4 +365,22 @@ const date::time_zone* find_zone(std::string_view name) {
   }
 }
 
+std::optional<std::string> cron_problem(std::string_view text) {
+  try {
+    CronExpression::parse(text);
+    return std::nullopt;
+  } catch (const CronError& e) {
+    return e.what();
+  }
+}
+
+std::optional<std::string> time_zone_problem(std::string_view name) {
+  try {
+    find_zone(name);
+    return std::nullopt;
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+
 }  // namespace agent_host::scheduler

@@ -2,6 +2,7 @@
 
 #include <bitset>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -67,5 +68,11 @@ const date::time_zone* find_zone(std::string_view name);
 // it on a helper thread at start so that the walk overlaps config and plugin
 // loading instead of delaying the first lookup. Never throws.
 void load_time_zone_database() noexcept;
+
+// What parse() or find_zone() would refuse about `text`, or nullopt: for
+// callers that report problems rather than throw (config formats, the ABI's
+// cron_check and time_zone_check).
+std::optional<std::string> cron_problem(std::string_view text);
+std::optional<std::string> time_zone_problem(std::string_view name);
 
 }  // namespace agent_host::scheduler

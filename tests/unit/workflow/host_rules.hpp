@@ -23,22 +23,8 @@ inline nlohmann::json host_yaml(std::string_view text) {
 }
 
 inline ScheduleRules host_schedule_rules() {
-  return {[](const std::string& cron) -> std::optional<std::string> {
-            try {
-              agent_host::scheduler::CronExpression::parse(cron);
-              return std::nullopt;
-            } catch (const agent_host::scheduler::CronError& e) {
-              return e.what();
-            }
-          },
-          [](const std::string& zone) -> std::optional<std::string> {
-            try {
-              agent_host::scheduler::find_zone(zone);
-              return std::nullopt;
-            } catch (const std::invalid_argument& e) {
-              return e.what();
-            }
-          }};
+  return {[](const std::string& cron) { return agent_host::scheduler::cron_problem(cron); },
+          [](const std::string& zone) { return agent_host::scheduler::time_zone_problem(zone); }};
 }
 
 }  // namespace workflow
