@@ -188,7 +188,7 @@ store::Database& PluginSlot::database() {
     store::Options options;
     options.full_sync = storage.synchronous == "full";
     database_ =
-        store::Database::open(std::filesystem::path(storage.data_dir) / (name_ + ".db"), options);
+        store::SqliteDatabase::open(std::filesystem::path(storage.data_dir) / (name_ + ".db"), options);
   }
   return *database_;
 }

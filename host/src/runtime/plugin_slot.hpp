@@ -18,7 +18,7 @@
 #include "router/route_pattern.hpp"
 #include "runtime/deferred_answer.hpp"
 #include "runtime/http_types.hpp"
-#include "store/database.hpp"
+#include "store/sqlite_database.hpp"
 
 namespace agent_host::runtime {
 class Runtime;

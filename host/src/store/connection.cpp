@@ -266,11 +266,14 @@ Outcome Connection::control(ControlStatement which) {
   return outcome;
 }
 
-int Connection::pending_deferred_foreign_key_violations() const {
+Outcome Connection::check_body_end() {
   int current = 0;
   int highest = 0;
   sqlite3_db_status(db_, SQLITE_DBSTATUS_DEFERRED_FKS, &current, &highest, 0);
-  return current;
+  if (current == 0 || !in_transaction()) return {};
+  return Outcome{AH_ERR_CONFLICT,
+                 "FOREIGN KEY constraint failed: the transaction left rows referring to missing "
+                 "rows (deferred constraint)"};
 }
 
 }  // namespace agent_host::store

@@ -9,6 +9,7 @@
 
 #include "store/options.hpp"
 #include "store/outcome.hpp"
+#include "store/session.hpp"
 #include "store/statement_cache.hpp"
 
 namespace agent_host::store {
@@ -18,19 +19,9 @@ enum class ConnectionRole {
   reader   // query_only: a write statement is refused even if routed here by mistake
 };
 
-// The statements the host itself runs to manage transactions; user SQL may not.
-enum class ControlStatement {
-  begin_immediate,
-  commit,
-  rollback,
-  savepoint,
-  release,
-  rollback_to,
-};
-
 // One SQLite connection with its statement cache. Not thread-safe: whoever owns
 // it lets one thread use it at a time.
-class Connection {
+class Connection final : public Session {
  public:
   static constexpr std::size_t kStatementCacheCapacity = 128;
 
@@ -49,19 +40,21 @@ class Connection {
   Outcome run(sqlite3_stmt* statement, std::string_view params_json, std::string& rows_json);
 
   // prepare + run.
-  Outcome execute(std::string_view sql, std::string_view params_json, std::string& rows_json);
+  Outcome execute(std::string_view sql, std::string_view params_json,
+                  std::string& rows_json) override;
 
   // A script of several statements without parameters (migrations); rows are discarded.
-  Outcome execute_script(const std::string& sql);
+  Outcome execute_script(const std::string& sql) override;
 
-  Outcome control(ControlStatement which);
+  // BEGIN is BEGIN IMMEDIATE: the writer takes the lock before the first body runs.
+  Outcome control(ControlStatement which) override;
 
   // False when SQLite is in autocommit mode: no transaction is open (for
   // instance after it rolled one back by itself on an I/O error).
-  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
-  // Deferred foreign key violations not yet resolved in the open transaction.
-  int pending_deferred_foreign_key_violations() const;
+  // Refuses a body that left deferred foreign key violations unresolved.
+  Outcome check_body_end() override;
 
  private:
   static int authorize(void* self, int action, const char*, const char*, const char*, const char*);

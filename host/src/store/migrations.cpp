@@ -1,22 +1,33 @@
 #include "store/migrations.hpp"
 
+#include <date/date.h>
+
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "store/connection.hpp"
+#include "store/session.hpp"
 #include "store/write_queue.hpp"
 
 namespace agent_host::store {
 namespace {
 
+// Portable SQL: the same table on SQLite and PostgreSQL (applied_at is
+// written by the host, not by an engine's time function).
 constexpr const char* kCreateTable =
     "CREATE TABLE IF NOT EXISTS _ah_migrations ("
     " idx INTEGER PRIMARY KEY,"
     " sql_hash TEXT NOT NULL,"
-    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))";
+    " applied_at TEXT NOT NULL)";
 
 std::string migration_name(std::size_t index) {
   return "migration at index " + std::to_string(index);
+}
+
+std::string utc_now_text() {
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now());
+  return date::format("%FT%TZ", now);
 }
 
 Outcome with_prefix(std::string prefix, Outcome outcome) {
@@ -41,6 +52,8 @@ std::string Migrator::hash_of(const std::string& sql) {
 Outcome Migrator::apply(WriteQueue& queue, const std::vector<std::string>& migrations) {
   std::string rows;
   Outcome outcome = queue.run([&](Transaction& transaction) {
+    Outcome locked = session_of(transaction).lock_for_migration();
+    if (!locked.ok()) return locked;
     Outcome created = transaction.query(kCreateTable, "", rows);
     if (!created.ok()) return created;
     return transaction.query("SELECT max(idx) AS top FROM _ah_migrations", "", rows);
@@ -67,7 +80,10 @@ Outcome Migrator::apply_one(WriteQueue& queue, std::size_t index, const std::str
   const std::string index_param = "[" + std::to_string(index) + "]";
   return queue.run([&](Transaction& transaction) {
     std::string rows;
-    // Checked inside the transaction so two processes migrating at once agree.
+    // Checked inside the transaction (after taking the migration lock) so two
+    // processes migrating at once agree.
+    Outcome locked = session_of(transaction).lock_for_migration();
+    if (!locked.ok()) return with_prefix(migration_name(index), locked);
     Outcome read =
         transaction.query("SELECT sql_hash FROM _ah_migrations WHERE idx = $1", index_param, rows);
     if (!read.ok()) return with_prefix(migration_name(index), read);
@@ -80,11 +96,12 @@ Outcome Migrator::apply_one(WriteQueue& queue, std::size_t index, const std::str
                          stored + ", now " + hash +
                          "); restore its original text and add a new migration instead"};
     }
-    Outcome ran = connection_of(transaction).execute_script(sql);
+    Outcome ran = session_of(transaction).execute_script(sql);
     if (!ran.ok()) return with_prefix(migration_name(index) + " failed", ran);
-    const nlohmann::json record = {index, hash};
+    const nlohmann::json record = {index, hash, utc_now_text()};
     Outcome recorded = transaction.query(
-        "INSERT INTO _ah_migrations (idx, sql_hash) VALUES ($1, $2)", record.dump(), rows);
+        "INSERT INTO _ah_migrations (idx, sql_hash, applied_at) VALUES ($1, $2, $3)",
+        record.dump(), rows);
     if (!recorded.ok()) return with_prefix("cannot record " + migration_name(index), recorded);
     return Outcome{};
   });

@@ -19,7 +19,7 @@ class Migrator {
 
  private:
   static Outcome apply_one(WriteQueue& queue, std::size_t index, const std::string& sql);
-  static Connection& connection_of(Transaction& transaction) { return transaction.connection_; }
+  static Session& session_of(Transaction& transaction) { return transaction.session_; }
 };
 
 }  // namespace agent_host::store

@@ -151,6 +151,7 @@ bool WriteQueue::take_late_arrivals(std::vector<Pending*>& bodies, std::vector<P
 }
 
 void WriteQueue::run_batch(std::vector<Pending*>& taken) {
+  retries_ = 0;
   try {
     std::vector<Pending*> remaining = taken;
     while (!remaining.empty()) remaining = try_batch(remaining, taken);
@@ -165,7 +166,7 @@ void WriteQueue::run_batch(std::vector<Pending*>& taken) {
 
 std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& bodies,
                                                         std::vector<Pending*>& taken) {
-  const Outcome begun = writer_.control(ControlStatement::begin_immediate);
+  const Outcome begun = writer_.control(ControlStatement::begin);
   if (!begun.ok()) {
     for (Pending* pending : bodies) pending->outcome = begun;
     return {};
@@ -179,6 +180,14 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
     rerun.insert(rerun.end(), bodies.begin() + static_cast<std::ptrdiff_t>(i) + 1, bodies.end());
     return rerun;
   };
+  // A concurrent transaction (another process) made this one fail: every
+  // body runs again, a bounded number of times.
+  const auto retry_all = [&](const Outcome& cause) {
+    roll_back_if_open();
+    if (++retries_ <= kMaxRetries) return bodies;
+    for (Pending* pending : bodies) pending->outcome = cause;
+    return std::vector<Pending*>{};
+  };
   // Callers that queued while earlier bodies ran join this transaction too.
   for (std::size_t i = 0; i < bodies.size() || take_late_arrivals(bodies, taken); ++i) {
     Pending& pending = *bodies[i];
@@ -187,11 +196,12 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
     const bool in_savepoint = i > 0;
     pending.outcome = in_savepoint ? writer_.control(ControlStatement::savepoint) : Outcome{};
     if (pending.outcome.ok()) pending.outcome = check_after_body(run_body(*pending.body));
+    if (writer_.take_retry_request()) return retry_all(pending.outcome);
     if (!writer_.in_transaction()) {
       if (pending.outcome.ok()) {
         pending.outcome = internal(
-            "SQLite rolled back the transaction during this body (an I/O error or an ON CONFLICT "
-            "ROLLBACK clause); nothing was written");
+            "the database rolled back the transaction during this body (an I/O error, a lost "
+            "connection or an ON CONFLICT ROLLBACK clause); nothing was written");
       }
       return abandon(i);
     }
@@ -215,6 +225,7 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
     return {};
   }
   const Outcome committed = writer_.control(ControlStatement::commit);
+  if (writer_.take_retry_request()) return retry_all(committed);
   if (!committed.ok()) {
     for (Pending* pending : succeeded) pending->outcome = committed;
     roll_back_if_open();
@@ -235,13 +246,8 @@ Outcome WriteQueue::run_body(const TransactionBody& body) {
 }
 
 Outcome WriteQueue::check_after_body(Outcome outcome) {
-  if (outcome.ok() && writer_.in_transaction() &&
-      writer_.pending_deferred_foreign_key_violations() > 0) {
-    return Outcome{AH_ERR_CONFLICT,
-                   "FOREIGN KEY constraint failed: the transaction left rows referring to missing "
-                   "rows (deferred constraint)"};
-  }
-  return outcome;
+  if (!outcome.ok()) return outcome;
+  return writer_.check_body_end();
 }
 
 void WriteQueue::roll_back_if_open() {

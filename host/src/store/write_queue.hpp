@@ -9,15 +9,15 @@
 #include <thread>
 #include <vector>
 
-#include "store/connection.hpp"
 #include "store/database.hpp"
+#include "store/session.hpp"
 
 namespace agent_host::store {
 
 // Serialises write transactions on the writer connection, batching them (group
 // commit): whoever leads takes the queued bodies (and those that queue while
 // it runs, up to `max_batch`), runs each in its own savepoint inside one
-// BEGIN IMMEDIATE ... COMMIT, and hands every caller its own outcome.
+// BEGIN ... COMMIT, and hands every caller its own outcome.
 //
 // A blocking caller (run) leads when it finds no batch running, so its body
 // may run on another caller's thread. Asynchronous bodies (run_async) are led
@@ -27,8 +27,10 @@ namespace agent_host::store {
 class WriteQueue {
  public:
   static constexpr std::size_t kGroupCommitBatchLimit = 256;
+  // Times a batch runs again after a concurrent transaction made it fail.
+  static constexpr int kMaxRetries = 8;
 
-  WriteQueue(Connection& writer, std::size_t max_batch)
+  WriteQueue(Session& writer, std::size_t max_batch)
       : writer_(writer), max_batch_(max_batch > 0 ? max_batch : 1) {}
   // Runs what is still queued, then stops the writer thread.
   ~WriteQueue();
@@ -77,8 +79,9 @@ class WriteQueue {
   Outcome check_after_body(Outcome outcome);
   void roll_back_if_open();
 
-  Connection& writer_;
+  Session& writer_;
   const std::size_t max_batch_;
+  int retries_ = 0;  // of the batch being led
   std::mutex mutex_;
   std::deque<Pending*> queue_;
   bool leader_active_ = false;

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/database.hpp"
+#include "store/sqlite_database.hpp"
 
 namespace {
 
@@ -102,7 +102,7 @@ Figures store_transactions(const fs::path& file, int count, int threads, bool gr
   Options options;
   options.group_commit = group_commit;
   options.full_sync = full_sync;
-  auto db = Database::open(file, options);
+  auto db = SqliteDatabase::open(file, options);
   const Outcome migrated = db->migrate({kSchema});
   if (!migrated.ok()) throw std::runtime_error(migrated.error);
   const int per_thread = count / threads;

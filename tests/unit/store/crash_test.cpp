@@ -24,7 +24,7 @@ constexpr std::size_t kKillAfterAcknowledged = 3000;
 // transaction() returned AH_OK. Never returns.
 [[noreturn]] void run_child(const std::filesystem::path& file, int out) {
   try {
-    auto db = Database::open(file, Options{});
+    auto db = SqliteDatabase::open(file, Options{});
     if (!db->migrate({"CREATE TABLE ack (id INTEGER PRIMARY KEY, payload TEXT)"}).ok()) _exit(2);
     std::vector<std::thread> threads;
     for (int t = 0; t < kWriterThreads; ++t) {

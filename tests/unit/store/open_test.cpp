@@ -20,7 +20,7 @@ int writer_synchronous(Database& db) {
 
 TEST_F(Open, CreatesParentFoldersAndUsesWal) {
   const auto file = dir_.path() / "a" / "b" / "c.db";
-  auto db = Database::open(file, {});
+  auto db = SqliteDatabase::open(file, {});
   EXPECT_EQ(db->file(), file);
   EXPECT_TRUE(std::filesystem::exists(file));
   EXPECT_EQ(query_ok(*db, "PRAGMA journal_mode")[0]["journal_mode"], "wal");
@@ -32,7 +32,7 @@ TEST_F(Open, AFileThatIsNotADatabaseIsAnErrorNamingIt) {
   const auto file = dir_.path() / "garbage.db";
   std::ofstream(file) << std::string(4096, 'x');
   try {
-    Database::open(file, {});
+    SqliteDatabase::open(file, {});
     FAIL() << "opening a garbage file succeeded";
   } catch (const StoreError& error) {
     EXPECT_NE(std::string(error.what()).find(file.string()), std::string::npos) << error.what();
@@ -45,7 +45,7 @@ TEST_F(Open, AnUncreatableFolderIsAnErrorNamingTheFile) {
   std::ofstream(blocker) << "a file where a folder should be";
   const auto file = blocker / "sub" / "x.db";
   try {
-    Database::open(file, {});
+    SqliteDatabase::open(file, {});
     FAIL() << "opening below a regular file succeeded";
   } catch (const StoreError& error) {
     EXPECT_NE(std::string(error.what()).find(file.string()), std::string::npos) << error.what();

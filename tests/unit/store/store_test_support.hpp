@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "store/database.hpp"
+#include "store/sqlite_database.hpp"
 
 namespace agent_host::store::testing {
 
@@ -27,7 +27,7 @@ class StoreFixture {
  protected:
   std::filesystem::path db_file() const { return dir_.path() / "data" / "test.db"; }
   std::unique_ptr<Database> open_db(const Options& options = {}) {
-    return Database::open(db_file(), options);
+    return SqliteDatabase::open(db_file(), options);
   }
   TempDir dir_;
 };
