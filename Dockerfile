@@ -36,7 +36,7 @@ ARG VERSION=0.1.0
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpistache0 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libyaml-cpp0.7 \
-      libcurl4 libsqlite3-0 libhiredis0.14 libuv1 libboost-filesystem1.74.0 \
+      libcurl4 libsqlite3-0 libpq5 libhiredis0.14 libuv1 libboost-filesystem1.74.0 \
       libdate-tz3 libnettle8 tzdata ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 

@@ -9,6 +9,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL 15 REQUIRED)  # libpq: the PostgreSQL storage engine
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)

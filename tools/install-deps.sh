@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost-dev libboost-filesystem-dev libpistache-dev nlohmann-json3-dev libspdlog-dev
-  prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libhiredis-dev redis-server redis-tools
+  prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libpq-dev libhiredis-dev redis-server redis-tools
   libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev nettle-dev libbenchmark-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev libxml2-dev
   tzdata curl python3
@@ -19,8 +19,10 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 for flag in "$@"; do
   case "$flag" in
     --test)
-      # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl checks.
-      packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip)
+      # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl
+      # checks, and the PostgreSQL server the tests start on loopback.
+      packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip
+        postgresql-15)
       ;;
     --image)
       # The container image test (ctest -L image): podman with runc, a debootstrap'ed

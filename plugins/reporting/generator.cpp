@@ -81,15 +81,8 @@ GeneratedReport ReportGenerator::generate(const ReportRequest& request, const Se
     record.outcome = model_complete(model) ? "ok" : "partial";
     record.trigger = request.trigger;
     record.summary_status = model["summary"].value("status", "");
-    const ReportFiles files(settings.reports_dir);
-    files.ensure_root();
-    record.sizes = files.write(record.id, documents);
-    try {
-      index_.insert(record);
-    } catch (...) {
-      files.remove(record.id);  // no files without an index row
-      throw;
-    }
+    for (const auto& [format, text] : documents) record.sizes[format] = text.size();
+    index_.insert(record, documents);
     const double took = seconds();
     metrics_.generated(period, record.outcome, took);
     host_.info("report generated", {{"report_id", record.id},

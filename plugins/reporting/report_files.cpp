@@ -12,40 +12,10 @@ namespace reporting {
 
 ReportFiles::ReportFiles(std::filesystem::path root) : root_(std::move(root)) {}
 
-void ReportFiles::ensure_root() const {
-  std::error_code error;
-  std::filesystem::create_directories(root_, error);
-  if (error)
-    throw std::runtime_error("reports folder " + root_.string() + " cannot be created: " +
-                             error.message() + "; set reports_dir to a writable folder");
-}
-
 std::filesystem::path ReportFiles::file(const std::string& id, const std::string& format) const {
   const auto known = format_named(format);
   if (!known) throw std::invalid_argument("unknown report format '" + format + "'");
   return root_ / id / ("report." + known->extension);
-}
-
-nlohmann::json ReportFiles::write(const std::string& id,
-                                  const std::map<std::string, std::string>& documents) const {
-  std::filesystem::create_directories(root_ / id);
-  nlohmann::json sizes = nlohmann::json::object();
-  for (const auto& [format, text] : documents) {
-    const std::filesystem::path target = file(id, format);
-    std::filesystem::path temporary = target;
-    temporary += ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
-      out.flush();
-      if (!out)
-        throw std::runtime_error("cannot write " + temporary.string() +
-                                 " (disk full or not writable?)");
-    }
-    std::filesystem::rename(temporary, target);
-    sizes[format] = text.size();
-  }
-  return sizes;
 }
 
 std::optional<std::string> ReportFiles::read(const std::string& id,

@@ -1,4 +1,6 @@
-// Report documents on the reports volume: <root>/<id>/report.<extension>.
+// Report documents of earlier versions on the reports volume:
+// <root>/<id>/report.<extension>. New reports keep their documents in the
+// database (ReportIndex); these are still served and removed.
 #pragma once
 
 #include <filesystem>
@@ -13,12 +15,6 @@ class ReportFiles {
  public:
   explicit ReportFiles(std::filesystem::path root);
 
-  // Creates the root folder; throws std::runtime_error naming it when it cannot.
-  void ensure_root() const;
-  // Writes every document (format name → text), each through a temporary file
-  // and a rename so a reader never sees half a report. Returns format → bytes.
-  nlohmann::json write(const std::string& id,
-                       const std::map<std::string, std::string>& documents) const;
   // The document, or nullopt when the file is missing.
   std::optional<std::string> read(const std::string& id, const std::string& format) const;
   // Removes the report's folder; missing is fine.

@@ -58,27 +58,51 @@ json ReportRecord::to_json(const std::string& prefix) const {
 }
 
 ReportIndex::ReportIndex(agent_host::Sql& sql) : sql_(sql) {
+  // SQLite's texts were released first and stay unchanged; PostgreSQL's
+  // differs in the 64-bit time column. Migration 2 keeps the rendered
+  // documents in the database, so every replica serves every report.
   sql_.migrate({
-      "CREATE TABLE reports ("
-      "  id TEXT PRIMARY KEY,"
-      "  period TEXT NOT NULL,"
-      "  range_from TEXT NOT NULL,"
-      "  range_to TEXT NOT NULL,"
-      "  created_at TEXT NOT NULL,"
-      "  created_ms INTEGER NOT NULL,"
-      "  outcome TEXT NOT NULL,"
-      "  trigger TEXT NOT NULL,"
-      "  summary_status TEXT NOT NULL,"
-      "  sizes TEXT NOT NULL)",
+      {"CREATE TABLE reports ("
+       "  id TEXT PRIMARY KEY,"
+       "  period TEXT NOT NULL,"
+       "  range_from TEXT NOT NULL,"
+       "  range_to TEXT NOT NULL,"
+       "  created_at TEXT NOT NULL,"
+       "  created_ms INTEGER NOT NULL,"
+       "  outcome TEXT NOT NULL,"
+       "  trigger TEXT NOT NULL,"
+       "  summary_status TEXT NOT NULL,"
+       "  sizes TEXT NOT NULL)",
+       "CREATE TABLE reports (id TEXT PRIMARY KEY, period TEXT NOT NULL,"
+       " range_from TEXT NOT NULL, range_to TEXT NOT NULL, created_at TEXT NOT NULL,"
+       " created_ms BIGINT NOT NULL, outcome TEXT NOT NULL, trigger TEXT NOT NULL,"
+       " summary_status TEXT NOT NULL, sizes TEXT NOT NULL)"},
       "CREATE INDEX reports_by_created ON reports (created_ms, id)",
+      "CREATE TABLE report_documents (report_id TEXT NOT NULL, format TEXT NOT NULL,"
+      " body TEXT NOT NULL, PRIMARY KEY (report_id, format))",
   });
 }
 
-void ReportIndex::insert(const ReportRecord& r) {
-  sql_.query(std::string("INSERT INTO reports (") + kColumns +
-                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-             json::array({r.id, r.period, r.from, r.to, r.created_at, r.created_ms, r.outcome,
-                          r.trigger, r.summary_status, r.sizes.dump()}));
+void ReportIndex::insert(const ReportRecord& r,
+                         const std::map<std::string, std::string>& documents) {
+  const std::string insert_report = std::string("INSERT INTO reports (") + kColumns +
+                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+  const json report = json::array({r.id, r.period, r.from, r.to, r.created_at, r.created_ms,
+                                   r.outcome, r.trigger, r.summary_status, r.sizes.dump()});
+  sql_.transaction([&](agent_host::Transaction& tx) {
+    tx.query(insert_report, report);
+    for (const auto& [format, body] : documents)
+      tx.query("INSERT INTO report_documents (report_id, format, body) VALUES ($1, $2, $3)",
+               json::array({r.id, format, body}));
+  });
+}
+
+std::optional<std::string> ReportIndex::document(const std::string& id,
+                                                 const std::string& format) {
+  const json rows = sql_.query(
+      "SELECT body FROM report_documents WHERE report_id = $1 AND format = $2", {id, format});
+  if (rows.empty()) return std::nullopt;
+  return rows[0].at("body").get<std::string>();
 }
 
 std::optional<ReportRecord> ReportIndex::find(const std::string& id) {
@@ -112,8 +136,12 @@ ListPage ReportIndex::list(const ListFilter& f) {
 }
 
 bool ReportIndex::remove(const std::string& id) {
-  const json rows = sql_.query("DELETE FROM reports WHERE id = $1 RETURNING id", {id});
-  return !rows.empty();
+  bool removed = false;
+  sql_.transaction([&](agent_host::Transaction& tx) {
+    tx.query("DELETE FROM report_documents WHERE report_id = $1", {id});
+    removed = !tx.query("DELETE FROM reports WHERE id = $1 RETURNING id", {id}).empty();
+  });
+  return removed;
 }
 
 std::vector<ReportRecord> ReportIndex::created_before(int64_t ms, int limit) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <agent_host/sdk.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,11 +46,15 @@ class ReportIndex {
   // Applies the migrations.
   explicit ReportIndex(agent_host::Sql& sql);
 
-  void insert(const ReportRecord& record);
+  // The record and its rendered documents (format -> text), in one transaction.
+  void insert(const ReportRecord& record, const std::map<std::string, std::string>& documents);
+  // A stored document; nullopt when absent (reports stored as files before
+  // documents moved into the database have none).
+  std::optional<std::string> document(const std::string& id, const std::string& format);
   std::optional<ReportRecord> find(const std::string& id);
   // Newest first.
   ListPage list(const ListFilter& filter);
-  // True when a row was deleted.
+  // True when a row was deleted; its documents go with it.
   bool remove(const std::string& id);
   // Oldest first, at most `limit`.
   std::vector<ReportRecord> created_before(int64_t ms, int limit);

@@ -8,12 +8,9 @@ ReportService::ReportService(agent_host::Host& host, Settings settings)
       settings_(std::make_shared<const Settings>(std::move(settings))),
       metrics_(host),
       index_(host.sql()),
-      generator_(host, index_, metrics_) {
-  ReportFiles(settings_->reports_dir).ensure_root();
-}
+      generator_(host, index_, metrics_) {}
 
 void ReportService::apply(Settings settings) {
-  ReportFiles(settings.reports_dir).ensure_root();
   std::lock_guard<std::mutex> lock(settings_mutex_);
   settings_ = std::make_shared<const Settings>(std::move(settings));
 }
@@ -34,6 +31,8 @@ std::optional<ReportRecord> ReportService::find(const std::string& id) {
 
 std::optional<std::string> ReportService::document(const ReportRecord& record,
                                                    const std::string& format) {
+  if (auto stored = index_.document(record.id, format)) return stored;
+  // Reports generated before documents moved into the database.
   return ReportFiles(settings()->reports_dir).read(record.id, format);
 }
 

@@ -16,7 +16,7 @@ using agent_host::HttpError;
 constexpr int64_t kNoDueTime = 253402300799999;  // 9999-12-31T23:59:59.999Z
 
 std::string sort_expression(const std::string& sort) {
-  if (sort == "due_at") return "IFNULL(due_at, " + std::to_string(kNoDueTime) + ")";
+  if (sort == "due_at") return "COALESCE(due_at, " + std::to_string(kNoDueTime) + ")";
   return sort;  // created_at and updated_at are columns
 }
 
@@ -108,8 +108,9 @@ json list_tasks(agent_host::Sql& sql, const ListQuery& query) {
   if (query.created_before)
     builder.where("created_at < " + builder.placeholder(*query.created_before));
   if (query.title_contains)
-    builder.where("title LIKE " + builder.placeholder(like_pattern(*query.title_contains)) +
-                  " ESCAPE '\\'");
+    // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    builder.where("lower(title) LIKE lower(" +
+                  builder.placeholder(like_pattern(*query.title_contains)) + ") ESCAPE '\\'");
   const std::string key = sort_expression(query.sort);
   if (query.after) {
     const std::string key_param = builder.placeholder(query.after->key);

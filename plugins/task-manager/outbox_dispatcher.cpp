@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "task_store.hpp"
+#include "time_text.hpp"
 
 namespace task_manager {
 
@@ -93,9 +94,11 @@ void OutboxDispatcher::run() {
   while (!stopping_) {
     if (Clock::now() >= next_refresh) {
       lock.unlock();
-      refresh_gauges();
+      const bool events_waiting = refresh_gauges() > 0;
       lock.lock();
       next_refresh = Clock::now() + metrics_refresh_;
+      // Events recorded by another replica (or left by one that stopped).
+      if (events_waiting) woken_ = true;
       continue;
     }
     if (!backing_off_) retry_at = Clock::time_point::max();
@@ -128,6 +131,9 @@ void OutboxDispatcher::run() {
 OutboxDispatcher::Round OutboxDispatcher::deliver_some(const EventsConfig& config) {
   std::vector<store::PendingEvent> pending;
   try {
+    // Replicas sharing one database take turns: the lease holder delivers,
+    // the others look again at their next refresh.
+    if (!hold_lease(config)) return Round::idle;
     pending = store::pending_events(host_.sql(), config.batch);
   } catch (const std::exception& e) {
     host_.error("cannot read the task event outbox", {{"error", e.what()}});
@@ -140,6 +146,13 @@ OutboxDispatcher::Round OutboxDispatcher::deliver_some(const EventsConfig& confi
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) break;
+    }
+    try {
+      if (!hold_lease(config)) break;  // lost it while delivering: the new holder goes on
+    } catch (const std::exception& e) {
+      host_.error("cannot renew the task event outbox lease", {{"error", e.what()}});
+      failed = true;
+      break;
     }
     if (!post(config, event.payload)) {
       failed = true;
@@ -199,12 +212,28 @@ bool OutboxDispatcher::post(const EventsConfig& config, const std::string& paylo
   return false;
 }
 
-void OutboxDispatcher::refresh_gauges() {
+int64_t OutboxDispatcher::refresh_gauges() {
   try {
-    metrics_.refresh(host_.sql());
+    return metrics_.refresh(host_.sql());
   } catch (const std::exception& e) {
     host_.warn("cannot refresh task gauges", {{"error", e.what()}});
+    return 0;
   }
+}
+
+int64_t OutboxDispatcher::lease_ttl_ms(const EventsConfig& config) {
+  // Renewed before each delivery, so it must outlast one slow delivery; short
+  // enough that another replica takes over soon after the holder dies.
+  return std::max<int64_t>(10000, 2 * int64_t{config.timeout_ms});
+}
+
+bool OutboxDispatcher::hold_lease(const EventsConfig& config) {
+  const int64_t now = now_ms();
+  const int64_t ttl = lease_ttl_ms(config);
+  if (now - lease_renewed_at_ < ttl / 4) return true;
+  if (!store::hold_outbox_lease(host_.sql(), holder_, now, ttl)) return false;
+  lease_renewed_at_ = now;
+  return true;
 }
 
 }  // namespace task_manager

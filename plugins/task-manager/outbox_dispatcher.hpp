@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "ids.hpp"
 #include "task_metrics.hpp"
 
 namespace task_manager {
@@ -54,7 +55,11 @@ class OutboxDispatcher {
   void run();
   Round deliver_some(const EventsConfig& config);
   bool post(const EventsConfig& config, const std::string& payload);
-  void refresh_gauges();
+  // Refreshes the gauges; returns the outbox depth (0 when it cannot be read).
+  int64_t refresh_gauges();
+  static int64_t lease_ttl_ms(const EventsConfig& config);
+  // Takes or renews the delivery lease (renewed when a quarter of it has passed).
+  bool hold_lease(const EventsConfig& config);
 
   agent_host::Host& host_;
   TaskMetrics& metrics_;
@@ -69,6 +74,8 @@ class OutboxDispatcher {
   int64_t consecutive_failures_ = 0;
   std::string last_error_;
   std::thread thread_;
+  const std::string holder_ = new_id();  // this replica, in the outbox lease
+  int64_t lease_renewed_at_ = 0;         // only the dispatcher thread touches it
 };
 
 }  // namespace task_manager

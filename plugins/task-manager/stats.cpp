@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "task_store.hpp"
 #include "time_text.hpp"
 
 namespace task_manager {
@@ -76,7 +77,7 @@ StateCounts state_counts(agent_host::Sql& sql, int64_t to_ms) {
       "SELECT status, priority, assignee, sum(n) AS n FROM ("
       "SELECT status, priority, assignee, n FROM task_counts "
       "UNION ALL SELECT status, priority, coalesce(assignee, '') AS assignee, -1 AS n FROM tasks "
-      "WHERE created_at >= $1) GROUP BY status, priority, assignee HAVING sum(n) <> 0",
+      "WHERE created_at >= $1) AS c GROUP BY status, priority, assignee HAVING sum(n) <> 0",
       json::array({to_ms}));
   StateCounts counts;
   for (const auto& row : rows) {
@@ -108,8 +109,8 @@ json full_set(const std::map<std::string, int64_t>& counts, const std::string_vi
 std::map<std::string, int64_t> overdue_by_assignee(agent_host::Sql& sql, int64_t to_ms,
                                                    int64_t overdue_at) {
   const json rows = sql.query(
-      "SELECT coalesce(assignee, '') AS a, count(*) AS n FROM tasks INDEXED BY tasks_open_due "
-      "WHERE due_at IS NOT NULL AND "
+      "SELECT coalesce(assignee, '') AS a, count(*) AS n FROM " + store::open_due_tasks(sql) +
+      " WHERE due_at IS NOT NULL AND "
       "status IN ('todo', 'in_progress', 'blocked') AND due_at < $1 AND created_at < $2 "
       "GROUP BY a",
       json::array({overdue_at, to_ms}));

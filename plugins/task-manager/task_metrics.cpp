@@ -20,7 +20,7 @@ TaskMetrics::TaskMetrics(agent_host::Host& host)
                                                             {{"status", std::string(status)}}));
 }
 
-void TaskMetrics::refresh(agent_host::Sql& sql) {
+int64_t TaskMetrics::refresh(agent_host::Sql& sql) {
   const json rows = sql.query(
       "SELECT status, sum(n) AS n FROM task_counts WHERE status IN ('todo', 'in_progress', "
       "'blocked') GROUP BY status");
@@ -29,11 +29,14 @@ void TaskMetrics::refresh(agent_host::Sql& sql) {
     counts[row.at("status").get<std::string>()] = row.at("n").get<double>();
   for (const auto& [status, gauge] : open_by_status_) gauge.set(counts[status]);
   const json overdue = sql.query(
-      "SELECT count(*) AS n FROM tasks INDEXED BY tasks_open_due WHERE due_at IS NOT NULL AND "
-      "status IN ('todo', 'in_progress', 'blocked') AND due_at < $1",
+      "SELECT count(*) AS n FROM " + store::open_due_tasks(sql) +
+          " WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked') AND "
+          "due_at < $1",
       json::array({now_ms()}));
   overdue_.set(overdue.at(0).at("n").get<double>());
-  outbox_depth_.set(static_cast<double>(store::outbox_depth(sql)));
+  const int64_t depth = store::outbox_depth(sql);
+  outbox_depth_.set(static_cast<double>(depth));
+  return depth;
 }
 
 }  // namespace task_manager

@@ -12,7 +12,8 @@ class TaskMetrics {
   explicit TaskMetrics(agent_host::Host& host);
 
   // Re-reads the gauges that describe stored state (open tasks, overdue, outbox).
-  void refresh(agent_host::Sql& sql);
+  // Re-reads the gauges; returns the outbox depth.
+  int64_t refresh(agent_host::Sql& sql);
   void set_outbox_depth(double depth) const { outbox_depth_.set(depth); }
 
   agent_host::Counter created;

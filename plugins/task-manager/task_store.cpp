@@ -25,10 +25,92 @@ void add_insert_tags(const Task& task, std::vector<Statement>& out) {
 
 }  // namespace
 
-std::vector<std::string> migrations() {
+// PostgreSQL's migration 0: SQLite's with 64-bit times and an identity seq.
+const char* const kPostgresTables = R"sql(
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  assignee TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  due_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  completed_at BIGINT,
+  cancelled_at BIGINT,
+  version BIGINT NOT NULL,
+  idempotency_key TEXT
+);
+CREATE UNIQUE INDEX tasks_idempotency_key ON tasks (idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX tasks_created ON tasks (created_at, id);
+CREATE INDEX tasks_updated ON tasks (updated_at, id);
+CREATE INDEX tasks_status ON tasks (status, created_at, id);
+CREATE INDEX tasks_assignee ON tasks (assignee, created_at, id) WHERE assignee IS NOT NULL;
+CREATE INDEX tasks_cancelled ON tasks (cancelled_at) WHERE cancelled_at IS NOT NULL;
+CREATE TABLE task_tags (
+  tag TEXT NOT NULL,
+  task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+  PRIMARY KEY (tag, task_id)
+);
+CREATE INDEX task_tags_task ON task_tags (task_id);
+CREATE TABLE outbox (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE daily_reports (
+  date TEXT PRIMARY KEY,
+  time_zone TEXT NOT NULL,
+  report TEXT NOT NULL,
+  generated_at BIGINT NOT NULL
+);
+)sql";
+
+// PostgreSQL's migration 1: the same counters kept by one trigger function,
+// and the covering indexes SQLite's migration 1 rebuilds.
+const char* const kPostgresCounters = R"sql(
+CREATE TABLE task_counts (
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (status, priority, assignee)
+);
+INSERT INTO task_counts (status, priority, assignee, n)
+  SELECT status, priority, coalesce(assignee, ''), count(*) FROM tasks GROUP BY 1, 2, 3;
+CREATE FUNCTION task_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    UPDATE task_counts SET n = n - 1 WHERE status = OLD.status AND priority = OLD.priority
+      AND assignee = coalesce(OLD.assignee, '');
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO task_counts AS c (status, priority, assignee, n)
+      VALUES (NEW.status, NEW.priority, coalesce(NEW.assignee, ''), 1)
+      ON CONFLICT (status, priority, assignee) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER task_counts_insert_delete AFTER INSERT OR DELETE ON tasks
+  FOR EACH ROW EXECUTE FUNCTION task_counts_track();
+CREATE TRIGGER task_counts_update AFTER UPDATE OF status, priority, assignee ON tasks
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
+    OR OLD.priority IS DISTINCT FROM NEW.priority OR OLD.assignee IS DISTINCT FROM NEW.assignee)
+  EXECUTE FUNCTION task_counts_track();
+CREATE INDEX tasks_completed ON tasks (completed_at, created_at, assignee)
+  WHERE completed_at IS NOT NULL;
+CREATE INDEX tasks_open_due ON tasks (due_at, created_at, assignee, status)
+  WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked');
+)sql";
+
+std::vector<agent_host::Migration> migrations() {
   return {
       // 0: tasks, their tag index, the outbox and stored daily reports. Times are Unix ms.
-      R"sql(
+      {R"sql(
 CREATE TABLE tasks (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL,
@@ -74,11 +156,12 @@ CREATE TABLE daily_reports (
   generated_at INTEGER NOT NULL
 );
 )sql",
+       kPostgresTables},
       // 1: the state counters behind /stats (by_status, by_priority, open tasks
       // per assignee) kept exact by triggers in every write transaction, and
       // covering indexes for the window and overdue figures (no table reads).
       // An unassigned task counts under assignee ''.
-      R"sql(
+      {R"sql(
 CREATE TABLE task_counts (
   status TEXT NOT NULL,
   priority TEXT NOT NULL,
@@ -114,7 +197,28 @@ DROP INDEX tasks_open_due;
 CREATE INDEX tasks_open_due ON tasks (due_at, created_at, assignee, status)
   WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked');
 )sql",
+       kPostgresCounters},
+      // 2: which replica delivers the outbox (portable: one lease row per name).
+      "CREATE TABLE outbox_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
+      " expires_at BIGINT NOT NULL)",
   };
+}
+
+bool hold_outbox_lease(agent_host::Sql& sql, const std::string& holder, int64_t now,
+                       int64_t ttl_ms) {
+  // Taken when free or expired, renewed by its holder; RETURNING says who won.
+  const json rows = sql.query(
+      "INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('outbox', $1, $2)"
+      " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+      " WHERE outbox_lease.holder = excluded.holder OR outbox_lease.expires_at < $3"
+      " RETURNING holder",
+      json::array({holder, now + ttl_ms, now}));
+  return !rows.empty();
+}
+
+std::string open_due_tasks(agent_host::Sql& sql) {
+  return sql.dialect() == agent_host::SqlDialect::sqlite ? "tasks INDEXED BY tasks_open_due"
+                                                         : "tasks";
 }
 
 std::optional<Task> find_by_idempotency_key(agent_host::Transaction& tx, const std::string& key) {
@@ -182,18 +286,19 @@ std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit) {
 
 void remove_delivered(agent_host::Sql& sql, const std::vector<PendingEvent>& delivered) {
   if (delivered.empty()) return;
-  json seqs = json::array();
-  json event_ids = json::array();
-  for (const auto& event : delivered) {
-    seqs.push_back(event.seq);
-    event_ids.push_back(event.event_id);
-  }
   // The seq finds the row through the primary key; the event id makes sure it
-  // is still the event that was delivered.
-  sql.query(
-      "DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each($1)) "
-      "AND event_id IN (SELECT value FROM json_each($2))",
-      json::array({seqs.dump(), event_ids.dump()}));
+  // is still the event that was delivered. One pair of parameters per event:
+  // portable SQL (no engine's JSON functions).
+  std::string pairs;
+  json params = json::array();
+  for (const auto& event : delivered) {
+    if (!pairs.empty()) pairs += " OR ";
+    pairs += "(seq = $" + std::to_string(params.size() + 1) + " AND event_id = $" +
+             std::to_string(params.size() + 2) + ")";
+    params.push_back(event.seq);
+    params.push_back(event.event_id);
+  }
+  sql.query("DELETE FROM outbox WHERE " + pairs, params);
 }
 
 int64_t outbox_depth(agent_host::Sql& sql) {

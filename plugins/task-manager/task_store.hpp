@@ -12,7 +12,20 @@
 
 namespace task_manager::store {
 
-std::vector<std::string> migrations();
+// Per dialect where DDL differs (BIGINT times, an identity column, trigger
+// functions); the SQLite texts are the ones released first and stay unchanged.
+std::vector<agent_host::Migration> migrations();
+
+// Takes or renews the outbox delivery lease for `holder` until now + ttl_ms;
+// false while another replica holds it. One replica delivers at a time, and
+// another takes over when the holder stops renewing (at least once, in order).
+bool hold_outbox_lease(agent_host::Sql& sql, const std::string& holder, int64_t now,
+                       int64_t ttl_ms);
+
+// "tasks" with SQLite's index hint for the open-with-due-date partial index
+// (without statistics SQLite prefers the status index); plain "tasks" on
+// PostgreSQL, whose planner has statistics.
+std::string open_due_tasks(agent_host::Sql& sql);
 
 // The columns task_from_row() reads, for SELECTs built elsewhere.
 extern const char* const kTaskColumns;

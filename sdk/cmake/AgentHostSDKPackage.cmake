@@ -80,7 +80,8 @@ function(ah_add_testing_archive)
   # here and there (the check below says so).
   set(known_external
     agent_host_sdk nlohmann_json::nlohmann_json spdlog::spdlog prometheus-cpp::core yaml-cpp
-    CURL::libcurl SQLite::SQLite3 date::date-tz PkgConfig::LIBUV Threads::Threads Boost::headers
+    CURL::libcurl SQLite::SQLite3 PostgreSQL::PostgreSQL date::date-tz PkgConfig::LIBUV Threads::Threads
+    Boost::headers
     valijson ${CMAKE_DL_LIBS})
   set(internal)
   set(external)

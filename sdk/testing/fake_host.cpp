@@ -8,6 +8,7 @@
 #include "config/host_config.hpp"
 #include "loader/plugin_library.hpp"
 #include "runtime/runtime.hpp"
+#include "scratch_postgres.hpp"
 
 namespace agent_host::testing {
 namespace {
@@ -48,6 +49,7 @@ runtime::HttpResponse from_stub(const StubResult& result) {
 struct FakeHost::Impl {
   Options options;
   bool owns_dir = false;
+  std::unique_ptr<ScratchPostgres> postgres;  // with AH_TEST_POSTGRES_URL
   nlohmann::json plugins = nlohmann::json::object();
   std::vector<loader::PluginCode> codes;
   std::unique_ptr<runtime::Runtime> runtime;
@@ -170,12 +172,25 @@ void FakeHost::add_plugin_file(const std::filesystem::path& library, nlohmann::j
   impl_->add(loader::load_plugin_file(library), std::move(config), std::move(prefix));
 }
 
+// With AH_TEST_POSTGRES_URL set, storage is a scratch PostgreSQL database;
+// FakeHosts given the same data_dir share one, as they would share SQLite files.
+void FakeHost::use_test_postgres(nlohmann::json& document) {
+  if (!impl_->postgres) {
+    impl_->postgres = ScratchPostgres::from_environment(
+        impl_->owns_dir ? std::string() : impl_->options.data_dir.string());
+  }
+  if (!impl_->postgres) return;
+  document["storage"]["backend"] = "postgres";
+  document["storage"]["postgres"] = {{"url", impl_->postgres->url()}};
+}
+
 void FakeHost::start() {
   if (impl_->runtime) return;
   nlohmann::json document = {{"service", impl_->options.service},
                              {"storage", {{"data_dir", impl_->options.data_dir.string()}}},
                              {"plugin_dirs", nlohmann::json::array()},
                              {"plugins", impl_->plugins}};
+  use_test_postgres(document);
   document.merge_patch(impl_->options.host_config);
   config::HostConfig config = config::parse_host_config(document, "<fake host config>");
   runtime::RuntimeOptions options;

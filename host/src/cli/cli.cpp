@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
                                    "Validate a config file and every enabled plugin's section");
   std::string check_file;
   check->add_option("file", check_file, "The YAML config file")->required();
+  bool check_connect = false;
+  check->add_flag("--connect", check_connect,
+                  "Also connect to the storage backend (PostgreSQL) as the host would");
 
   auto* plugins = app.add_subcommand("plugins", "List plugin files with name, version and ABI");
   std::vector<std::string> plugin_dirs;
@@ -54,7 +57,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (*check) return check_config(check_file);
+  if (*check) return check_config(check_file, check_connect);
   if (*plugins) return list_plugins(plugin_dirs, plugins_config, plugins_json);
   if (*jobs) return list_jobs(jobs_config, jobs_json);
   if (*job) return run_job(target, job_name, key_file, std::chrono::seconds(timeout_seconds));

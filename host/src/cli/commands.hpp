@@ -24,7 +24,9 @@ constexpr int kExitRestartForConfig = 3;
 int run(const std::string& config_file);
 
 // Validates a config and every enabled plugin's section; prints the problems.
-int check_config(const std::string& config_file);
+// With `connect`, also reaches the PostgreSQL server of storage.postgres with
+// the configured credentials and reports which server, user and cause failed.
+int check_config(const std::string& config_file, bool connect);
 
 // Lists the plugin files in the directories (or the config's / the defaults).
 int list_plugins(const std::vector<std::string>& directories, const std::string& config_file,

@@ -12,6 +12,8 @@
 #include "http_server/http_server.hpp"
 #include "logging/logging.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/storage.hpp"
+#include "store/postgres_database.hpp"
 #include "scheduler/cron_expression.hpp"
 
 namespace agent_host::cli {
@@ -174,7 +176,31 @@ int run(const std::string& config_file) {
   return exit_code;
 }
 
-int check_config(const std::string& config_file) {
+namespace {
+
+// Connects as each enabled plugin would; prints the verdict per plugin.
+bool check_storage_connection(const config::HostConfig& config) {
+  if (config.storage.backend != "postgres") return true;
+  bool ok = true;
+  for (const auto& section : config.plugins) {
+    if (!section.enabled) continue;
+    const auto settings =
+        runtime::postgres_settings(config, runtime::schema_of_plugin(section.name));
+    const store::Outcome outcome = store::check_postgres_connection(settings);
+    if (outcome.ok()) {
+      std::cout << section.name << ": " << store::pg_target(settings) << ", schema "
+                << settings.schema << ": connected\n";
+    } else {
+      std::cerr << section.name << ": " << outcome.error << "\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+int check_config(const std::string& config_file, bool connect) {
   try {
     config::HostConfig config = config::load_host_config(config_file);
     runtime::RuntimeOptions options;
@@ -189,8 +215,9 @@ int check_config(const std::string& config_file) {
     std::string enabled;
     for (const auto& section : config.plugins)
       if (section.enabled) enabled += (enabled.empty() ? "" : ", ") + section.name;
+    if (connect && !check_storage_connection(config)) return 1;
     std::cout << config_file << ": ok (service " << config.service << "; plugins: " << enabled
-              << ")\n";
+              << "; storage " << config.storage.backend << ")\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";

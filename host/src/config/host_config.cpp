@@ -64,8 +64,16 @@ HostConfig to_host_config(const nlohmann::json& doc) {
   config.auth.api_keys_file = doc.at("auth").at("api_keys_file").get<std::string>();
   config.secrets_dir = doc.at("secrets_dir").get<std::string>();
 
-  config.storage.data_dir = doc.at("storage").at("data_dir").get<std::string>();
-  config.storage.synchronous = doc.at("storage").at("synchronous").get<std::string>();
+  const nlohmann::json& storage = doc.at("storage");
+  config.storage.backend = storage.at("backend").get<std::string>();
+  config.storage.data_dir = storage.at("data_dir").get<std::string>();
+  config.storage.synchronous = storage.at("synchronous").get<std::string>();
+  const nlohmann::json& postgres = storage.at("postgres");
+  config.storage.postgres.url = postgres.at("url").get<std::string>();
+  config.storage.postgres.secret = postgres.at("secret").get<std::string>();
+  config.storage.postgres.database = postgres.at("database").get<std::string>();
+  config.storage.postgres.pool_size = postgres.at("pool_size").get<int>();
+  config.storage.postgres.connect_timeout_ms = postgres.at("connect_timeout_ms").get<int>();
 
   const nlohmann::json& scheduler = doc.at("scheduler");
   config.scheduler.enabled = scheduler.at("enabled").get<bool>();

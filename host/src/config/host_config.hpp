@@ -52,9 +52,19 @@ struct AuthConfig {
   std::string api_keys_file;  // empty = no authentication
 };
 
+struct PostgresConfig {
+  std::string url;  // empty = from the secret
+  std::string secret = "db-secret";
+  std::string database = "agent_host";
+  int pool_size = 4;
+  int connect_timeout_ms = 5000;
+};
+
 struct StorageConfig {
+  std::string backend = "sqlite";  // sqlite|postgres
   std::string data_dir = "./data";
   std::string synchronous = "normal";  // normal|full
+  PostgresConfig postgres;
 };
 
 struct SchedulerConfig {

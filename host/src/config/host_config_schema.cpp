@@ -69,8 +69,20 @@ constexpr const char* kHostConfigSchema = R"json({
     "storage": {
       "type": "object", "additionalProperties": false, "default": {},
       "properties": {
-        "data_dir": {"type": "string", "minLength": 1, "default": "./data", "description": "directory for the plugins' SQLite databases"},
-        "synchronous": {"enum": ["normal", "full"], "default": "normal", "description": "SQLite synchronous mode: normal (fast, WAL-safe) or full"}
+        "backend": {"enum": ["sqlite", "postgres"], "default": "sqlite", "description": "sqlite: one file per plugin in data_dir, for one replica (the embedded default); postgres: one schema per plugin in a PostgreSQL database shared by every replica"},
+        "data_dir": {"type": "string", "minLength": 1, "default": "./data", "description": "sqlite: directory for the plugins' database files"},
+        "synchronous": {"enum": ["normal", "full"], "default": "normal", "description": "sqlite: synchronous mode, normal (survives a killed process) or full (also an OS crash or power loss)"},
+        "postgres": {
+          "type": "object", "additionalProperties": false, "default": {},
+          "description": "postgres: where the database is; the password is never written here",
+          "properties": {
+            "url": {"type": "string", "pattern": "^$|^postgres(ql)?://", "default": "", "description": "libpq URI without a password, e.g. postgresql://agent@db:5432/agent_host; empty = host, username, port and database from the secret"},
+            "secret": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "default": "db-secret", "description": "mounted secret (<secrets_dir>/<secret>/) with keys host, username, password and optionally port and database; with a url only its password is read"},
+            "database": {"type": "string", "minLength": 1, "default": "agent_host", "description": "database name when neither the url nor the secret names one"},
+            "pool_size": {"type": "integer", "minimum": 1, "maximum": 64, "default": 4, "description": "connections per plugin for single statements; half as many (at least one) more carry batched transactions"},
+            "connect_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 60000, "default": 5000, "description": "time allowed to connect, in milliseconds (libpq counts whole seconds, at least 2)"}
+          }
+        }
       }
     },
     "scheduler": {

@@ -354,6 +354,13 @@ ah_status api_time_zone_check(ah_host*, ah_str time_zone, ah_sink* error) {
   });
 }
 
+ah_status api_sql_dialect(ah_host* host, ah_sink* out) {
+  return shielded(out, [&] {
+    sink_write(out, slot_of(host).runtime().config().storage.backend);
+    return AH_OK;
+  });
+}
+
 const ah_host_api kTable = {
     AH_ABI_MAJOR,
     AH_ABI_MINOR,
@@ -385,6 +392,7 @@ const ah_host_api kTable = {
     api_yaml_to_json,
     api_cron_check,
     api_time_zone_check,
+    api_sql_dialect,
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "logging/logging.hpp"
 #include "runtime/host_api.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/storage.hpp"
 
 namespace agent_host::runtime {
 namespace {
@@ -183,14 +184,14 @@ std::vector<Job> PluginSlot::jobs() const {
 
 store::Database& PluginSlot::database() {
   std::lock_guard<std::mutex> lock(database_mutex_);
-  if (!database_) {
-    const auto& storage = runtime_.config().storage;
-    store::Options options;
-    options.full_sync = storage.synchronous == "full";
-    database_ =
-        store::SqliteDatabase::open(std::filesystem::path(storage.data_dir) / (name_ + ".db"), options);
-  }
+  if (!database_) database_ = open_plugin_database(runtime_.config(), name_);
   return *database_;
+}
+
+bool PluginSlot::storage_reachable(std::string& why) const {
+  std::lock_guard<std::mutex> lock(database_mutex_);
+  why.clear();
+  return !database_ || database_->reachable(why);
 }
 
 }  // namespace agent_host::runtime

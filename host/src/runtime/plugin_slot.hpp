@@ -18,7 +18,7 @@
 #include "router/route_pattern.hpp"
 #include "runtime/deferred_answer.hpp"
 #include "runtime/http_types.hpp"
-#include "store/sqlite_database.hpp"
+#include "store/database.hpp"
 
 namespace agent_host::runtime {
 class Runtime;
@@ -89,6 +89,8 @@ class PluginSlot {
 
   // The plugin's database, opened on first use (<data_dir>/<plugin>.db).
   store::Database& database();
+  // False while the plugin's database (once opened) cannot be reached; `why` says so.
+  bool storage_reachable(std::string& why) const;
 
   bool started() const { return started_; }
 
@@ -112,7 +114,7 @@ class PluginSlot {
   std::vector<Route> routes_;
   mutable std::mutex jobs_mutex_;
   std::map<std::string, Job> jobs_;
-  std::mutex database_mutex_;
+  mutable std::mutex database_mutex_;
   std::unique_ptr<store::Database> database_;
   std::atomic<std::size_t> deferred_{0};
 

@@ -16,6 +16,7 @@
 #include "files/regular_file.hpp"
 #include "logging/logging.hpp"
 #include "runtime/plugin_slot.hpp"
+#include "runtime/storage.hpp"
 #include "runtime/text_boundary.hpp"
 #include "scheduler/cron_expression.hpp"
 
@@ -291,6 +292,8 @@ bool Runtime::ready() const {
     SinkString detail;
     if (slot->descriptor().health(slot->instance(), detail.get()) == AH_HEALTH_FAILING)
       return false;
+    std::string why;
+    if (!slot->storage_reachable(why)) return false;
   }
   return true;
 }
@@ -315,6 +318,12 @@ nlohmann::json Runtime::health() const {
       if (!detail.text().empty()) {
         auto parsed = nlohmann::json::parse(detail.text(), nullptr, false);
         entry["detail"] = parsed.is_discarded() ? nlohmann::json(detail.text()) : parsed;
+      }
+      std::string storage_problem;
+      if (!slot->storage_reachable(storage_problem)) {
+        entry["status"] = "failing";
+        entry["storage"] = {{"reachable", false}, {"error", storage_problem}};
+        overall = "failing";
       }
       plugins[slot->name()] = entry;
     }
@@ -681,7 +690,12 @@ ah_status Runtime::schedule(PluginSlot& slot, Job job, std::chrono::milliseconds
   const std::string owner = slot.name();
   ah_job_fn fn = job.fn;
   void* user = job.user;
-  scheduler::JobFn run = [fn, user](std::int64_t fire_ms, std::string& message) {
+  const bool shared_storage = recurring && config_.storage.backend == "postgres";
+  scheduler::JobFn run = [fn, user, shared_storage, slot = &slot, name = job.name](
+                             std::int64_t fire_ms, std::string& message) {
+    // Replicas sharing a database each fire the job; only one runs it.
+    if (shared_storage && !claim_cron_fire(slot->database(), name, fire_ms, message))
+      return message.empty() ? AH_OK : AH_ERR_UNAVAILABLE;
     SinkString job_error;
     const ah_status result = fn(user, fire_ms, job_error.get());
     message = std::move(job_error.text());

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace agent_host::store {
 
@@ -20,5 +21,11 @@ class StoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The SQL text shortened for messages.
+inline std::string_view sql_excerpt(std::string_view sql) {
+  constexpr std::size_t kLimit = 160;
+  return sql.size() <= kLimit ? sql : sql.substr(0, kLimit);
+}
 
 }  // namespace agent_host::store

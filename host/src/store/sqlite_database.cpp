@@ -15,7 +15,7 @@ struct SqliteDatabase::Impl {
       : file(file_path),
         writer(file_path, ConnectionRole::writer, options),
         queue(writer, options.group_commit ? WriteQueue::kGroupCommitBatchLimit : 1),
-        readers(file_path, options, options.reader_connections) {}
+        readers(open_reader(file_path, options), options.reader_connections) {}
 
   std::filesystem::path file;
   Connection writer;  // opened first: creates the file and switches it to WAL

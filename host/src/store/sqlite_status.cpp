@@ -28,11 +28,6 @@ ah_status status_for_sqlite_code(int code) {
   }
 }
 
-std::string_view sql_excerpt(std::string_view sql) {
-  constexpr std::size_t kLimit = 160;
-  return sql.size() <= kLimit ? sql : sql.substr(0, kLimit);
-}
-
 Outcome sqlite_failure(sqlite3* db, int code, std::string_view what) {
   std::string message(what);
   message += ": ";

@@ -15,7 +15,4 @@ ah_status status_for_sqlite_code(int code);
 // made of `what` (e.g. the statement), SQLite's message and its error name.
 Outcome sqlite_failure(sqlite3* db, int code, std::string_view what);
 
-// The SQL text shortened for messages.
-std::string_view sql_excerpt(std::string_view sql);
-
 }  // namespace agent_host::store

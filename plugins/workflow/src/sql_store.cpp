@@ -6,26 +6,41 @@ namespace workflow {
 
 namespace {
 
-const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> list = {
-      "CREATE TABLE wf_definitions (name TEXT NOT NULL, version INTEGER NOT NULL, hash TEXT NOT "
-      "NULL,"
-      " document TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (name, version))",
+// One entry per migration: SQLite's text (released first, unchanged) and, where
+// it differs, PostgreSQL's (64-bit times; no WITHOUT ROWID).
+const std::vector<agent_host::Migration>& migrations() {
+  static const std::vector<agent_host::Migration> list = {
+      {"CREATE TABLE wf_definitions (name TEXT NOT NULL, version INTEGER NOT NULL, hash TEXT NOT "
+       "NULL,"
+       " document TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (name, version))",
+       "CREATE TABLE wf_definitions (name TEXT NOT NULL, version INTEGER NOT NULL,"
+       " hash TEXT NOT NULL, document TEXT NOT NULL, created_at BIGINT NOT NULL,"
+       " PRIMARY KEY (name, version))"},
       "CREATE TABLE wf_workflows (name TEXT PRIMARY KEY, latest INTEGER NOT NULL,"
       " deleted INTEGER NOT NULL DEFAULT 0)",
       "CREATE TABLE wf_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-      "CREATE TABLE wf_runs (id TEXT PRIMARY KEY, workflow TEXT NOT NULL, version INTEGER NOT NULL,"
-      " status TEXT NOT NULL, trigger_key TEXT NOT NULL, created_at INTEGER NOT NULL,"
-      " started_at INTEGER, finished_at INTEGER, duration_ms INTEGER, failed_step TEXT,"
-      " fence INTEGER NOT NULL DEFAULT 0, owner TEXT, doc TEXT NOT NULL)",
+      {"CREATE TABLE wf_runs (id TEXT PRIMARY KEY, workflow TEXT NOT NULL, version INTEGER NOT "
+       "NULL,"
+       " status TEXT NOT NULL, trigger_key TEXT NOT NULL, created_at INTEGER NOT NULL,"
+       " started_at INTEGER, finished_at INTEGER, duration_ms INTEGER, failed_step TEXT,"
+       " fence INTEGER NOT NULL DEFAULT 0, owner TEXT, doc TEXT NOT NULL)",
+       "CREATE TABLE wf_runs (id TEXT PRIMARY KEY, workflow TEXT NOT NULL, version INTEGER NOT "
+       "NULL,"
+       " status TEXT NOT NULL, trigger_key TEXT NOT NULL, created_at BIGINT NOT NULL,"
+       " started_at BIGINT, finished_at BIGINT, duration_ms BIGINT, failed_step TEXT,"
+       " fence BIGINT NOT NULL DEFAULT 0, owner TEXT, doc TEXT NOT NULL)"},
       "CREATE INDEX wf_runs_created ON wf_runs (created_at, id)",
       "CREATE INDEX wf_runs_workflow_created ON wf_runs (workflow, created_at, id)",
       "CREATE INDEX wf_runs_unfinished ON wf_runs (workflow, trigger_key)"
       " WHERE status IN ('queued', 'running', 'waiting')",
-      "CREATE TABLE wf_idempotency (workflow TEXT NOT NULL, key TEXT NOT NULL, run_id TEXT NOT "
-      "NULL,"
-      " request_hash TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (workflow, key))",
-      "CREATE TABLE wf_seen_once (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
+      {"CREATE TABLE wf_idempotency (workflow TEXT NOT NULL, key TEXT NOT NULL, run_id TEXT NOT "
+       "NULL,"
+       " request_hash TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (workflow, key))",
+       "CREATE TABLE wf_idempotency (workflow TEXT NOT NULL, key TEXT NOT NULL,"
+       " run_id TEXT NOT NULL, request_hash TEXT NOT NULL, expires_at BIGINT NOT NULL,"
+       " PRIMARY KEY (workflow, key))"},
+      {"CREATE TABLE wf_seen_once (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
+       "CREATE TABLE wf_seen_once (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)"},
       // Runs accepted and not yet claimed in storage: one b-tree keyed by the run
       // id (ids grow with time, so a start appends to the right edge), so the
       // commit before the 202 answer writes about one page instead of the five a
@@ -33,9 +48,12 @@ const std::vector<std::string>& migrations() {
       // A run is in exactly one of wf_intake and wf_runs; it moves to wf_runs
       // (in the same transaction as the delete) with its first write after the
       // start: the claim, a cancel, or its final state. Reads merge both.
-      "CREATE TABLE wf_intake (id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
-      " version INTEGER NOT NULL, trigger_key TEXT NOT NULL, created_at INTEGER NOT NULL,"
-      " doc TEXT NOT NULL) WITHOUT ROWID",
+      {"CREATE TABLE wf_intake (id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
+       " version INTEGER NOT NULL, trigger_key TEXT NOT NULL, created_at INTEGER NOT NULL,"
+       " doc TEXT NOT NULL) WITHOUT ROWID",
+       "CREATE TABLE wf_intake (id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
+       " version INTEGER NOT NULL, trigger_key TEXT NOT NULL, created_at BIGINT NOT NULL,"
+       " doc TEXT NOT NULL)"},
   };
   return list;
 }
@@ -129,7 +147,7 @@ PutResult SqlStore::put_definition(const std::string& name, std::optional<int> v
         {name, target});
     tx.query(
         "INSERT INTO wf_meta (key, value) VALUES ('definitions_revision', 1)"
-        " ON CONFLICT (key) DO UPDATE SET value = value + 1");
+        " ON CONFLICT (key) DO UPDATE SET value = wf_meta.value + 1");
     result.definition = StoredDefinition{name, target, document, hash, now};
     result.created = true;
   });
@@ -172,7 +190,7 @@ bool SqlStore::delete_definition(const std::string& name) {
     if (deleted)
       tx.query(
           "INSERT INTO wf_meta (key, value) VALUES ('definitions_revision', 1)"
-          " ON CONFLICT (key) DO UPDATE SET value = value + 1");
+          " ON CONFLICT (key) DO UPDATE SET value = wf_meta.value + 1");
   });
   return deleted;
 }

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define AH_ABI_MAJOR 1
-#define AH_ABI_MINOR 3
+#define AH_ABI_MINOR 4
 
 /* The one symbol a plugin exports. Its name never changes across majors, so a
  * host can always read the descriptor and explain a version mismatch. */
@@ -409,6 +409,14 @@ typedef struct ah_host_api {
    * AH_ERR_INVALID_ARGUMENT with a message saying what to change. */
   ah_status (*cron_check)(ah_host* host, ah_str cron, ah_sink* error);
   ah_status (*time_zone_check)(ah_host* host, ah_str time_zone, ah_sink* error);
+
+  /* --- storage engine (since ABI 1.4) --------------------------------- */
+  /* Writes the SQL dialect of the plugin's database to `out`: "sqlite" (the
+   * embedded default, one file per plugin) or "postgres" (one schema per
+   * plugin in a PostgreSQL database shared by the plugin's replicas). Plugins
+   * use it only to pick per-dialect migration text (triggers, identity
+   * columns); statements themselves should be portable SQL. */
+  ah_status (*sql_dialect)(ah_host* host, ah_sink* out);
 } ah_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -34,6 +34,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -515,18 +516,55 @@ class Transaction {
   ah_sql_tx* tx_;
 };
 
-// The plugin's own database (SQLite by default; $1-style parameters keep plugin
-// SQL portable to PostgreSQL).
+// The engine behind a plugin's database (see sql_dialect in abi.h).
+enum class SqlDialect { sqlite, postgres };
+
+// One schema migration. Most are portable SQL (one text, used as it is on
+// both engines); where DDL differs (triggers, identity columns) give one text
+// per engine. Keep each text unchanged once released: the host refuses a
+// database whose applied migration no longer matches its text.
+struct Migration {
+  Migration(std::string portable_sql) : sqlite(portable_sql), postgres(std::move(portable_sql)) {}
+  Migration(const char* portable_sql) : Migration(std::string(portable_sql)) {}
+  Migration(std::string sqlite_sql, std::string postgres_sql)
+      : sqlite(std::move(sqlite_sql)), postgres(std::move(postgres_sql)) {}
+  std::string sqlite;
+  std::string postgres;
+};
+
+// The plugin's own database: a SQLite file by default, or the plugin's schema
+// in PostgreSQL when the host is configured so (every replica then shares it).
+// Write portable SQL: $1-style parameters, ON CONFLICT upserts, RETURNING,
+// COALESCE, ids made by the plugin, times as integer milliseconds in BIGINT
+// columns; see docs/plugin-guide.md, "Portable SQL".
 class Sql {
  public:
   Sql(const ah_host_api* api, ah_host* host) : api_(api), host_(host) {}
 
-  // Applies migrations in order, each once per database. Call from the constructor.
-  void migrate(const std::vector<std::string>& migrations) {
+  // Applies migrations in order, each once per database, in the text of this
+  // database's dialect. Call from the constructor.
+  void migrate(const std::vector<Migration>& migrations) {
+    const bool postgres = dialect() == SqlDialect::postgres;
+    nlohmann::json texts = nlohmann::json::array();
+    for (const auto& migration : migrations)
+      texts.push_back(postgres ? migration.postgres : migration.sqlite);
     detail::StringSink error;
-    const std::string text = nlohmann::json(migrations).dump();
+    const std::string text = texts.dump();
     ah_status status = api_->sql_migrate(host_, detail::view(text), error.get());
     if (status != AH_OK) throw Error(status, error.text());
+  }
+  // A list of portable texts kept in a std::vector<std::string> (a template,
+  // so that a braced list always means the Migration overload).
+  template <typename Text, std::enable_if_t<std::is_same_v<Text, std::string>, int> = 0>
+  void migrate(const std::vector<Text>& migrations) {
+    migrate(std::vector<Migration>(migrations.begin(), migrations.end()));
+  }
+
+  SqlDialect dialect() const {
+    detail::StringSink out;
+    ah_status status = api_->sql_dialect(host_, out.get());
+    if (status != AH_OK) throw Error(status, out.text());
+    return out.text() == "postgres" ? SqlDialect::postgres : SqlDialect::sqlite;
   }
 
   // One autocommit statement; returns the rows.

@@ -84,6 +84,9 @@ class FakeHost {
     // Extra host config keys merged over the defaults (e.g. "scheduler", "peers").
     nlohmann::json host_config = nlohmann::json::object();
     // Where SQLite files go; empty = a fresh temporary folder removed afterwards.
+    // With the environment variable AH_TEST_POSTGRES_URL set (a PostgreSQL
+    // superuser's URI) the plugins' storage is PostgreSQL instead: a fresh
+    // database per FakeHost, or one shared by FakeHosts given the same data_dir.
     std::filesystem::path data_dir;
   };
 
@@ -152,6 +155,7 @@ class FakeHost {
   const std::filesystem::path& data_dir() const;
 
  private:
+  void use_test_postgres(nlohmann::json& document);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

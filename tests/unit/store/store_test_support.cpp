@@ -1,5 +1,7 @@
 #include "store_test_support.hpp"
 
+#include "store/postgres_database.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -19,6 +21,14 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::unique_ptr<Database> StoreFixture::open_db(const Options& options) {
+  if (!postgres_) return SqliteDatabase::open(db_file(), options);
+  PostgresSettings settings;
+  settings.conninfo = postgres_->url();
+  settings.schema = "store_test";
+  return PostgresDatabase::open(settings);
 }
 
 nlohmann::json query_ok(Database& db, const std::string& sql, const std::string& params) {

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Task Manager on PostgreSQL, side by side in one run on one server (started
+# here on loopback, Debian's postgresql-15, fsync on):
+#   1. raw libpq single-row autocommit INSERTs of a task-shaped row, with as
+#      many connections as wrk has (the same concurrency);
+#   2. durable task creates over HTTP through one agent-host on PostgreSQL;
+#   3. the same load spread over three agent-host replicas on the same schema;
+#      1, 2 and 3 alternate for --rounds rounds; each round gives the ratios.
+#
+#   tests/bench/task-manager/run_postgres.sh [--duration 10] [--connections 32] [--rounds 3]
+# BUILD_DIR overrides the Release build folder (default build/bench-task-manager).
+set -euo pipefail
+duration=10
+connections=32
+rounds=3
+while (($#)); do
+  case $1 in
+    --duration) duration=${2%s}; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "unknown option $1 (use --duration, --connections, --rounds)" >&2; exit 2 ;;
+  esac
+done
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+build=${BUILD_DIR:-$root/build/bench-task-manager}
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+ninja -C "$build" agent-host task-manager raw_postgres_inserts >/dev/null
+bin=$build/bin
+work=$(mktemp -d "${TMPDIR:-/tmp}/tm-pg-bench.XXXXXX")
+chmod 755 "$work"
+pids=()
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pg_port=$(free_port)
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  "$root/tests/support/postgres.sh" stop "$work/pg" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+server=$("$root/tests/support/postgres.sh" start "$work/pg" "$pg_port")
+psql -q "$server" -c "CREATE DATABASE bench" >/dev/null
+url=${server%/postgres}/bench
+rps() { awk '/Requests\/sec/ {print $2}'; }
+
+# Starts `count` hosts on the same schema; $bases lists where they answer.
+start_hosts() {
+  local count=$1 i port metrics_port
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  pids=() bases=()
+  for i in $(seq "$count"); do
+    port=$(free_port); metrics_port=$(free_port)
+    cat >"$work/host$i.json" <<JSON
+{
+  "service": "task-manager-bench",
+  "http": {"port": $port, "threads": 2},
+  "metrics": {"port": $metrics_port},
+  "log": {"level": "warn", "format": "json"},
+  "storage": {"backend": "postgres", "postgres": {"url": "$url", "pool_size": 4}},
+  "scheduler": {"enabled": false},
+  "plugin_dirs": ["$bin"],
+  "peers": {},
+  "plugins": {"task-manager": {"enabled": true, "config": {
+    "events": {"target": "workflow", "retry_initial_ms": 30000, "retry_max_ms": 60000}}}}
+}
+JSON
+    "$bin/agent-host" --config "$work/host$i.json" >"$work/host$i.log" 2>&1 &
+    pids+=($!)
+    bases+=("http://127.0.0.1:$port")
+    for _ in $(seq 200); do curl -sf "${bases[-1]}/readyz" >/dev/null && break; sleep 0.05; done
+    curl -sf "${bases[-1]}/readyz" >/dev/null || { cat "$work/host$i.log" >&2; exit 1; }
+  done
+}
+
+# wrk against every host at once, the connections split evenly; prints the total rate.
+creates() {
+  local per=$((connections / ${#bases[@]})) i total=0 loaders=()
+  for i in "${!bases[@]}"; do
+    wrk -t1 -c"$per" -d"${duration}s" -s "$here/create.lua" "${bases[$i]}/task/tasks" >"$work/wrk$i.txt" &
+    loaders+=($!)
+  done
+  wait "${loaders[@]}"
+  for i in "${!bases[@]}"; do
+    if grep -q Non-2xx "$work/wrk$i.txt"; then
+      echo "creates answered non-2xx; see $work/host*.log" >&2; cat "$work/wrk$i.txt" >&2; exit 1
+    fi
+    total=$(python3 -c "print(float($total) + float($(rps <"$work/wrk$i.txt")))")
+  done
+  printf '%.0f\n' "$total"
+}
+
+raws=() ones=() threes=() ratios=() scales=()
+for round in $(seq "$rounds"); do
+  echo "== round $round: raw libpq, $connections connections, ${duration}s" >&2
+  raw=$("$bin/raw_postgres_inserts" "$url" "$connections" "$duration")
+  echo "== round $round: creates through 1 host" >&2
+  start_hosts 1; one=$(creates)
+  echo "== round $round: creates through 3 hosts" >&2
+  start_hosts 3; three=$(creates)
+  raws+=("$raw") ones+=("$one") threes+=("$three")
+  ratios+=("$(python3 -c "print(f'{$one/$raw:.2f}')")")
+  scales+=("$(python3 -c "print(f'{$three/$one:.2f}')")")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+cat <<TABLE
+| case (per round) | result |
+|---|---|
+| raw libpq single-row autocommit INSERTs, $connections connections | ${raws[*]} inserts/s |
+| POST /task/tasks, 1 host on PostgreSQL (wrk, $connections connections) | ${ones[*]} creates/s |
+| POST /task/tasks, 3 hosts on one schema ($((connections / 3)) connections each) | ${threes[*]} creates/s |
+| ratio 1 host / raw (target >= 0.5) | ${ratios[*]} (median $(median "${ratios[@]}")) |
+| ratio 3 hosts / 1 host (target >= 1.0) | ${scales[*]} (median $(median "${scales[@]}")) |
+TABLE

@@ -1,0 +1,235 @@
+// Replicas of the Task Manager and the Reporting agent on one PostgreSQL
+// database, as the HPA runs them: what one replica stores every other serves,
+// the outbox is delivered by one replica at a time, a killed replica loses no
+// acknowledged write, and an outage of the server is survived.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <host_process.hpp>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "scratch_postgres.hpp"
+
+namespace agent_host::test {
+namespace {
+
+using nlohmann::json;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+json storage_on(const std::string& url) {
+  return {{"backend", "postgres"}, {"postgres", {{"url", url}, {"pool_size", 4}}}};
+}
+
+json task_manager_on(const std::string& url, const std::string& sink_url = {}) {
+  json events = {{"enabled", !sink_url.empty()},
+                 {"target", "event-sink"},
+                 {"retry_initial_ms", 50},
+                 {"retry_max_ms", 300},
+                 {"timeout_ms", 1000}};
+  return {{"service", "task-manager"},
+          {"storage", storage_on(url)},
+          {"peers", sink_url.empty() ? json::object() : json{{"event-sink", sink_url}}},
+          {"plugins",
+           {{"task-manager",
+             {{"config", {{"metrics_refresh_ms", 200}, {"events", events}}}}}}}};
+}
+
+Reply create_task(const HostProcess& host, const std::string& title, Headers headers = {}) {
+  headers.emplace_back("content-type", "application/json");
+  return try_http("POST", host.base_url() + "/task/tasks", json{{"title", title}}.dump(),
+                  headers, milliseconds(10000));
+}
+
+class Replicas : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_ = testing::ScratchPostgres::from_environment();
+    ASSERT_NE(database_, nullptr) << "AH_TEST_POSTGRES_URL is not set";
+  }
+  std::unique_ptr<testing::ScratchPostgres> database_;
+};
+
+TEST_F(Replicas, WhatOneReplicaStoresEveryOtherServesAtOnce) {
+  std::vector<std::unique_ptr<HostProcess>> hosts;
+  for (int i = 0; i < 3; ++i)
+    hosts.push_back(std::make_unique<HostProcess>(task_manager_on(database_->url())));
+
+  const Reply created = create_task(*hosts[0], "shared", {{"Idempotency-Key", "k-1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+  const std::string etag = created.header("etag");
+  for (const auto& host : hosts) {
+    const Reply read = http("GET", host->base_url() + "/task/tasks/" + id);
+    EXPECT_EQ(read.status, 200);
+    EXPECT_EQ(read.header("etag"), etag);
+  }
+  // The idempotency key holds across replicas.
+  const Reply replayed = create_task(*hosts[1], "shared", {{"Idempotency-Key", "k-1"}});
+  EXPECT_EQ(replayed.json()["id"], id) << replayed.body;
+  // If-Match: the first replica's ETag is good on the second, then stale on the third.
+  const Headers json_type = {{"content-type", "application/json"}};
+  Headers conditional = json_type;
+  conditional.emplace_back("If-Match", etag);
+  const Reply updated = http("PATCH", hosts[1]->base_url() + "/task/tasks/" + id,
+                             json{{"title", "renamed"}}.dump(), conditional);
+  EXPECT_EQ(updated.status, 200) << updated.body;
+  const Reply stale = http("PATCH", hosts[2]->base_url() + "/task/tasks/" + id,
+                           json{{"title", "again"}}.dump(), conditional);
+  EXPECT_EQ(stale.status, 412) << stale.body;
+}
+
+TEST_F(Replicas, OneReplicaAtATimeDeliversTheOutboxAndNoEventIsLost) {
+  HostProcess sink(json{{"service", "event-sink"}, {"plugins", {{"event-sink", json::object()}}}});
+  HostProcess first(task_manager_on(database_->url(), sink.base_url()));
+  HostProcess second(task_manager_on(database_->url(), sink.base_url()));
+  constexpr int kTasks = 120;
+  for (int i = 0; i < kTasks; ++i)
+    ASSERT_EQ(create_task(i % 2 == 0 ? first : second, "t" + std::to_string(i)).status, 201);
+  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+  json events;
+  while (std::chrono::steady_clock::now() < deadline) {
+    events = http("GET", sink.base_url() + "/event-sink/events").json();
+    if (events["events"].size() >= kTasks) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(events["events"].size(), static_cast<std::size_t>(kTasks));
+  EXPECT_EQ(events["duplicates"], 0) << "two replicas delivered the same events";
+}
+
+TEST_F(Replicas, AKilledReplicaLosesNoAcknowledgedWriteAndNoEvent) {
+  HostProcess sink(json{{"service", "event-sink"}, {"plugins", {{"event-sink", json::object()}}}});
+  HostProcess doomed(task_manager_on(database_->url(), sink.base_url()));
+  HostProcess survivor(task_manager_on(database_->url(), sink.base_url()));
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::atomic<int> server_errors{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 6; ++w) {
+    writers.emplace_back([&, w] {
+      const HostProcess& target = w % 2 == 0 ? doomed : survivor;
+      for (int i = 0; !stop && i < 2000; ++i) {
+        const Reply reply = create_task(target, "w" + std::to_string(w) + "-" + std::to_string(i));
+        if (reply.status == 201) {
+          std::lock_guard<std::mutex> lock(mutex);
+          acknowledged.push_back(reply.json()["id"]);
+        } else if (reply.status >= 500) {
+          ++server_errors;
+        }
+      }
+    });
+  }
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (acknowledged.size() >= 300) break;
+    }
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  doomed.kill9();
+  std::this_thread::sleep_for(milliseconds(500));
+  stop = true;
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(server_errors.load(), 0);
+  for (const std::string& id : acknowledged)
+    ASSERT_EQ(http("GET", survivor.base_url() + "/task/tasks/" + id).status, 200) << id;
+  // The survivor takes over the outbox lease and delivers what the killed one left.
+  std::set<std::string> expected(acknowledged.begin(), acknowledged.end());
+  const auto deadline = std::chrono::steady_clock::now() + seconds(40);
+  std::set<std::string> delivered;
+  while (std::chrono::steady_clock::now() < deadline) {
+    delivered.clear();
+    for (const json& event : http("GET", sink.base_url() + "/event-sink/events").json()["events"])
+      delivered.insert(event["task"]["id"].get<std::string>());
+    if (std::includes(delivered.begin(), delivered.end(), expected.begin(), expected.end()))
+      break;
+    std::this_thread::sleep_for(milliseconds(200));
+  }
+  EXPECT_TRUE(std::includes(delivered.begin(), delivered.end(), expected.begin(), expected.end()))
+      << delivered.size() << " of " << expected.size() << " acknowledged tasks' events delivered";
+}
+
+// A server of the test's own, to stop and start.
+class OwnServer {
+ public:
+  OwnServer() : dir_(std::filesystem::temp_directory_path() /
+                     ("ah-pg-outage-" + std::to_string(getpid()))),
+                port_(free_port()) {
+    run("start " + dir_.string() + " " + std::to_string(port_));
+  }
+  ~OwnServer() { run("stop " + dir_.string()); }
+  void pause() { run("pause " + dir_.string()); }
+  void resume() { run("resume " + dir_.string() + " " + std::to_string(port_)); }
+  std::string url() const {
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres";
+  }
+
+ private:
+  static void run(const std::string& arguments) {
+    const std::string command = std::string(AH_POSTGRES_SCRIPT) + " " + arguments + " >/dev/null";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+  }
+  std::filesystem::path dir_;
+  int port_;
+};
+
+int readiness(const HostProcess& host) {
+  return try_http("GET", host.base_url() + "/readyz", {}, {}, milliseconds(3000)).status;
+}
+
+bool wait_for_readiness(const HostProcess& host, int status, seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (readiness(host) == status) return true;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  return false;
+}
+
+TEST(PostgresOutage, HostsReportNotReadyAndRecoverByThemselves) {
+  OwnServer server;
+  HostProcess host(task_manager_on(server.url()));
+  ASSERT_EQ(create_task(host, "before").status, 201);
+  server.pause();
+  EXPECT_TRUE(wait_for_readiness(host, 503, seconds(10))) << "still ready without a database";
+  const Reply during = create_task(host, "during");
+  EXPECT_EQ(during.status, 503) << during.body;
+  server.resume();
+  EXPECT_TRUE(wait_for_readiness(host, 200, seconds(15))) << host.logs().substr(0, 4000);
+  Reply after;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  do {
+    after = create_task(host, "after");
+    if (after.status == 201) break;
+    std::this_thread::sleep_for(milliseconds(200));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(after.status, 201) << after.body;
+}
+
+TEST_F(Replicas, AReportStoredByOneReportingReplicaIsServedByAnother) {
+  const json config = {{"service", "reporting"},
+                       {"storage", storage_on(database_->url())},
+                       {"plugins", {{"reporting", {{"config", {{"summary", {{"enabled", false}}}}}}}}}};
+  HostProcess first(config);
+  HostProcess second(config);
+  const Reply generated =
+      http("POST", first.base_url() + "/reporting/reports", json{{"period", "daily"}}.dump(),
+           {{"content-type", "application/json"}});
+  ASSERT_LT(generated.status, 300) << generated.body;
+  const std::string id = generated.json()["id"];
+  for (const std::string format : {"json", "html", "md"}) {
+    const Reply document = http(
+        "GET", second.base_url() + "/reporting/reports/" + id + "?format=" + format);
+    EXPECT_EQ(document.status, 200) << format << ": " << document.body;
+  }
+}
+
+}  // namespace
+}  // namespace agent_host::test
