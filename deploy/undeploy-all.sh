@@ -6,8 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<USAGE
-Usage: deploy/undeploy-all.sh [--kustomize] [--dry-run] [--role ROLE] [--purge]
+Usage: deploy/undeploy-all.sh [--kustomize [--postgres MODE]] [--dry-run] [--role ROLE] [--purge]
   --kustomize  remove what deploy-all.sh --kustomize applied (default: the Helm releases)
+  --postgres MODE  with --kustomize: it was applied with --postgres (external|in-cluster)
   --dry-run    print the commands without running them
   --role ROLE  only this role (workflow, task-manager, reporting)
   --purge      also delete the namespaces: Secrets and PersistentVolumeClaims (ALL DATA) go too
@@ -26,9 +27,9 @@ for ((i = ${#roles[@]} - 1; i >= 0; i--)); do
     run "$helm" uninstall "$role" --namespace "$role" --ignore-not-found --wait
   else
     # Everything the overlay made except the PersistentVolumeClaims (the data).
-    rendered=$("$kubectl" kustomize "$overlays/$role")
+    rendered=$("$kubectl" kustomize "$(role_overlay "$role")")
     if $dry_run; then
-      echo "+ kubectl delete --ignore-not-found -f - <<< (kubectl kustomize $overlays/$role without PersistentVolumeClaims)"
+      echo "+ kubectl delete --ignore-not-found -f - <<< (kubectl kustomize $(role_overlay "$role") without PersistentVolumeClaims)"
     else
       python3 -c '
 import sys, yaml

@@ -36,4 +36,4 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
   echo "CREATE DATABASE \"$database\" OWNER \"$username\";" | postgres --single -D "$PGDATA" postgres >/dev/null
 fi
 
-exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql "$@"
+exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/run/postgresql "$@"
