@@ -177,12 +177,12 @@ deploy_kustomize() {
     echo "apiVersion: kustomize.config.k8s.io/v1beta1"
     echo "kind: Kustomization"
     # Kustomize wants a relative path to another kustomization.
-    echo "resources: [$(realpath --relative-to="$dir" "$(role_overlay "$role")")]"
     local in_cluster_db=false
     [[ $postgres == in-cluster && $role == task-manager ]] && in_cluster_db=true
-    if $in_cluster_db; then
-      echo "components: [$(realpath --relative-to="$dir" "$repo_root/deploy/k8s/components/postgres-server")]"
-    fi
+    echo "resources:"
+    echo "  - $(realpath --relative-to="$dir" "$(role_overlay "$role")")"
+    # The development database lives in the task-manager namespace.
+    $in_cluster_db && echo "  - $(realpath --relative-to="$dir" "$overlays/postgres/database")"
     if [[ -n $image ]]; then
       echo "images:"
       echo "  - {name: registry.example.com/agent-host, newName: ${image%:*}, newTag: \"${image##*:}\"}"

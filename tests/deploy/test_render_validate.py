@@ -34,6 +34,7 @@ def main():
         suffix = " (%s)" % variant if variant else ""
         texts += [("kustomize overlay %s%s" % (r, suffix), render.overlay_text(r, variant)) for r in render.ROLES]
         texts += [("helm values-%s.yaml%s" % (r, suffix), render.helm_text(r, variant)) for r in render.ROLES]
+    texts.append(("kustomize overlay postgres/database", render.kustomize_text(render.overlay_dir("database", "postgres"))))
     texts += [("deploy-all %s--postgres in-cluster" % flag,
                render.deploy_all_text(*([flag.strip()] if flag else []) + ["--postgres", "in-cluster"]))
               for flag in ("", "--kustomize ")]
