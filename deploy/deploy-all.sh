@@ -96,7 +96,8 @@ ensure_secrets() {
       "$kubectl" -n "$ns" create secret generic db-secret --from-literal=username=agent-host \
         --from-literal=password="$(openssl rand -hex 24)" --from-literal=host=""
   elif ! secret_exists "$ns" db-secret; then
-    "$kubectl" -n "$ns" create secret generic db-secret --from-file="$(db_secret_dir)"
+    prepare_db_secret
+    "$kubectl" -n "$ns" create secret generic db-secret --from-file="$db_secret_dir"
   elif [[ -z "$(secret_key "$ns" db-secret host)" ]]; then
     die "Secret db-secret in namespace $ns has no host (made for SQLite?); delete it to have it made again, or set host, username and password (docs/operations.md, Storage backend)"
   fi
@@ -104,13 +105,15 @@ ensure_secrets() {
 
 secret_key() { "$kubectl" -n "$1" get secret "$2" -o jsonpath="{.data.$3}" 2>/dev/null | base64 -d; }
 
-# The database's credentials as files (key = file name), the same for every
-# namespace: the roles share one database. Taken from another namespace's
-# db-secret that has a host, else from the environment (external) or made
-# (in-cluster: the StatefulSet initialises itself from this Secret).
-db_secret_dir() {
+# The database's credentials as files (key = file name) in $db_secret_dir, the
+# same for every namespace: the roles share one database. Taken from another
+# namespace's db-secret that has a host, else from the environment (external)
+# or made (in-cluster: the StatefulSet initialises itself from this Secret).
+# Not called in a $(...): its checks must stop the script.
+db_secret_dir=""
+prepare_db_secret() {
+  [[ -n $db_secret_dir ]] && return
   local dir="$work/db-secret" role key
-  [[ -d $dir ]] && { echo "$dir"; return; }
   mkdir -p "$dir"
   for role in "${all_roles[@]}"; do
     if [[ -n "$(secret_key "$role" db-secret host)" ]]; then
@@ -118,24 +121,24 @@ db_secret_dir() {
         secret_key "$role" db-secret "$key" >"$dir/$key"
         [[ -s $dir/$key ]] || rm -f "$dir/$key"
       done
-      echo "$dir"; return
+      db_secret_dir=$dir
+      return
     fi
   done
   if [[ $postgres == external ]]; then
-    : "${AH_DB_HOST:?--postgres external: set AH_DB_HOST, AH_DB_USERNAME and AH_DB_PASSWORD (db-secret is missing)}"
-    : "${AH_DB_USERNAME:?--postgres external: set AH_DB_USERNAME (db-secret is missing)}"
-    : "${AH_DB_PASSWORD:?--postgres external: set AH_DB_PASSWORD (db-secret is missing)}"
+    [[ -n "${AH_DB_HOST:-}" && -n "${AH_DB_USERNAME:-}" && -n "${AH_DB_PASSWORD:-}" ]] ||
+      die "--postgres external: db-secret is missing; set AH_DB_HOST, AH_DB_USERNAME and AH_DB_PASSWORD (optional AH_DB_PORT, AH_DB_NAME) or create it (docs/operations.md, db-secret)"
     printf '%s' "$AH_DB_HOST" >"$dir/host"
     printf '%s' "$AH_DB_USERNAME" >"$dir/username"
     printf '%s' "$AH_DB_PASSWORD" >"$dir/password"
-    [[ -n "${AH_DB_PORT:-}" ]] && printf '%s' "$AH_DB_PORT" >"$dir/port"
-    [[ -n "${AH_DB_NAME:-}" ]] && printf '%s' "$AH_DB_NAME" >"$dir/database"
+    [[ -z "${AH_DB_PORT:-}" ]] || printf '%s' "$AH_DB_PORT" >"$dir/port"
+    [[ -z "${AH_DB_NAME:-}" ]] || printf '%s' "$AH_DB_NAME" >"$dir/database"
   else
     printf 'postgres.task-manager.svc.cluster.local' >"$dir/host"
     printf '%s' "${AH_DB_USERNAME:-agent_host}" >"$dir/username"
     if [[ -n "${AH_DB_PASSWORD:-}" ]]; then printf '%s' "$AH_DB_PASSWORD"; else openssl rand -hex 24 | tr -d '\n'; fi >"$dir/password"
   fi
-  echo "$dir"
+  db_secret_dir=$dir
 }
 
 # The image of the in-cluster database: REPO-postgres:TAG beside --image.
