@@ -205,6 +205,13 @@ def check_role(checks, label, role, objects, config_text, storage=None):
         if deployment:
             checks.expect("replicas" not in deployment["spec"], label + where(deployment),
                           "an HPA-managed Deployment must not set replicas (every apply would reset it)")
+            # Replicas share each claim: every pod writes its own sub-folder.
+            pod = pod_templates(deployment)[0]
+            claims = {v["name"] for v in pod.get("volumes") or [] if "persistentVolumeClaim" in v}
+            for mount in pod["containers"][0].get("volumeMounts") or []:
+                checks.expect(mount["name"] not in claims or mount.get("subPathExpr") == "$(POD_NAME)",
+                              label + where(deployment), "replicas share the claim of %s: it needs subPathExpr "
+                              "$(POD_NAME)" % mount["mountPath"])
             spread = pod_templates(deployment)[0].get("topologySpreadConstraints") or []
             checks.expect({c.get("topologyKey") for c in spread} >= {"kubernetes.io/hostname"},
                           label + where(deployment), "needs topologySpreadConstraints over kubernetes.io/hostname")

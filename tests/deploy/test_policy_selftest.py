@@ -91,6 +91,7 @@ POSTGRES_CASES = [
     ("quota without the database", "task-manager", lambda o: policy.find(o, "ResourceQuota")[0]["spec"]["hard"].update({"requests.cpu": "1700m"}), "does not admit the peak"),
     ("volume claim over quota", "task-manager", lambda o: policy.find(o, "ResourceQuota")[0]["spec"]["hard"].update({"persistentvolumeclaims": "0"}), "persistentvolumeclaims must admit 1"),
     ("storage not postgres", "workflow", lambda o: set_storage_backend(o, "sqlite"), "with the storage section"),
+    ("shared log file", "workflow", lambda o: [m.pop("subPathExpr", None) for m in server(o, "workflow")["volumeMounts"]], "it needs subPathExpr"),
 ]
 
 
