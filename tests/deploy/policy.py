@@ -167,8 +167,9 @@ def check_role(checks, label, role, objects, config_text, storage=None):
         rendered = yaml.safe_load(config_map["data"].get("config.yaml", "")) or {}
         differs = sorted(k for k in set(config) | set(rendered) if config.get(k) != rendered.get(k))
         checks.expect(not differs, label + where(config_map),
-                      "config.yaml must be configs/%s.yaml with the storage section %s; differs in %s"
-                      % (role, storage, differs))
+                      "config.yaml must be configs/%s.yaml with the storage section %s; differs in %s "
+                      "(Kustomize: deploy/k8s/overlays/postgres/%s/config.yaml; Helm: storage.postgres values)"
+                      % (role, storage, differs, role))
     name = service_name(config_text)
 
     deployment = one(checks, objects, "Deployment", name, label + "deployment")
