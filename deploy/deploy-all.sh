@@ -8,14 +8,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 usage() {
   cat <<USAGE
 Usage: deploy/deploy-all.sh [--kustomize] [--dry-run] [--image REPO:TAG] [--role ROLE] [--no-monitoring]
+                            [--postgres external --postgres-cidr CIDR | --postgres in-cluster]
   --kustomize      apply deploy/k8s/overlays/<role> instead of the Helm chart
+  --postgres MODE  PostgreSQL storage (every role scales 1-5) instead of SQLite:
+                   external     your database; db-secret from \$AH_DB_HOST, \$AH_DB_USERNAME,
+                                \$AH_DB_PASSWORD (optional \$AH_DB_PORT, \$AH_DB_NAME) when missing
+                   in-cluster   development: a PostgreSQL StatefulSet in namespace task-manager
+                                (image REPO-postgres:TAG of --image); db-secret generated when missing
+  --postgres-cidr CIDR  with external: the database's addresses (NetworkPolicy egress on 5432)
   --dry-run        print the rendered manifests (and the commands) without touching the cluster
   --image REF      image to deploy, e.g. registry.example.com/agent-host:0.1.0 (never :latest)
   --role ROLE      only this role (workflow, task-manager, reporting)
   --no-monitoring  leave out ServiceMonitor/PrometheusRule/dashboard (no Prometheus Operator)
 Secrets created when missing (never overwritten): api-keys (same keys in every
 namespace, from \$AH_API_KEYS_FILE or generated), llm-config (\$AH_LLM_URL,
-\$AH_LLM_MODEL), db-secret. Rollback: see docs/operations.md.
+\$AH_LLM_MODEL), db-secret (the same in every namespace). Rollback: see docs/operations.md.
 USAGE
 }
 parse_common_args "$@"
@@ -83,11 +90,59 @@ ensure_secrets() {
     "$kubectl" -n "$ns" create secret generic llm-config \
       --from-literal=ollama_url="${AH_LLM_URL:-http://ollama.llm.svc.cluster.local:11434}" \
       --from-literal=model_name="${AH_LLM_MODEL:-llama3.1:8b}"
-  # Reserved for an external database; SQLite needs no credentials.
-  secret_exists "$ns" db-secret ||
-    "$kubectl" -n "$ns" create secret generic db-secret --from-literal=username=agent-host \
-      --from-literal=password="$(openssl rand -hex 24)" --from-literal=host=""
+  if [[ -z $postgres ]]; then
+    # Reserved for a database; SQLite needs no credentials.
+    secret_exists "$ns" db-secret ||
+      "$kubectl" -n "$ns" create secret generic db-secret --from-literal=username=agent-host \
+        --from-literal=password="$(openssl rand -hex 24)" --from-literal=host=""
+  elif ! secret_exists "$ns" db-secret; then
+    prepare_db_secret
+    "$kubectl" -n "$ns" create secret generic db-secret --from-file="$db_secret_dir"
+  elif [[ -z "$(secret_key "$ns" db-secret host)" ]]; then
+    die "Secret db-secret in namespace $ns has no host (made for SQLite?); delete it to have it made again, or set host, username and password (docs/operations.md, Storage backend)"
+  fi
 }
+
+secret_key() { "$kubectl" -n "$1" get secret "$2" -o jsonpath="{.data.$3}" 2>/dev/null | base64 -d; }
+
+# The database's credentials as files (key = file name) in $db_secret_dir, the
+# same for every namespace: the roles share one database. Taken from another
+# namespace's db-secret that has a host, else from the environment (external)
+# or made (in-cluster: the StatefulSet initialises itself from this Secret).
+# Not called in a $(...): its checks must stop the script.
+db_secret_dir=""
+prepare_db_secret() {
+  [[ -n $db_secret_dir ]] && return
+  local dir="$work/db-secret" role key
+  mkdir -p "$dir"
+  for role in "${all_roles[@]}"; do
+    if [[ -n "$(secret_key "$role" db-secret host)" ]]; then
+      for key in host username password port database; do
+        secret_key "$role" db-secret "$key" >"$dir/$key"
+        [[ -s $dir/$key ]] || rm -f "$dir/$key"
+      done
+      db_secret_dir=$dir
+      return
+    fi
+  done
+  if [[ $postgres == external ]]; then
+    [[ -n "${AH_DB_HOST:-}" && -n "${AH_DB_USERNAME:-}" && -n "${AH_DB_PASSWORD:-}" ]] ||
+      die "--postgres external: db-secret is missing; set AH_DB_HOST, AH_DB_USERNAME and AH_DB_PASSWORD (optional AH_DB_PORT, AH_DB_NAME) or create it (docs/operations.md, db-secret)"
+    printf '%s' "$AH_DB_HOST" >"$dir/host"
+    printf '%s' "$AH_DB_USERNAME" >"$dir/username"
+    printf '%s' "$AH_DB_PASSWORD" >"$dir/password"
+    [[ -z "${AH_DB_PORT:-}" ]] || printf '%s' "$AH_DB_PORT" >"$dir/port"
+    [[ -z "${AH_DB_NAME:-}" ]] || printf '%s' "$AH_DB_NAME" >"$dir/database"
+  else
+    printf 'postgres.task-manager.svc.cluster.local' >"$dir/host"
+    printf '%s' "${AH_DB_USERNAME:-agent_host}" >"$dir/username"
+    if [[ -n "${AH_DB_PASSWORD:-}" ]]; then printf '%s' "$AH_DB_PASSWORD"; else openssl rand -hex 24 | tr -d '\n'; fi >"$dir/password"
+  fi
+  db_secret_dir=$dir
+}
+
+# The image of the in-cluster database: REPO-postgres:TAG beside --image.
+postgres_image() { echo "${image%:*}-postgres:${image##*:}"; }
 
 deploy_helm() {
   local role=$1 args=()
@@ -97,6 +152,17 @@ deploy_helm() {
     args+=(--set "image.repository=${image%:*}" --set "image.tag=${image##*:}")
   fi
   $monitoring || args+=(--set serviceMonitor.enabled=false)
+  if [[ -n $postgres ]]; then
+    args+=(-f "$chart/values-postgres.yaml")
+    [[ -n $postgres_cidr ]] && args+=(--set "storage.postgres.cidr=$postgres_cidr")
+    if [[ $postgres == in-cluster && $role == task-manager ]]; then
+      args+=(--set postgresServer.enabled=true)
+      if [[ -n $image ]]; then
+        local pg_image; pg_image=$(postgres_image)
+        args+=(--set "postgresServer.image.repository=${pg_image%:*}" --set "postgresServer.image.tag=${pg_image##*:}")
+      fi
+    fi
+  fi
   if $dry_run; then
     "$helm" template "$role" "$chart" --namespace "$role" "${args[@]:4}"
     echo "---"
@@ -114,14 +180,31 @@ deploy_kustomize() {
     echo "apiVersion: kustomize.config.k8s.io/v1beta1"
     echo "kind: Kustomization"
     # Kustomize wants a relative path to another kustomization.
-    echo "resources: [$(realpath --relative-to="$dir" "$overlays/$role")]"
+    local in_cluster_db=false
+    [[ $postgres == in-cluster && $role == task-manager ]] && in_cluster_db=true
+    echo "resources:"
+    echo "  - $(realpath --relative-to="$dir" "$(role_overlay "$role")")"
+    # The development database lives in the task-manager namespace.
+    $in_cluster_db && echo "  - $(realpath --relative-to="$dir" "$overlays/postgres/database")"
     if [[ -n $image ]]; then
-      echo "images: [{name: registry.example.com/agent-host, newName: ${image%:*}, newTag: \"${image##*:}\"}]"
+      echo "images:"
+      echo "  - {name: registry.example.com/agent-host, newName: ${image%:*}, newTag: \"${image##*:}\"}"
+      if $in_cluster_db; then
+        local pg_image; pg_image=$(postgres_image)
+        echo "  - {name: registry.example.com/agent-host-postgres, newName: ${pg_image%:*}, newTag: \"${pg_image##*:}\"}"
+      fi
+    fi
+    if ! $monitoring || [[ -n $postgres_cidr ]]; then
+      echo "patches:"
     fi
     if ! $monitoring; then
-      echo "patches:"
       echo "  - target: {kind: ServiceMonitor}"
       echo "    patch: '{\"apiVersion\": \"monitoring.coreos.com/v1\", \"kind\": \"ServiceMonitor\", \"metadata\": {\"name\": \"any\"}, \"\$patch\": \"delete\"}'"
+    fi
+    if [[ -n $postgres_cidr ]]; then
+      # The external database instead of the in-cluster one.
+      echo "  - target: {kind: NetworkPolicy, name: allow-to-postgres}"
+      echo "    patch: '[{\"op\": \"replace\", \"path\": \"/spec/egress/0/to\", \"value\": [{\"ipBlock\": {\"cidr\": \"$postgres_cidr\"}}]}]'"
     fi
   } >"$dir/kustomization.yaml"
   "$kubectl" kustomize "$dir" >"$dir/rendered.yaml"
@@ -136,6 +219,14 @@ deploy_kustomize() {
 
 preflight
 apply_shared
+if [[ $postgres == in-cluster ]]; then
+  # The database lives in the task-manager release/overlay: it goes first, so
+  # the other roles find it when they start (they are not ready without it).
+  ordered=(task-manager)
+  for role in "${roles[@]}"; do [[ $role == task-manager ]] || ordered+=("$role"); done
+  [[ " ${roles[*]} " == *" task-manager "* ]] || ordered=("${ordered[@]:1}")
+  roles=("${ordered[@]}")
+fi
 for role in "${roles[@]}"; do
   ensure_secrets "$role"
   "deploy_$mode" "$role"

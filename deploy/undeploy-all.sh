@@ -6,8 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<USAGE
-Usage: deploy/undeploy-all.sh [--kustomize] [--dry-run] [--role ROLE] [--purge]
+Usage: deploy/undeploy-all.sh [--kustomize [--postgres MODE]] [--dry-run] [--role ROLE] [--purge]
   --kustomize  remove what deploy-all.sh --kustomize applied (default: the Helm releases)
+  --postgres MODE  it was deployed with --postgres (external|in-cluster); with --kustomize
+               in-cluster also removes the development database (its volume stays)
   --dry-run    print the commands without running them
   --role ROLE  only this role (workflow, task-manager, reporting)
   --purge      also delete the namespaces: Secrets and PersistentVolumeClaims (ALL DATA) go too
@@ -26,9 +28,13 @@ for ((i = ${#roles[@]} - 1; i >= 0; i--)); do
     run "$helm" uninstall "$role" --namespace "$role" --ignore-not-found --wait
   else
     # Everything the overlay made except the PersistentVolumeClaims (the data).
-    rendered=$("$kubectl" kustomize "$overlays/$role")
+    rendered=$("$kubectl" kustomize "$(role_overlay "$role")")
+    if [[ $postgres == in-cluster && $role == task-manager ]]; then
+      # The development database beside it (its volume stays, as the others').
+      rendered+=$'\n---\n'$("$kubectl" kustomize "$overlays/postgres/database")
+    fi
     if $dry_run; then
-      echo "+ kubectl delete --ignore-not-found -f - <<< (kubectl kustomize $overlays/$role without PersistentVolumeClaims)"
+      echo "+ kubectl delete --ignore-not-found -f - <<< (kubectl kustomize $(role_overlay "$role")$([[ $postgres == in-cluster && $role == task-manager ]] && echo " and $overlays/postgres/database") without PersistentVolumeClaims)"
     else
       python3 -c '
 import sys, yaml

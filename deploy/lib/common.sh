@@ -9,11 +9,16 @@ shared="$repo_root/deploy/k8s/shared"
 all_roles=(workflow task-manager reporting)
 
 mode=helm
+postgres=""        # "" = SQLite storage; external | in-cluster = PostgreSQL
+postgres_cidr=""
 dry_run=false
 image=""
 monitoring=true
 purge=false
 roles=("${all_roles[@]}")
+
+# The Kustomize overlay of a role: PostgreSQL storage has its own variant.
+role_overlay() { if [[ -n $postgres ]]; then echo "$overlays/postgres/$1"; else echo "$overlays/$1"; fi; }
 
 # A role's Service (and Deployment) name: the config's `service:`.
 service_of() { sed -n 's/^service: *//p' "$repo_root/configs/$1.yaml"; }
@@ -40,6 +45,10 @@ parse_common_args() {
       --image=*) image=${1#--image=} ;;
       --no-monitoring) monitoring=false ;;
       --purge) purge=true ;;
+      --postgres) postgres=${2:?--postgres needs external or in-cluster}; shift ;;
+      --postgres=*) postgres=${1#--postgres=} ;;
+      --postgres-cidr) postgres_cidr=${2:?--postgres-cidr needs an address range}; shift ;;
+      --postgres-cidr=*) postgres_cidr=${1#--postgres-cidr=} ;;
       --role) roles=("${2:?--role needs a role name}"); shift ;;
       -h | --help) usage; exit 0 ;;
       *) die "unknown option '$1' (see --help)" ;;
@@ -50,6 +59,12 @@ parse_common_args() {
   for role in "${roles[@]}"; do
     [[ " ${all_roles[*]} " == *" $role "* ]] || die "unknown role '$role'; roles: ${all_roles[*]}"
   done
+  case "$postgres" in
+    "" | in-cluster) [[ -z $postgres_cidr ]] || die "--postgres-cidr is for --postgres external" ;;
+    external) [[ -n $postgres_cidr ]] ||
+      die "--postgres external needs --postgres-cidr CIDR (the database's addresses, for the NetworkPolicy egress)" ;;
+    *) die "--postgres must be external or in-cluster, not '$postgres'" ;;
+  esac
   if [[ -n "$image" ]]; then
     [[ "$image" == *:* && "${image##*:}" != latest ]] ||
       die "--image needs an explicit tag other than 'latest' (e.g. registry.example.com/agent-host:0.1.0)"

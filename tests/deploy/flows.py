@@ -19,6 +19,13 @@ import render
 LLM_URL = "http://ollama.llm.svc.cluster.local:11434"
 LLM_POD = netpol.Pod("llm", {"app.kubernetes.io/name": "ollama"}, {(11434, "TCP"): "http"})
 
+# The database of storage.backend postgres: by default the in-cluster
+# development server (deploy-all.sh --postgres in-cluster: db-secret host
+# postgres.task-manager.svc.cluster.local), which the chart's
+# storage.postgres and components/postgres select; an external one is passed
+# to derived_flows as `database`.
+POSTGRES_POD = netpol.Pod("task-manager", {"app.kubernetes.io/name": "postgres"}, {(5432, "TCP"): "postgres"})
+
 # Where `http` steps' host names resolve: outside the cluster (TEST-NET-3).
 EXTERNAL_IP = "203.0.113.10"
 
@@ -127,9 +134,10 @@ def external_endpoint(url):
                       name="external/%s" % urlparse(url).hostname)
 
 
-def derived_flows(configs, services, pods):
+def derived_flows(configs, services, pods, database=None):
     """{(source id, destination id, 'port/TCP'): why} and the endpoints outside
-    the rendered objects (LLM, external hosts) to evaluate them against."""
+    the rendered objects (LLM, database, external hosts) to evaluate them against."""
+    database = database or POSTGRES_POD
     flows, problems, endpoints = {}, [], {LLM_POD.id: LLM_POD}
     servers = {p.namespace: p for p in pods if p.labels.get("app.kubernetes.io/component") == "server"}
     for role, config in configs.items():
@@ -143,6 +151,10 @@ def derived_flows(configs, services, pods):
         for url in redis_urls(config):
             target = service_pod(url, services, pods)
             flows[(source, target.id, "%d/TCP" % port_of(url))] = "%s redis.url" % role
+        if ((config.get("storage") or {}).get("backend")) == "postgres":
+            endpoints.setdefault(database.id, database)
+            port = next(iter(database.ports))[0]
+            flows[(source, database.id, "%d/TCP" % port)] = "%s storage.backend postgres" % role
         if uses_llm(config):
             flows[(source, LLM_POD.id, "%d/TCP" % port_of(LLM_URL))] = "%s LLM" % role
         for url in http_urls(config):

@@ -2,9 +2,10 @@
 # Builds the Agent Host image with podman from a locally made Debian base (no
 # registry), runs it the way Kubernetes does (UID 1000, read-only root) and
 # checks /readyz, /health and /metrics, a clean SIGTERM exit and the CronJob
-# subcommand; then brings up deploy/compose/docker-compose.yaml (three roles +
-# Redis) and checks each role answers and reaches its peers by the Kubernetes
-# DNS names the role configs use.
+# subcommand; builds and runs the in-cluster development PostgreSQL image
+# (deploy/postgres: initdb from the db-secret, psql, restart); then brings up
+# deploy/compose/docker-compose.yaml (three roles + Redis) and checks each role
+# answers and reaches its peers by the Kubernetes DNS names the role configs use.
 #
 # Needs root (debootstrap, rootful podman). Installs missing tools with
 # tools/install-deps.sh --image. Environment:
@@ -15,6 +16,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 base_image=docker.io/library/debian:bookworm-slim
 image=localhost/agent-host:image-test
 redis_image=localhost/agent-host-test-redis:bookworm
+pg_image=localhost/agent-host-postgres:image-test
 project=ah-image-test-$$
 work="$(mktemp -d)"
 container=""
@@ -157,6 +159,52 @@ code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
 podman rm "$container" >/dev/null
 container=""
 log "single container: ok"
+
+# --- the in-cluster development PostgreSQL (deploy/postgres) ------------------
+# Run as its StatefulSet runs it: UID 999, read-only root, an empty volume,
+# the db-secret's keys as files. Its entrypoint must initdb with them; psql
+# then gets in with that password only, and a restart keeps the data.
+log "building $pg_image"
+podman build --pull=never --runtime runc "${limits[@]}" -t "$pg_image" "$repo/deploy/postgres" \
+  >"$work/pg-build.log" 2>&1 || { tail -20 "$work/pg-build.log"; fail "postgres image build failed (log above)"; }
+mkdir -p "$work/pg-secret" "$work/pg-data"
+chown 999:999 "$work/pg-data"
+pg_password=$(openssl rand -hex 16)
+printf 'agent_host' >"$work/pg-secret/username"
+printf '%s\n' "$pg_password" >"$work/pg-secret/password"   # a trailing newline, as editors leave it
+printf 'postgres.task-manager.svc.cluster.local' >"$work/pg-secret/host"
+container=$project-postgres
+pg_ready() {
+  local i
+  for i in $(seq 1 60); do
+    podman exec "$container" pg_isready -q -h 127.0.0.1 2>/dev/null && return 0
+    sleep 0.5
+  done
+  podman logs --tail 20 "$container"; fail "postgres not ready after 30 s"
+}
+pg_query() {  # password, SQL
+  podman exec -e PGPASSWORD="$1" "$container" psql -h 127.0.0.1 -U agent_host -d agent_host -Atc "$2"
+}
+podman run -d --name "$container" --runtime runc --user 999:999 --read-only "${limits[@]}" \
+  --tmpfs /tmp:U --tmpfs /run/postgresql:U -v "$work/pg-data:/var/lib/postgresql/data" \
+  -v "$work/pg-secret:/etc/agent-host/secrets/db-secret:ro" "$pg_image" >/dev/null
+pg_ready
+log "postgres ready (initdb on the empty volume)"
+[[ "$(pg_query "$pg_password" 'select current_user || '"'/'"' || current_database()')" == agent_host/agent_host ]] ||
+  fail "psql as the db-secret's user into database agent_host failed"
+pg_query "$pg_password" 'create table kept (v int); insert into kept values (42)' >/dev/null
+if pg_query wrong-password 'select 1' >/dev/null 2>&1; then fail "postgres let a wrong password in"; fi
+# SIGINT (the image's stop signal): fast shutdown, exit 0, then the same
+# volume starts without a new initdb and keeps the row.
+podman stop -t 30 "$container" >/dev/null
+code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
+[[ "$code" == 0 ]] || { podman logs --tail 20 "$container"; fail "postgres exit code $code after stop (want 0)"; }
+podman start "$container" >/dev/null
+pg_ready
+[[ "$(pg_query "$pg_password" 'select v from kept')" == 42 ]] || fail "postgres lost its data over a restart"
+podman rm -f -t 0 "$container" >/dev/null
+container=""
+log "postgres image: ok"
 
 # --- compose: three roles + Redis ------------------------------------------------
 if ! podman image exists "$redis_image"; then

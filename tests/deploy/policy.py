@@ -20,8 +20,19 @@ ROLE_VOLUMES = {  # PVC name -> size
     "workflow": {"agent-host-data": "2Gi", "agent-host-logs": "5Gi", "redis-data": "1Gi"},
     "reporting": {"agent-host-data": "2Gi", "agent-host-reports": "5Gi"},
 }
+# With storage.backend postgres the data and the reports are in the database.
+DATABASE_VOLUMES = {"agent-host-data", "agent-host-reports"}
 ROLE_PREFIX = {"task-manager": "/task", "workflow": "/workflow", "reporting": "/reporting"}
 SCALING_ROLES = {"workflow"}  # shared state in Redis; the others are single-writer SQLite
+
+
+def uses_postgres(config):
+    return ((config or {}).get("storage") or {}).get("backend") == "postgres"
+
+
+def role_scales(role, config):
+    """An HPA scales the role: state outside the pod (Redis, PostgreSQL)."""
+    return role in SCALING_ROLES or uses_postgres(config)
 
 def platform_flows(objects_by_role):
     """Flows every role has whatever its config: the ingress controller and
@@ -124,8 +135,19 @@ def config_maps(objects):
             if o["metadata"]["name"] == CONFIG_MAP or o["metadata"]["name"].startswith(CONFIG_MAP + "-")]
 
 
-def check_role(checks, label, role, objects, config_text):
-    """What the governance asks of one role's rendered manifests."""
+def rendered_configs(objects_by_role):
+    """{role: the config its ConfigMap carries, parsed}."""
+    configs = {}
+    for role, objects in objects_by_role.items():
+        maps = config_maps(objects)
+        configs[role] = (yaml.safe_load(maps[0]["data"].get("config.yaml", "")) or {}) if maps else {}
+    return configs
+
+
+def check_role(checks, label, role, objects, config_text, storage=None):
+    """What the governance asks of one role's rendered manifests. config_text
+    is configs/<role>.yaml; with `storage` (a whole storage section) the
+    rendered config must be that file with this storage section instead."""
     label = "%s: " % label
     for obj in objects:
         ns = obj["metadata"].get("namespace")
@@ -134,12 +156,20 @@ def check_role(checks, label, role, objects, config_text):
     maps = config_maps(objects)
     checks.expect(len(maps) == 1, label + "config", "expected one ConfigMap %s[-hash], found %d" % (CONFIG_MAP, len(maps)))
     config_map = maps[0] if maps else None
-    if config_map:
+    config = yaml.safe_load(config_text) or {}
+    if config_map and storage is None:
         checks.expect(config_map["data"].get("config.yaml", "").strip() == config_text.strip(),
                       label + where(config_map),
                       "config.yaml must be configs/%s.yaml byte for byte (Kustomize: cp configs/%s.yaml "
                       "deploy/k8s/overlays/%s/config.yaml)" % (role, role, role))
-    config = yaml.safe_load(config_text) or {}
+    elif config_map:
+        config = dict(config, storage=storage)
+        rendered = yaml.safe_load(config_map["data"].get("config.yaml", "")) or {}
+        differs = sorted(k for k in set(config) | set(rendered) if config.get(k) != rendered.get(k))
+        checks.expect(not differs, label + where(config_map),
+                      "config.yaml must be configs/%s.yaml with the storage section %s; differs in %s "
+                      "(Kustomize: deploy/k8s/overlays/postgres/%s/config.yaml; Helm: storage.postgres values)"
+                      % (role, storage, differs, role))
     name = service_name(config_text)
 
     deployment = one(checks, objects, "Deployment", name, label + "deployment")
@@ -167,7 +197,7 @@ def check_role(checks, label, role, objects, config_text):
 
     check_privilege(checks, label, objects)
     hpas = find(objects, "HorizontalPodAutoscaler")
-    if role in SCALING_ROLES:
+    if role_scales(role, config):
         checks.expect(len(hpas) == 1, label + "HPA", "role %s needs one HPA" % role)
         for hpa in hpas:
             check_hpa(checks, label, hpa)
@@ -176,6 +206,13 @@ def check_role(checks, label, role, objects, config_text):
         if deployment:
             checks.expect("replicas" not in deployment["spec"], label + where(deployment),
                           "an HPA-managed Deployment must not set replicas (every apply would reset it)")
+            # Replicas share each claim: every pod writes its own sub-folder.
+            pod = pod_templates(deployment)[0]
+            claims = {v["name"] for v in pod.get("volumes") or [] if "persistentVolumeClaim" in v}
+            for mount in pod["containers"][0].get("volumeMounts") or []:
+                checks.expect(mount["name"] not in claims or mount.get("subPathExpr") == "$(POD_NAME)",
+                              label + where(deployment), "replicas share the claim of %s: it needs subPathExpr "
+                              "$(POD_NAME)" % mount["mountPath"])
             spread = pod_templates(deployment)[0].get("topologySpreadConstraints") or []
             checks.expect({c.get("topologyKey") for c in spread} >= {"kubernetes.io/hostname"},
                           label + where(deployment), "needs topologySpreadConstraints over kubernetes.io/hostname")
@@ -188,7 +225,8 @@ def check_role(checks, label, role, objects, config_text):
                           label + where(deployment), "must say why it does not scale (agent-host.io/scaling)")
 
     pvcs = {p["metadata"]["name"]: p["spec"]["resources"]["requests"]["storage"] for p in find(objects, "PersistentVolumeClaim")}
-    checks.expect(pvcs == ROLE_VOLUMES[role], label + "PVCs", "expected %s, got %s" % (ROLE_VOLUMES[role], pvcs))
+    volumes = {k: v for k, v in ROLE_VOLUMES[role].items() if not (uses_postgres(config) and k in DATABASE_VOLUMES)}
+    checks.expect(pvcs == volumes, label + "PVCs", "expected %s, got %s" % (volumes, pvcs))
 
     # Which CronJobs: test_check_config.py compares them with `agent-host jobs`.
     for cron in find(objects, "CronJob"):
@@ -254,6 +292,8 @@ def pods_at_peak(obj, hpas):
     (concurrencyPolicy Forbid)."""
     if obj["kind"] == "CronJob":
         return 1 if obj["spec"].get("concurrencyPolicy") == "Forbid" else float("inf")
+    if obj["kind"] == "StatefulSet":  # no surge: a rolling update deletes a pod, then makes it again
+        return obj["spec"].get("replicas", 1)
     hpa = [h for h in hpas if (h["spec"].get("scaleTargetRef") or {}).get("name") == obj["metadata"]["name"]]
     replicas = hpa[0]["spec"]["maxReplicas"] if hpa else obj["spec"].get("replicas", 1)
     strategy = obj["spec"].get("strategy") or {}
@@ -284,7 +324,8 @@ def check_quota(checks, label, objects, quota):
         checks.expect(key in hard and quantity(hard[key]) >= value, label + where(quota),
                       "%s %s does not admit the peak of %g (HPA maxReplicas + maxSurge + CronJobs)"
                       % (key, hard.get(key), value))
-    pvcs = len(find(objects, "PersistentVolumeClaim"))
+    pvcs = len(find(objects, "PersistentVolumeClaim")) + sum(
+        s["spec"].get("replicas", 1) * len(s["spec"].get("volumeClaimTemplates") or []) for s in find(objects, "StatefulSet"))
     checks.expect(quantity(hard.get("persistentvolumeclaims", 0)) >= pvcs, label + where(quota),
                   "persistentvolumeclaims must admit %d" % pvcs)
 
@@ -356,6 +397,38 @@ def check_secret_files(checks, at, volumes, config):
     keys_file = (config.get("auth") or {}).get("api_keys_file", "")
     checks.expect(keys_file in ("", "/etc/agent-host/secrets/api-keys/" + SECRET_FILES["api-keys"]["external_api_key"]),
                   at, "auth.api_keys_file %s is not the file of api-keys/external_api_key" % keys_file)
+
+
+def check_database(checks, at, objects):
+    """The in-cluster development database of storage.backend postgres (in
+    namespace task-manager): one replica with its own volume, pg_isready
+    probes, initialised from the db-secret, a headless Service, a PDB. Who may
+    reach it is for check_flows: exactly the three roles' hosts."""
+    sets = find(objects, "StatefulSet", "postgres")
+    if not checks.expect(len(sets) == 1, at, "needs the StatefulSet postgres in namespace task-manager"):
+        return
+    spec = sets[0]["spec"]
+    checks.expect(spec.get("replicas") == 1 and spec.get("serviceName") == "postgres", at,
+                  "one replica behind the Service postgres")
+    templates = spec.get("volumeClaimTemplates") or []
+    checks.expect([t["spec"].get("accessModes") for t in templates] == [["ReadWriteOnce"]], at,
+                  "its own ReadWriteOnce volume (volumeClaimTemplates)")
+    pod, _ = pod_templates(sets[0])
+    container = pod["containers"][0]
+    checks.expect((pod.get("securityContext") or {}).get("runAsUser") == 999, at, "runs as UID 999 (the image's)")
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        command = ((container.get(probe) or {}).get("exec") or {}).get("command") or []
+        checks.expect(command[:1] == ["pg_isready"], at, "%s must be pg_isready, got %s" % (probe, command))
+    secret = {v["name"]: v for v in pod.get("volumes") or []}.get("db-secret", {}).get("secret", {})
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts") or []}
+    checks.expect(secret.get("secretName") == "db-secret"
+                  and mounts.get("/etc/agent-host/secrets/db-secret") == "db-secret", at,
+                  "initdb reads the db-secret at /etc/agent-host/secrets/db-secret")
+    services = find(objects, "Service", "postgres")
+    checks.expect(len(services) == 1 and services[0]["spec"].get("clusterIP") == "None"
+                  and [p["port"] for p in services[0]["spec"]["ports"]] == [5432], at,
+                  "needs the headless Service postgres on 5432 (db-secret host postgres.task-manager.svc.cluster.local)")
+    checks.expect(len(find(objects, "PodDisruptionBudget", "postgres")) == 1, at, "needs its PDB")
 
 
 def check_hpa(checks, label, hpa):
@@ -448,9 +521,12 @@ EXTERNAL_PODS = [
 ]
 
 
-def check_flows(checks, label, objects_by_role):
+def check_flows(checks, label, objects_by_role, configs=None, database=None):
     """The NetworkPolicies of all roles together allow exactly the flows the
-    shipped configs and templates use (flows.py), the platform's and DNS."""
+    shipped configs and templates use (flows.py), the platform's and DNS.
+    configs: {role: parsed config} when not configs/<role>.yaml (e.g. the
+    rendered ConfigMaps of the PostgreSQL variant); database: where
+    storage.backend postgres connects (default flows.POSTGRES_POD)."""
     objects = [o for objs in objects_by_role.values() for o in objs]
     policies = find(objects, "NetworkPolicy")
     for role, objs in objects_by_role.items():
@@ -460,9 +536,9 @@ def check_flows(checks, label, objects_by_role):
         checks.expect(len(default_deny) == 1, "%s %s" % (label, role), "needs one default-deny NetworkPolicy")
     rendered = pods_of(objects)
     services = {(o["metadata"]["namespace"], o["metadata"]["name"]): o for o in find(objects, "Service")}
-    configs = {role: config for role, config in flows.role_configs().items() if role in objects_by_role}
+    configs = {role: config for role, config in (configs or flows.role_configs()).items() if role in objects_by_role}
     try:
-        used, problems, endpoints = flows.derived_flows(configs, services, rendered)
+        used, problems, endpoints = flows.derived_flows(configs, services, rendered, database)
     except ValueError as e:
         checks.expect(False, label, str(e))
         return

@@ -68,12 +68,42 @@ def config_path(role):
 
 def rendered_sets(variant=""):
     """(label, role, objects) for every overlay and every Helm values file
-    (variant "dev": the development overlays / values-dev.yaml on top)."""
+    (variant "dev": the development overlays / values-dev.yaml on top;
+    "postgres": overlays/postgres/<role> / values-postgres.yaml on top)."""
     suffix = " (%s)" % variant if variant else ""
     for role in ROLES:
         yield "kustomize overlay %s%s" % (role, suffix), role, parse(overlay_text(role, variant))
     for role in ROLES:
         yield "helm values-%s.yaml%s" % (role, suffix), role, parse(helm_text(role, variant))
+
+
+def deploy_all_text(*args):
+    """What `deploy/deploy-all.sh --dry-run ARGS` prints: every role as the
+    script would apply it (no cluster needed)."""
+    path = os.pathsep.join([os.path.dirname(tool("helm")), os.path.dirname(tool("kubectl")), os.environ.get("PATH", "")])
+    done = subprocess.run([os.path.join(REPO, "deploy", "deploy-all.sh"), "--dry-run"] + list(args),
+                          capture_output=True, text=True, env=dict(os.environ, PATH=path))
+    if done.returncode != 0:
+        sys.exit("deploy-all.sh --dry-run %s failed (%d):\n%s" % (" ".join(args), done.returncode, done.stderr))
+    return done.stdout
+
+
+def by_role(objects):
+    """{role: its namespace's objects} (the shared pieces left out)."""
+    return {role: [o for o in objects if o["metadata"].get("namespace") == role] for role in ROLES}
+
+
+def postgres_storage(role):
+    """The storage section a role's config gets with storage.backend postgres:
+    configs/<role>.yaml's (data_dir, synchronous: SQLite only) plus backend
+    and the contract's postgres keys at the chart's defaults, which the
+    Kustomize variant's copies must match."""
+    with open(config_path(role)) as f:
+        storage = dict(yaml.safe_load(f).get("storage") or {})
+    with open(os.path.join(CHART, "values.yaml")) as f:
+        chart = yaml.safe_load(f)["storage"]["postgres"]
+    keys = ("url", "secret", "database", "pool_size", "connect_timeout_ms")
+    return dict(storage, backend="postgres", postgres={k: chart[k] for k in keys})
 
 
 def schemas_dir():

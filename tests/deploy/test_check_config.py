@@ -5,7 +5,15 @@ unknown key does not. Where the config turns the scheduler off, the rendered
 CronJobs are exactly the jobs `agent-host jobs` lists for it (name, schedule,
 time zone).
 
-Usage: test_check_config.py AGENT_HOST_BINARY
+With `postgres`, the same for the PostgreSQL variant (values-postgres.yaml,
+overlays/postgres/<role>): its ConfigMaps carry storage.backend postgres, which
+needs a binary that knows that key (issue 14's host part). An older binary is
+a skip here and a failure in CI (CI=true). The CronJobs are compared with what
+`agent-host jobs` lists for configs/<role>.yaml: the jobs a plugin registers do
+not depend on the backend, and listing them on a postgres config would need
+the database.
+
+Usage: test_check_config.py AGENT_HOST_BINARY [postgres]
 """
 import json
 import os
@@ -72,25 +80,60 @@ def check_config(binary, path):
     return done.returncode, (done.stdout + done.stderr).strip()
 
 
+def knows_postgres(binary, tmp):
+    """Whether the binary's config schema has storage.backend."""
+    with open(render.config_path("task-manager")) as f:
+        config = yaml.safe_load(f)
+    config["storage"]["backend"] = "sqlite"
+    path = os.path.join(tmp, "backend-probe.yaml")
+    with open(path, "w") as f:
+        yaml.safe_dump(config, f)
+    code, output = check_config(binary, path)
+    if code != 0 and "backend" not in output:
+        sys.exit("check-config of configs/task-manager.yaml with storage.backend sqlite failed:\n" + output)
+    return code == 0
+
+
 def main():
-    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
-        sys.exit("usage: test_check_config.py AGENT_HOST_BINARY (an executable)")
+    if len(sys.argv) not in (2, 3) or not os.access(sys.argv[1], os.X_OK) or sys.argv[2:] not in ([], ["postgres"]):
+        sys.exit("usage: test_check_config.py AGENT_HOST_BINARY [postgres]")
     binary = sys.argv[1]
+    variant = "".join(sys.argv[2:])
     checks = render.Checks()
     with tempfile.TemporaryDirectory() as tmp:
-        for label, role, objects in render.rendered_sets():
+        # Until the binary knows storage.backend, everything else of those
+        # ConfigMaps is still checked (without storage.backend/postgres), and
+        # the run ends as a skip: the storage section itself is unchecked.
+        partial = bool(variant) and not knows_postgres(binary, tmp)
+        for label, role, objects in render.rendered_sets(variant):
             maps = policy.config_maps(objects)
             if not checks.expect(len(maps) == 1, label, "expected one ConfigMap agent-host-config[-hash]"):
                 continue
             path = os.path.join(tmp, label.replace(" ", "_"), "config.yaml")
             os.makedirs(os.path.dirname(path))
             with open(path, "w") as f:
-                f.write(maps[0]["data"]["config.yaml"])
+                text = maps[0]["data"]["config.yaml"]
+                if partial:
+                    config = yaml.safe_load(text)
+                    for key in ("backend", "postgres"):
+                        config["storage"].pop(key, None)
+                    text = yaml.safe_dump(config)
+                f.write(text)
             code, output = check_config(binary, path)
             print("%-40s exit %d" % (label, code))
             crash = " (killed by signal %d: the binary crashed)" % -code if code < 0 else ""
             checks.expect(code == 0, label, "check-config exited %d%s:\n%s" % (code, crash, output))
-            check_cron_jobs(checks, binary, label, path, objects, os.path.dirname(path))
+            check_cron_jobs(checks, binary, label, render.config_path(role) if variant else path, objects,
+                            os.path.dirname(path))
+        if partial and not checks.failures:
+            message = ("%s does not know storage.backend (the host part of issue 14 is not in this build): "
+                       "the PostgreSQL ConfigMaps passed without their storage.backend/postgres keys" % binary)
+            if os.environ.get("CI", "").lower() == "true":
+                sys.exit("FAIL: " + message)
+            print("SKIP: " + message)
+            return render.SKIP
+        if variant:
+            return checks.finish("check-config (%s)" % variant)
 
         # The check must be able to fail: an unknown key is an error.
         bad = os.path.join(tmp, "unknown-key.yaml")

@@ -66,6 +66,59 @@ CASES = [  # (what, role to break, mutation, expected message fragment)
 ]
 
 
+def set_storage_backend(objects, backend):
+    config_map = policy.config_maps(objects)[0]
+    config = policy.yaml.safe_load(config_map["data"]["config.yaml"])
+    config["storage"]["backend"] = backend
+    config_map["data"]["config.yaml"] = policy.yaml.safe_dump(config)
+
+
+def open_database_to_all(objects):
+    rule = policy.find(objects, "NetworkPolicy", "postgres-from-hosts")[0]["spec"]["ingress"][0]
+    rule["from"] = [{"namespaceSelector": {}}]
+
+
+# The PostgreSQL variant (deploy-all.sh --kustomize --postgres in-cluster).
+POSTGRES_CASES = [
+    ("postgres role without HPA", "task-manager", lambda o: o.remove(policy.find(o, "HorizontalPodAutoscaler")[0]), "needs one HPA"),
+    ("postgres role pinned to 1", "reporting", lambda o: deployment(o, "reporting")["spec"].update(replicas=1), "must not set replicas"),
+    ("reports volume kept", "reporting", lambda o: o.append({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "agent-host-reports", "namespace": "reporting"}, "spec": {"resources": {"requests": {"storage": "5Gi"}}}}), "agent-host-reports"),
+    ("database egress blocked", "workflow", lambda o: drop_policy(o, "allow-to-postgres"), "workflow storage.backend postgres"),
+    ("database open to all pods", "task-manager", open_database_to_all, "nothing uses"),
+    ("database without PDB", "task-manager", lambda o: o.remove(policy.find(o, "PodDisruptionBudget", "postgres")[0]), "needs its PDB"),
+    ("database not headless", "task-manager", lambda o: policy.find(o, "Service", "postgres")[0]["spec"].pop("clusterIP"), "headless Service"),
+    ("database probe not pg_isready", "task-manager", lambda o: policy.find(o, "StatefulSet")[0]["spec"]["template"]["spec"]["containers"][0]["readinessProbe"].update(exec={"command": ["true"]}), "readinessProbe must be pg_isready"),
+    ("quota without the database", "task-manager", lambda o: policy.find(o, "ResourceQuota")[0]["spec"]["hard"].update({"requests.cpu": "1700m"}), "does not admit the peak"),
+    ("volume claim over quota", "task-manager", lambda o: policy.find(o, "ResourceQuota")[0]["spec"]["hard"].update({"persistentvolumeclaims": "0"}), "persistentvolumeclaims must admit 1"),
+    ("storage not postgres", "workflow", lambda o: set_storage_backend(o, "sqlite"), "with the storage section"),
+    ("shared log file", "workflow", lambda o: [m.pop("subPathExpr", None) for m in server(o, "workflow")["volumeMounts"]], "it needs subPathExpr"),
+]
+
+
+def run_postgres(objects_by_role):
+    checks = render.Checks()
+    for role, objects in objects_by_role.items():
+        policy.check_generic(checks, objects)
+        policy.check_role(checks, role, role, objects, open(render.config_path(role)).read(),
+                          storage=render.postgres_storage(role))
+    policy.check_database(checks, "task-manager/postgres", objects_by_role["task-manager"])
+    policy.check_flows(checks, "flows", objects_by_role, policy.rendered_configs(objects_by_role))
+    return checks.failures
+
+
+def run_cases(cases, pristine, run):
+    failed = 0
+    for what, role, mutate, fragment in cases:
+        broken = copy.deepcopy(pristine)
+        mutate(broken[role])
+        failures = run(broken)
+        caught = any(fragment in f for f in failures)
+        print("%-4s %-28s %s" % ("ok" if caught else "FAIL", what,
+                                 "caught" if caught else "not caught (got: %s)" % failures[:3]))
+        failed += 0 if caught else 1
+    return failed
+
+
 def run_all(objects_by_role, configs):
     checks = render.Checks()
     for role, objects in objects_by_role.items():
@@ -92,15 +145,13 @@ def main():
     if baseline:
         print("FAIL the unmodified manifests already fail:\n  " + "\n  ".join(baseline))
         return 1
-    failed = 0
-    for what, role, mutate, fragment in CASES:
-        broken = copy.deepcopy(pristine)
-        mutate(broken[role])
-        failures = run_all(broken, configs)
-        caught = any(fragment in f for f in failures)
-        print("%-4s %-28s %s" % ("ok" if caught else "FAIL", what,
-                                 "caught" if caught else "not caught (got: %s)" % failures[:3]))
-        failed += 0 if caught else 1
+    failed = run_cases(CASES, pristine, lambda objects: run_all(objects, configs))
+    postgres = render.by_role(render.parse(render.deploy_all_text("--kustomize", "--postgres", "in-cluster")))
+    baseline = run_postgres(copy.deepcopy(postgres))
+    if baseline:
+        print("FAIL the unmodified PostgreSQL manifests already fail:\n  " + "\n  ".join(baseline))
+        return 1
+    failed += run_cases(POSTGRES_CASES, postgres, run_postgres)
     # A template's agent step with no peer for it is caught from the configs.
     policy.flows.role_configs = without_workflow_peers
     failures = run_all(copy.deepcopy(pristine), configs)
@@ -108,7 +159,7 @@ def main():
     caught = any('calls agent task-manager but configs/workflow.yaml has no peers.task-manager' in f for f in failures)
     print("%-4s %-28s %s" % ("ok" if caught else "FAIL", "agent step without a peer", "caught" if caught else failures[:3]))
     failed += 0 if caught else 1
-    print("policy self-test: %d cases, %d not caught" % (len(CASES) + 1, failed))
+    print("policy self-test: %d cases, %d not caught" % (len(CASES) + len(POSTGRES_CASES) + 1, failed))
     return 1 if failed else 0
 
 

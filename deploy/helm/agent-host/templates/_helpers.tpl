@@ -99,3 +99,44 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* "true" when the plugins keep their data in PostgreSQL (storage.backend),
+"" with SQLite; fails on anything else. */}}
+{{- define "agent-host.postgres" -}}
+{{- $backend := .Values.storage.backend -}}
+{{- if not (has $backend (list "sqlite" "postgres")) -}}
+{{- fail (printf "storage.backend must be sqlite or postgres, not %q" $backend) -}}
+{{- end -}}
+{{- if eq $backend "postgres" }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" when an HPA scales the role: asked for, or its state is in
+PostgreSQL (nothing in the pod to keep to one writer). */}}
+{{- define "agent-host.scales" -}}
+{{- if or .Values.autoscaling.enabled (include "agent-host.postgres" .) }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" when the role keeps SQLite/files on a ReadWriteOnce volume and
+must have exactly one writer. */}}
+{{- define "agent-host.singleWriter" -}}
+{{- if and .Values.singleWriter (not (include "agent-host.postgres" .)) }}true{{ end -}}
+{{- end -}}
+
+{{/* The config file the pods get: configs/<role>.yaml as given; with
+storage.backend postgres, its storage section gains `backend: postgres` and
+the storage.postgres keys of the contract (data_dir/synchronous stay: SQLite
+only, harmless). */}}
+{{- define "agent-host.configFile" -}}
+{{- if include "agent-host.postgres" . -}}
+{{- $cfg := fromYaml (include "agent-host.config" .) -}}
+{{- $pg := .Values.storage.postgres -}}
+{{- $section := dict "url" $pg.url "secret" $pg.secret "database" $pg.database "pool_size" (int $pg.pool_size) "connect_timeout_ms" (int $pg.connect_timeout_ms) -}}
+{{- $storage := merge (dict "backend" "postgres" "postgres" $section) (default dict (get $cfg "storage")) -}}
+{{- $_ := set $cfg "storage" $storage -}}
+# configs/{{ include "agent-host.role" . }}.yaml with the storage section of
+# the chart's storage.backend postgres (keys sorted by the chart).
+{{ toYaml $cfg }}
+{{- else -}}
+{{- include "agent-host.configText" . -}}
+{{- end -}}
+{{- end -}}
