@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -55,10 +56,80 @@ std::string leading_keyword(std::string_view sql) {
   return word;
 }
 
-bool refused(std::string_view sql) {
-  const std::string keyword = leading_keyword(sql);
+bool refused_keyword(const std::string& keyword) {
   return std::any_of(std::begin(kRefusedKeywords), std::end(kRefusedKeywords),
                      [&](const char* refused) { return keyword == refused; });
+}
+
+bool refused(std::string_view sql) {
+  return refused_keyword(leading_keyword(sql));
+}
+
+// PostgreSQL's refusal of "a; b" in one prepared statement.
+bool several_statements(const PGresult* result) {
+  const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  return message != nullptr && std::strstr(message, "multiple commands") != nullptr;
+}
+
+// Calls `visit(i)` for every character of `sql` outside quotes ('...',
+// "...", $tag$...$tag$) and comments: where statements end and $n stand.
+template <typename Visit>
+void for_each_code_char(std::string_view sql, Visit&& visit) {
+  std::size_t i = 0;
+  const auto skip_to = [&](std::string_view end) {
+    const std::size_t found = sql.find(end, i);
+    i = found == std::string_view::npos ? sql.size() : found + end.size();
+  };
+  while (i < sql.size()) {
+    const char c = sql[i];
+    const std::size_t close = c == '$' ? sql.find('$', i + 1) : std::string_view::npos;
+    const std::string_view tag =
+        close == std::string_view::npos ? std::string_view() : sql.substr(i, close - i + 1);
+    // $1 is a parameter; $$ and $name$ open a dollar-quoted string.
+    const bool dollar_quote = !tag.empty() && !std::isdigit(static_cast<unsigned char>(tag[1])) &&
+                              std::all_of(tag.begin() + 1, tag.end() - 1, [](char t) {
+                                return std::isalnum(static_cast<unsigned char>(t)) != 0 || t == '_';
+                              });
+    if (c == '\'' || c == '"') {
+      ++i;
+      skip_to(std::string_view(&c, 1));  // a doubled quote reads as two strings: same result
+    } else if (sql.substr(i, 2) == "--") {
+      skip_to("\n");
+    } else if (sql.substr(i, 2) == "/*") {
+      skip_to("*/");
+    } else if (dollar_quote) {
+      i += tag.size();
+      skip_to(tag);
+    } else {
+      visit(i++);
+    }
+  }
+}
+
+// The first keyword of every statement of a script.
+std::vector<std::string> script_keywords(std::string_view script) {
+  std::vector<std::string> keywords;
+  std::size_t start = 0;
+  for_each_code_char(script, [&](std::size_t i) {
+    if (script[i] != ';') return;
+    keywords.push_back(leading_keyword(script.substr(start, i - start)));
+    start = i + 1;
+  });
+  keywords.push_back(leading_keyword(script.substr(start)));
+  return keywords;
+}
+
+// The highest $n a statement names (0 for none).
+std::size_t highest_placeholder(std::string_view sql) {
+  std::size_t highest = 0;
+  for_each_code_char(sql, [&](std::size_t i) {
+    if (sql[i] != '$') return;
+    std::size_t number = 0;
+    while (++i < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i])) != 0)
+      number = number * 10 + static_cast<std::size_t>(sql[i] - '0');
+    highest = std::max(highest, number);
+  });
+  return highest;
 }
 
 bool failed(const PGresult* result) {
@@ -184,6 +255,13 @@ Outcome PgConnection::execute(std::string_view sql, std::string_view params_json
     read.error += " (in " + quoted_excerpt(sql) + ")";
     return read;
   }
+  // PostgreSQL accepts values for parameters a statement does not name; SQLite does not.
+  const std::size_t named = highest_placeholder(sql);
+  if (params.values.size() > named) {
+    return invalid("params_json has " + std::to_string(params.values.size()) +
+                   " value(s) but the statement does not use parameter $" +
+                   std::to_string(named + 1) + " (in " + quoted_excerpt(sql) + ")");
+  }
   const bool guarded = in_transaction();
   if (!guarded) {
     Outcome connected = ensure_connected();
@@ -244,10 +322,17 @@ Outcome PgConnection::run_statement(std::string_view sql, const PgParams& params
     Result result = next_result();
     if (result == nullptr) return lost(what);
     if (prepare && i == parse_index) parsed = !failed(result.get());
-    if (outcome.ok() && failed(result.get()) &&
-        PQresultStatus(result.get()) != PGRES_PIPELINE_ABORTED) {
+    if (outcome.ok() && PQresultStatus(result.get()) == PGRES_EMPTY_QUERY) {
+      outcome = invalid("the SQL text holds no statement");
+    } else if (outcome.ok() && failed(result.get()) &&
+               PQresultStatus(result.get()) != PGRES_PIPELINE_ABORTED) {
       if (pg_retryable(result.get())) retry_requested_ = true;
-      outcome = pg_failure(result.get(), what + " failed");
+      outcome = several_statements(result.get())
+                    ? invalid("the SQL text holds more than one statement (" +
+                              quoted_excerpt(sql) +
+                              "); send one statement per call, or group them with "
+                              "sql_transaction")
+                    : pg_failure(result.get(), what + " failed");
     }
     if (i == statement_index && outcome.ok()) append_pg_rows_json(result.get(), rows_json);
     while (Result rest = next_result()) {
@@ -263,6 +348,13 @@ Outcome PgConnection::run_statement(std::string_view sql, const PgParams& params
 }
 
 Outcome PgConnection::execute_script(const std::string& sql) {
+  for (const std::string& keyword : script_keywords(sql)) {
+    if (refused_keyword(keyword)) {
+      return invalid(
+          "transaction control (" + keyword +
+          ") is not allowed in a migration: each migration already runs in its own transaction");
+    }
+  }
   Outcome connected = ensure_connected();
   if (!connected.ok()) return connected;
   return simple(sql.c_str(), "script " + quoted_excerpt(sql));

@@ -139,9 +139,15 @@ std::string PgParams::signature() const {
 Outcome pg_params_from_json(std::string_view params_json, PgParams& params) {
   params = PgParams{};
   if (params_json.empty()) return {};
-  const nlohmann::json parsed = nlohmann::json::parse(params_json, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_array()) {
-    return invalid("the parameters are not a JSON array of null, bool, number or string");
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(params_json);
+  } catch (const nlohmann::json::parse_error& error) {
+    return invalid(std::string("params_json is not valid JSON: ") + error.what());
+  }
+  if (!parsed.is_array()) {
+    return invalid(std::string("params_json must be a JSON array of values for $1, $2, ...; got a ") +
+                   parsed.type_name());
   }
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     Outcome added = add_param(parsed[i], i + 1, params);

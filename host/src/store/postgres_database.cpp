@@ -23,8 +23,8 @@ constexpr std::size_t kPostgresBatchLimit = 64;
 
 // One write lane: a connection and the queue that batches its transactions.
 struct Lane {
-  Lane(const PostgresSettings& settings, PgHealth& health)
-      : connection(settings, health), queue(connection, kPostgresBatchLimit) {}
+  Lane(const PostgresSettings& settings, PgHealth& health, const void* database)
+      : connection(settings, health), queue(connection, kPostgresBatchLimit, database) {}
   PgConnection connection;
   WriteQueue queue;
 };
@@ -46,7 +46,7 @@ struct PostgresDatabase::Impl {
                    settings.pool_size) {
     const std::size_t lane_count = std::max<std::size_t>(1, settings.pool_size / 2);
     for (std::size_t i = 0; i < lane_count; ++i)
-      lanes.push_back(std::make_unique<Lane>(settings, health));
+      lanes.push_back(std::make_unique<Lane>(settings, health, this));  // `this`: the Impl
   }
 
   WriteQueue& next_lane() {
@@ -99,6 +99,10 @@ Outcome PostgresDatabase::migrate(const std::vector<std::string>& migrations) {
 
 Outcome PostgresDatabase::query(std::string_view sql, std::string_view params_json,
                                 std::string& rows_json) {
+  // From inside one of this database's transaction bodies: refused as on
+  // SQLite (the autocommit statement would not see, or could wait for, the
+  // body's own uncommitted work).
+  if (WriteQueue::running_body_of(impl_.get())) return WriteQueue::refused_reentry();
   InFlightCall call(impl_->in_flight);
   if (!call.entered()) return closing_outcome();
   auto connection = impl_->autocommit.acquire();

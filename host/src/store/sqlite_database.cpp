@@ -14,7 +14,7 @@ struct SqliteDatabase::Impl {
   Impl(const std::filesystem::path& file_path, const Options& options)
       : file(file_path),
         writer(file_path, ConnectionRole::writer, options),
-        queue(writer, options.group_commit ? WriteQueue::kGroupCommitBatchLimit : 1),
+        queue(writer, options.group_commit ? WriteQueue::kGroupCommitBatchLimit : 1, this),
         readers(open_reader(file_path, options), options.reader_connections) {}
 
   std::filesystem::path file;

@@ -7,34 +7,39 @@
 namespace agent_host::store {
 namespace {
 
-// The queue whose body this thread is running, to refuse re-entry (the body
-// would wait for the batch it is part of).
-thread_local const WriteQueue* t_running_body_of = nullptr;
+// The database whose body this thread is running, to refuse re-entry (the
+// body would wait for the batch it is part of, or for locks its own
+// transaction holds).
+thread_local const void* t_running_body_of = nullptr;
 
 class RunningBodyMark {
  public:
-  explicit RunningBodyMark(const WriteQueue* queue) : previous_(t_running_body_of) {
-    t_running_body_of = queue;
+  explicit RunningBodyMark(const void* database) : previous_(t_running_body_of) {
+    t_running_body_of = database;
   }
   ~RunningBodyMark() { t_running_body_of = previous_; }
   RunningBodyMark(const RunningBodyMark&) = delete;
   RunningBodyMark& operator=(const RunningBodyMark&) = delete;
 
  private:
-  const WriteQueue* previous_;
+  const void* previous_;
 };
 
 Outcome internal(std::string message) {
   return Outcome{AH_ERR_INTERNAL, std::move(message)};
 }
 
-Outcome refused_reentry() {
+}  // namespace
+
+bool WriteQueue::running_body_of(const void* database) {
+  return t_running_body_of == database;
+}
+
+Outcome WriteQueue::refused_reentry() {
   return Outcome{AH_ERR_INVALID_ARGUMENT,
                  "a transaction body called back into its own database: run its statements "
                  "through the Transaction it was given"};
 }
-
-}  // namespace
 
 WriteQueue::~WriteQueue() {
   {
@@ -46,7 +51,7 @@ WriteQueue::~WriteQueue() {
 }
 
 Outcome WriteQueue::run(const TransactionBody& body) {
-  if (t_running_body_of == this) return refused_reentry();
+  if (t_running_body_of == database_) return refused_reentry();
   Pending mine;
   mine.body = &body;
   std::unique_lock<std::mutex> lock(mutex_);
@@ -67,7 +72,7 @@ Outcome WriteQueue::run(const TransactionBody& body) {
 }
 
 void WriteQueue::run_async(TransactionBody body, std::function<void(Outcome)> done) {
-  if (t_running_body_of == this) {
+  if (t_running_body_of == database_) {
     done(refused_reentry());
     return;
   }
@@ -234,7 +239,7 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
 }
 
 Outcome WriteQueue::run_body(const TransactionBody& body) {
-  RunningBodyMark mark(this);
+  RunningBodyMark mark(database_);
   try {
     Transaction transaction(writer_);
     return body(transaction);

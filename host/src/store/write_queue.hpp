@@ -30,12 +30,19 @@ class WriteQueue {
   // Times a batch runs again after a concurrent transaction made it fail.
   static constexpr int kMaxRetries = 8;
 
-  WriteQueue(Session& writer, std::size_t max_batch)
-      : writer_(writer), max_batch_(max_batch > 0 ? max_batch : 1) {}
+  // `database` identifies the database this queue writes to: a body running on
+  // any queue of the same database may not queue into it again.
+  WriteQueue(Session& writer, std::size_t max_batch, const void* database)
+      : writer_(writer), max_batch_(max_batch > 0 ? max_batch : 1), database_(database) {}
   // Runs what is still queued, then stops the writer thread.
   ~WriteQueue();
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
+
+  // Whether this thread is running a body of `database`'s queues, and the
+  // refusal to give a call back into it from there.
+  static bool running_body_of(const void* database);
+  static Outcome refused_reentry();
 
   // Blocks until `body` has been committed or rolled back.
   Outcome run(const TransactionBody& body);
@@ -81,6 +88,7 @@ class WriteQueue {
 
   Session& writer_;
   const std::size_t max_batch_;
+  const void* const database_;
   int retries_ = 0;  // of the batch being led
   std::mutex mutex_;
   std::deque<Pending*> queue_;

@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 using agent_host::store::Database;
 using agent_host::store::Options;
 using agent_host::store::Outcome;
+using agent_host::store::SqliteDatabase;
 using agent_host::store::Transaction;
 using Clock = std::chrono::steady_clock;
 

@@ -83,8 +83,9 @@ std::string kubectl() {
   return (tools / "kubectl").string();
 }
 
-nlohmann::json rendered_role_config(const std::string& role) {
-  const auto overlay = std::filesystem::path(AH_SOURCE_DIR) / "deploy" / "k8s" / "overlays" / role;
+nlohmann::json rendered_role_config(const std::string& role, const std::string& overlay_name) {
+  const auto overlay = std::filesystem::path(AH_SOURCE_DIR) / "deploy" / "k8s" / "overlays" /
+                       (overlay_name.empty() ? role : overlay_name);
   const std::string rendered = run_output(kubectl() + " kustomize " + overlay.string());
   // One YAML document per object, each starting at a "---" line after the first.
   size_t start = 0;
@@ -107,9 +108,9 @@ std::map<std::string, std::string> pod_environment(const std::string& proxy_url)
 }
 
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
-                                  const LoopbackNetwork& network) {
+                                  const LoopbackNetwork& network, const std::string& overlay) {
   const std::string file = "the rendered ConfigMap of " + role;
-  nlohmann::json config = rendered_role_config(role);
+  nlohmann::json config = rendered_role_config(role, overlay);
 
   // Pods have their own IPs; processes on one machine need their own ports.
   for (const char* listener : {"http", "metrics"}) {

@@ -38,12 +38,15 @@ nlohmann::json read_role_config(const std::string& role);
 // config.yaml of the ConfigMap agent-host-config[-hash] in the render of the
 // role's overlay (kubectl from $AH_KUBECTL, else build/tools, fetched when
 // missing).
-nlohmann::json rendered_role_config(const std::string& role);
+// `overlay` is the folder under deploy/k8s/overlays (default: the role's own;
+// "postgres/<role>" for the PostgreSQL variant).
+nlohmann::json rendered_role_config(const std::string& role, const std::string& overlay = {});
 
 // The role config with the one-machine changes applied. Throws
 // std::runtime_error when the file lacks something a role config must have.
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
-                                  const LoopbackNetwork& network);
+                                  const LoopbackNetwork& network,
+                                  const std::string& overlay = {});
 
 // configs/all-in-one.yaml as the README's product command runs it, on
 // loopback ports 0 with the test's own data folder, no secrets (the LLM note

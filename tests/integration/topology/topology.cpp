@@ -1,8 +1,10 @@
 #include "topology.hpp"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -32,10 +34,11 @@ const char* const kRoles[][2] = {
 
 }  // namespace
 
-Topology::Topology() : root_(make_root()) {
+Topology::Topology(TopologyOptions options) : options_(options), root_(make_root()) {
   try {
     const auto secrets = root_ / "secrets";
     api_key_ = write_dev_secrets(secrets, llm_.url(), testing::OllamaDouble::kDefaultModel);
+    if (options_.postgres) write_db_secret();
     redis_ = std::make_unique<RedisServer>();
     std::vector<ProxyRoute> routes;
     for (const auto& [name, prefix] : kRoles) routes.push_back({prefix, {}});
@@ -50,7 +53,9 @@ Topology::Topology() : root_(make_root()) {
     }
     for (auto& role : roles_) {
       role.pod = start_pod(role);
-      proxy_->set_servers(role.prefix, {address(*role.pod)});
+      const bool scaled = options_.postgres && role.name != "workflow";
+      for (int i = 1; scaled && i < options_.replicas; ++i) role.more_pods.push_back(start_pod(role));
+      proxy_->set_servers(role.prefix, addresses(role));
     }
   } catch (...) {
     roles_.clear();
@@ -74,11 +79,37 @@ Topology::~Topology() {
 
 std::unique_ptr<HostProcess> Topology::start_pod(Role& role) {
   HostOptions options;
-  options.config = one_machine_config(role.name, role.folders, {redis_->url()});
+  options.config = one_machine_config(role.name, role.folders, {redis_->url()},
+                                      options_.postgres ? "postgres/" + role.name : "");
   options.env = pod_environment(proxy_->base_url());
   options.work_dir = root_ / role.name / ("pod-" + std::to_string(++role.pods_started));
   options.ready_timeout = std::chrono::milliseconds(30000);
   return std::make_unique<HostProcess>(std::move(options));
+}
+
+// The db-secret as Kubernetes mounts it, for the scratch database.
+void Topology::write_db_secret() {
+  database_ = testing::ScratchPostgres::from_environment();
+  if (!database_) throw std::runtime_error("the PostgreSQL topology needs AH_TEST_POSTGRES_URL");
+  // postgresql://USER@HOST:PORT/DATABASE, as ScratchPostgres makes it.
+  const std::string& url = database_->url();
+  const auto at = url.find('@'), colon = url.find(':', at), slash = url.find('/', colon);
+  const auto secret = root_ / "secrets" / "db-secret";
+  std::filesystem::create_directories(secret);
+  const auto write = [&](const char* key, const std::string& value) {
+    std::ofstream(secret / key) << value;
+  };
+  write("username", url.substr(url.find("://") + 3, at - url.find("://") - 3));
+  write("password", "unused-with-trust-auth");
+  write("host", url.substr(at + 1, colon - at - 1));
+  write("port", url.substr(colon + 1, slash - colon - 1));
+  write("database", database_->name());
+}
+
+std::vector<std::string> Topology::addresses(const Role& role) const {
+  std::vector<std::string> list = {address(*role.pod)};
+  for (const auto& pod : role.more_pods) list.push_back(address(*pod));
+  return list;
 }
 
 std::string Topology::address(const HostProcess& pod) {
@@ -106,6 +137,7 @@ Reply Topology::run_job(const std::string& name, const std::string& job) const {
 }
 
 void Topology::age_report(const std::string& id, std::chrono::hours age) {
+  if (database_) return age_report_in_postgres(id, age);
   const auto file = role("reporting").folders.data_dir / "reporting.db";
   sqlite3* db = nullptr;
   if (sqlite3_open(file.c_str(), &db) != SQLITE_OK) {
@@ -126,15 +158,32 @@ void Topology::age_report(const std::string& id, std::chrono::hours age) {
     throw std::runtime_error("report " + id + " not found in " + file.string());
 }
 
+void Topology::age_report_in_postgres(const std::string& id, std::chrono::hours age) {
+  PGconn* connection = PQconnectdb(database_->url().c_str());
+  const std::string shift = std::to_string(std::chrono::milliseconds(age).count());
+  const char* values[] = {shift.c_str(), id.c_str()};
+  PGresult* result = PQexecParams(
+      connection, "UPDATE reporting.reports SET created_ms = created_ms - $1::bigint WHERE id = $2",
+      2, nullptr, values, nullptr, nullptr, 0);
+  const std::string changed = PQresultStatus(result) == PGRES_COMMAND_OK ? PQcmdTuples(result) : "";
+  const std::string error = PQerrorMessage(connection);
+  PQclear(result);
+  PQfinish(connection);
+  if (changed != "1") throw std::runtime_error("report " + id + " not aged: " + error);
+}
+
 RolloutResult Topology::roll(const std::string& name) {
   Role& target = role(name);
   auto surge = start_pod(target);  // returns once /readyz answers 200
-  proxy_->set_servers(target.prefix, {address(*target.pod), address(*surge)});
+  std::vector<std::string> serving = addresses(target);
+  serving.push_back(address(*surge));
+  proxy_->set_servers(target.prefix, serving);
   // Both serve for a moment: two processes on one data folder, as during a rollout.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // Out of the endpoints, then SIGTERM: what the old pod still has in flight
   // (from the proxy's previous workers) must finish while it drains.
-  proxy_->set_servers(target.prefix, {address(*surge)});
+  serving.erase(serving.begin());
+  proxy_->set_servers(target.prefix, serving);
   target.pod->terminate();
   RolloutResult result;
   result.old_exit_code = target.pod->wait(std::chrono::milliseconds(30000));
@@ -146,8 +195,11 @@ RolloutResult Topology::roll(const std::string& name) {
 
 std::string Topology::diagnostics() const {
   std::string text;
-  for (const auto& role : roles_)
+  for (const auto& role : roles_) {
     if (role.pod) text += "--- " + role.name + " log tail:\n" + tail(role.pod->logs(), 15) + "\n";
+    for (const auto& pod : role.more_pods)
+      text += "--- " + role.name + " replica log tail:\n" + tail(pod->logs(), 15) + "\n";
+  }
   text += "--- nginx error log tail:\n" + tail(proxy_->error_log(), 10) + "\n";
   return text;
 }

@@ -15,6 +15,7 @@
 #include "ollama_double.hpp"
 #include "redis_server.hpp"
 #include "role_config.hpp"
+#include "scratch_postgres.hpp"
 
 namespace agent_host::test {
 
@@ -23,7 +24,17 @@ struct Role {
   std::string prefix;  // its route prefix: the ingress path
   RoleFolders folders;
   std::unique_ptr<HostProcess> pod;  // the process serving now
+  std::vector<std::unique_ptr<HostProcess>> more_pods;  // further replicas behind the Service
   int pods_started = 0;
+};
+
+// Which deployment variant runs: the default overlays on SQLite, one pod per
+// role; or the PostgreSQL overlays (deploy/k8s/overlays/postgres/<role>, the
+// db-secret pointing at a scratch database on the server of
+// AH_TEST_POSTGRES_URL) with Task Manager and Reporting at `replicas` pods.
+struct TopologyOptions {
+  bool postgres = false;
+  int replicas = 1;
 };
 
 struct RolloutResult {
@@ -33,7 +44,8 @@ struct RolloutResult {
 
 class Topology {
  public:
-  Topology();  // everything started and ready; throws with logs otherwise
+  // Everything started and ready; throws with logs otherwise.
+  explicit Topology(TopologyOptions options = {});
   ~Topology();
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
@@ -68,6 +80,12 @@ class Topology {
   std::unique_ptr<HostProcess> start_pod(Role& role);
   static std::string address(const HostProcess& pod);
 
+  void write_db_secret();
+  void age_report_in_postgres(const std::string& id, std::chrono::hours age);
+  std::vector<std::string> addresses(const Role& role) const;
+
+  TopologyOptions options_;
+  std::unique_ptr<testing::ScratchPostgres> database_;  // the PostgreSQL variant's
   std::filesystem::path root_;
   std::string api_key_;
   testing::OllamaDouble llm_;

@@ -240,8 +240,7 @@ std::set<std::pair<std::string, std::string>> service_calls(const Topology& topo
 
 // The governance's story on the configs as rendered into the ConfigMaps and
 // the shipped workflow templates: nothing is uploaded by the test.
-TEST(Topology, TheSeedsStoryRunsOnTheShippedConfigsAndTemplates) {
-  Topology topology;
+void run_the_seeds_story(Topology& topology) {
   topology.llm().set_response_text("The vendor has not sent the keys; ask procurement.");
 
   // A task moved to done: the bundled review workflow opens a follow-up task
@@ -322,6 +321,24 @@ TEST(Topology, TheSeedsStoryRunsOnTheShippedConfigsAndTemplates) {
   ASSERT_EQ(retention.status, 200) << retention.body;
   EXPECT_EQ(topology.call("GET", expired["location"].get<std::string>()).status, 404);
   EXPECT_EQ(topology.call("GET", kept["location"].get<std::string>()).status, 200);
+}
+
+TEST(Topology, TheSeedsStoryRunsOnTheShippedConfigsAndTemplates) {
+  Topology topology;
+  run_the_seeds_story(topology);
+}
+
+// The PostgreSQL overlays, Task Manager and Reporting at two pods each behind
+// their Service: the proxy alternates, so every step reads what the other
+// replica wrote (a report made by one is served by the other).
+TEST(Topology, TheSeedsStoryRunsOnPostgresWithTwoReplicasPerRole) {
+  Topology topology(TopologyOptions{true, 2});
+  run_the_seeds_story(topology);
+  for (int i = 0; i < 4; ++i) {
+    const auto meta = report_model(topology, "daily")["meta"];
+    for (int j = 0; j < 2; ++j)
+      EXPECT_EQ(topology.call("GET", meta["location"].get<std::string>()).status, 200);
+  }
 }
 
 TEST(Topology, RollingRestartOfEachRoleUnderLoadFailsNoRequest) {

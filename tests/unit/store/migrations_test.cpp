@@ -18,7 +18,7 @@ TEST_F(Migrations, AppliesEachInOrderAndRecordsThem) {
   auto db = open_db();
   const Outcome outcome = db->migrate(v1_);
   ASSERT_TRUE(outcome.ok()) << outcome.error;
-  query_ok(*db, "INSERT INTO task (title) VALUES ('a')");
+  query_ok(*db, "INSERT INTO task (id, title) VALUES (1, 'a')");
   EXPECT_EQ(query_ok(*db, "SELECT done FROM task")[0]["done"], 0);
   const auto recorded = query_ok(*db, "SELECT idx FROM _ah_migrations ORDER BY idx");
   EXPECT_EQ(recorded, nlohmann::json::parse(R"([{"idx":0},{"idx":1}])"));
@@ -29,7 +29,7 @@ TEST_F(Migrations, RunningAgainIsANoOpAlsoAfterReopening) {
     auto db = open_db();
     ASSERT_TRUE(db->migrate(v1_).ok());
     ASSERT_TRUE(db->migrate(v1_).ok());  // would fail with "duplicate column" if re-run
-    query_ok(*db, "INSERT INTO task (title) VALUES ('kept')");
+    query_ok(*db, "INSERT INTO task (id, title) VALUES (1, 'kept')");
   }
   auto db = open_db();
   const Outcome again = db->migrate(v1_);
@@ -42,7 +42,7 @@ TEST_F(Migrations, NewMigrationsAppendedLaterAreApplied) {
   auto db = open_db();
   ASSERT_TRUE(db->migrate({v1_[0]}).ok());
   ASSERT_TRUE(db->migrate(v1_).ok());
-  query_ok(*db, "INSERT INTO task (title, done) VALUES ('x', 1)");
+  query_ok(*db, "INSERT INTO task (id, title, done) VALUES (1, 'x', 1)");
 }
 
 TEST_F(Migrations, ChangedTextOfAnAppliedMigrationIsAnErrorNamingIt) {

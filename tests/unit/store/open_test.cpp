@@ -60,6 +60,7 @@ TEST_F(Open, ZeroReaderConnectionsStillServesReads) {
 }
 
 TEST_F(Open, FullSyncWorks) {
+  SKIP_ON_POSTGRES("synchronous is a SQLite pragma");
   Options options;
   options.full_sync = true;
   auto db = open_db(options);
