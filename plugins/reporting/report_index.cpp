@@ -117,11 +117,12 @@ ListPage ReportIndex::list(const ListFilter& f) {
   const json rows = sql_.query(
       std::string("SELECT ") + kColumns +
           " FROM reports"
-          " WHERE ($1 IS NULL OR period = $1)"
-          "   AND ($2 IS NULL OR outcome = $2)"
-          "   AND ($3 IS NULL OR created_ms >= $3)"
-          "   AND ($4 IS NULL OR created_ms < $4)"
-          "   AND ($5 IS NULL OR created_ms < $5 OR (created_ms = $5 AND id < $6))"
+          // CAST: PostgreSQL must know a parameter's type, and IS NULL says nothing.
+          " WHERE (CAST($1 AS TEXT) IS NULL OR period = $1)"
+          "   AND (CAST($2 AS TEXT) IS NULL OR outcome = $2)"
+          "   AND (CAST($3 AS BIGINT) IS NULL OR created_ms >= $3)"
+          "   AND (CAST($4 AS BIGINT) IS NULL OR created_ms < $4)"
+          "   AND (CAST($5 AS BIGINT) IS NULL OR created_ms < $5 OR (created_ms = $5 AND id < $6))"
           " ORDER BY created_ms DESC, id DESC LIMIT $7",
       json::array({optional_param(f.period), optional_param(f.outcome), optional_param(f.since_ms),
                    optional_param(f.until_ms), f.after ? json(f.after->first) : json(nullptr),

@@ -130,8 +130,8 @@ json list_tasks(agent_host::Sql& sql, const ListQuery& query) {
                   [](const std::string& status) { return is_open_status(status); });
   if (open_due_only) builder.where("status IN ('todo', 'in_progress', 'blocked')");
   const std::string sql_text =
-      std::string("SELECT ") + store::kTaskColumns + ", " + key + " AS sort_key FROM tasks" +
-      (open_due_only ? " INDEXED BY tasks_open_due" : "") + builder.conditions() + " ORDER BY " +
+      std::string("SELECT ") + store::kTaskColumns + ", " + key + " AS sort_key FROM " +
+      (open_due_only ? store::open_due_tasks(sql) : "tasks") + builder.conditions() + " ORDER BY " +
       key + direction + ", id" + direction + " LIMIT " + limit;
   const json rows = sql.query(sql_text, builder.params());
   json items = json::array();

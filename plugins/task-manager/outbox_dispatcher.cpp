@@ -47,7 +47,15 @@ void OutboxDispatcher::stop() {
     stopping_ = true;
   }
   changed_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  // Handed over at once to a replica still running (a rolling update), not
+  // after the lease expires.
+  try {
+    store::release_outbox_lease(host_.sql(), holder_);
+  } catch (const std::exception& e) {
+    host_.warn("cannot release the task event outbox lease", {{"error", e.what()}});
+  }
 }
 
 void OutboxDispatcher::wake() {

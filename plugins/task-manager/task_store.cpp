@@ -216,6 +216,10 @@ bool hold_outbox_lease(agent_host::Sql& sql, const std::string& holder, int64_t 
   return !rows.empty();
 }
 
+void release_outbox_lease(agent_host::Sql& sql, const std::string& holder) {
+  sql.query("DELETE FROM outbox_lease WHERE name = 'outbox' AND holder = $1", {holder});
+}
+
 std::string open_due_tasks(agent_host::Sql& sql) {
   return sql.dialect() == agent_host::SqlDialect::sqlite ? "tasks INDEXED BY tasks_open_due"
                                                          : "tasks";

@@ -22,6 +22,9 @@ std::vector<agent_host::Migration> migrations();
 bool hold_outbox_lease(agent_host::Sql& sql, const std::string& holder, int64_t now,
                        int64_t ttl_ms);
 
+// Gives the lease up (a process stopping), if `holder` has it.
+void release_outbox_lease(agent_host::Sql& sql, const std::string& holder);
+
 // "tasks" with SQLite's index hint for the open-with-due-date partial index
 // (without statistics SQLite prefers the status index); plain "tasks" on
 // PostgreSQL, whose planner has statistics.

@@ -407,7 +407,7 @@ json SqlStore::stats(int64_t from, int64_t to) {
   for (const auto& row : sql_.query("SELECT status, COUNT(*) AS n FROM (SELECT status FROM wf_runs"
                                     " WHERE created_at >= $1 AND created_at < $2"
                                     " UNION ALL SELECT 'queued' AS status FROM wf_intake"
-                                    " WHERE created_at >= $1 AND created_at < $2) GROUP BY status",
+                                    " WHERE created_at >= $1 AND created_at < $2) AS runs GROUP BY status",
                                     window))
     parts.by_status[row["status"].get<std::string>()] = row["n"].get<int64_t>();
   const auto counted = sql_.query(
@@ -430,7 +430,9 @@ json SqlStore::stats(int64_t from, int64_t to) {
        sql_.query("SELECT workflow, SUM(CASE WHEN status IN ('failed', 'timed_out') THEN 1 ELSE 0 "
                   "END) AS failed,"
                   " COUNT(*) AS total FROM wf_runs WHERE created_at >= $1 AND created_at < $2"
-                  " GROUP BY workflow HAVING failed > 0 ORDER BY failed DESC, workflow LIMIT $3",
+                  " GROUP BY workflow"
+                  " HAVING SUM(CASE WHEN status IN ('failed', 'timed_out') THEN 1 ELSE 0 END) > 0"
+                  " ORDER BY failed DESC, workflow LIMIT $3",
                   {from, to, static_cast<int64_t>(kTopFailing)}))
     parts.failing_workflows.push_back({row["workflow"].get<std::string>(),
                                        row["failed"].get<int64_t>(), row["total"].get<int64_t>()});

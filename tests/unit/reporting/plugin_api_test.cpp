@@ -130,10 +130,11 @@ TEST_F(ReportingApi, DailyReportHasTheFiguresInEveryFormat) {
   EXPECT_EQ(test::csv_lookup(rows, "runs_by_status", "succeeded", "count"), "30");
   EXPECT_EQ(test::csv_lookup(rows, "report", "", "id"), id);
 
-  // Files on the reports volume, sizes as indexed.
+  // Every stored document is served, its size as indexed.
   for (const auto& [format, size] : created["sizes"].items()) {
-    const std::string ext = format == "markdown" ? "md" : format;
-    EXPECT_EQ(fs::file_size(reports_dir_ / id / ("report." + ext)), size.get<size_t>()) << format;
+    const auto document = host_.get("/reporting/reports/" + id + "?format=" + format);
+    EXPECT_EQ(document.status, 200) << format;
+    EXPECT_EQ(document.body.size(), size.get<size_t>()) << format;
   }
   EXPECT_EQ(host_.metric("agent_reporting_reports_total", {{"period", "daily"}, {"outcome", "ok"}}),
             1.0);
@@ -352,12 +353,12 @@ TEST_F(ReportingApi, NegotiationFailuresAndUnknownReports) {
   EXPECT_FALSE(fs::exists(reports_dir_ / id / "report.html"));
 }
 
-TEST_F(ReportingApi, DeleteRemovesTheIndexRowAndTheFiles) {
+TEST_F(ReportingApi, DeleteRemovesTheIndexRowAndTheDocuments) {
   start();
   const std::string id = daily()["id"];
-  ASSERT_TRUE(fs::exists(reports_dir_ / id));
+  ASSERT_EQ(host_.get("/reporting/reports/" + id + "?format=html").status, 200);
   EXPECT_EQ(host_.del("/reporting/reports/" + id).status, 204);
-  EXPECT_FALSE(fs::exists(reports_dir_ / id));
+  EXPECT_EQ(host_.get("/reporting/reports/" + id + "?format=html").status, 404);
   EXPECT_EQ(host_.get("/reporting/reports/" + id).status, 404);
   EXPECT_EQ(host_.del("/reporting/reports/" + id).status, 404);
 }

@@ -308,6 +308,9 @@ TEST_F(TaskStats, OverdueListReadsOnlyOpenTasksDueBeforeTheTime) {
 // A database written before the counters existed gets them from migration 1,
 // counted from the tasks already there, and they keep moving afterwards.
 TEST(TaskStatsMigration, CountersAreBackfilledFromExistingTasks) {
+  // It writes a version-0 database file by hand: PostgreSQL databases began at migration 1.
+  const char* postgres = std::getenv("AH_TEST_POSTGRES_URL");
+  if (postgres != nullptr && postgres[0] != '\0') GTEST_SKIP() << "SQLite only: a hand-made file";
   namespace fs = std::filesystem;
   const fs::path dir =
       fs::path(::testing::TempDir()) /
