@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything and runs the whole test suite: unit, integration (real
-# host, real plugin files, real HTTP, real SQLite and redis-server started by
-# the tests) and deployment checks.
+# host, real plugin files, real HTTP, real SQLite, redis-server and PostgreSQL
+# started by the tests), the store and plugin suites again on PostgreSQL
+# (label postgres), and deployment checks.
 #   tools/test.sh            the suite
 #   tools/test.sh --image    also build and run the container image (podman)
 #   tools/test.sh --asan     the suite under AddressSanitizer + UBSan instead
@@ -10,7 +11,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 preset=debug
-labels='unit|integration|deploy'
+labels='unit|integration|deploy|postgres'
 image=0
 for arg in "$@"; do
   case "$arg" in

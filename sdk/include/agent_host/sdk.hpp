@@ -956,6 +956,20 @@ inline Response error_response(const HttpError& error, std::string_view request_
   return Response::json(body, error.status());
 }
 
+// What a handler that let an Error(AH_ERR_UNAVAILABLE) escape answers: its
+// database or another agent is out of reach for now (a restart, a failover),
+// so 503 with Retry-After tells clients and proxies to try again rather than
+// report a failure. The cause stays out of the answer (it names servers).
+inline Response unavailable_response(std::string_view request_id) {
+  Response response = error_response(
+      HttpError(503, "unavailable",
+                "a service this agent needs (its database or another agent) is unavailable; "
+                "retry shortly"),
+      request_id);
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
 // ---------------------------------------------------------------------------
 // Implementation details
 // ---------------------------------------------------------------------------
@@ -976,6 +990,12 @@ inline ah_status Host::dispatch(void* user, const ah_request* raw, ah_response* 
   } catch (const HttpError& e) {
     answer(bound->api, out, error_response(e, request.request_id()));
     return AH_OK;
+  } catch (const Error& e) {
+    if (e.status() == AH_ERR_UNAVAILABLE) {
+      answer(bound->api, out, unavailable_response(request.request_id()));
+      return AH_OK;
+    }
+    detail::write(error, e.what());
   } catch (const std::exception& e) {
     detail::write(error, e.what());
   } catch (...) {
@@ -1014,6 +1034,9 @@ inline bool Responder::fail(std::exception_ptr error) const {
     std::rethrow_exception(error);
   } catch (const HttpError& e) {
     return send(error_response(e, request_id_));
+  } catch (const Error& e) {
+    if (e.status() == AH_ERR_UNAVAILABLE) return send(unavailable_response(request_id_));
+    return state_->fail_with(e.what());
   } catch (const std::exception& e) {
     return state_->fail_with(e.what());
   } catch (...) {

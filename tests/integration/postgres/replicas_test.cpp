@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "postgres_server.hpp"
 #include "scratch_postgres.hpp"
 
 namespace agent_host::test {
@@ -156,30 +157,6 @@ TEST_F(Replicas, AKilledReplicaLosesNoAcknowledgedWriteAndNoEvent) {
       << delivered.size() << " of " << expected.size() << " acknowledged tasks' events delivered";
 }
 
-// A server of the test's own, to stop and start.
-class OwnServer {
- public:
-  OwnServer() : dir_(std::filesystem::temp_directory_path() /
-                     ("ah-pg-outage-" + std::to_string(getpid()))),
-                port_(free_port()) {
-    run("start " + dir_.string() + " " + std::to_string(port_));
-  }
-  ~OwnServer() { run("stop " + dir_.string()); }
-  void pause() { run("pause " + dir_.string()); }
-  void resume() { run("resume " + dir_.string() + " " + std::to_string(port_)); }
-  std::string url() const {
-    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres";
-  }
-
- private:
-  static void run(const std::string& arguments) {
-    const std::string command = std::string(AH_POSTGRES_SCRIPT) + " " + arguments + " >/dev/null";
-    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-  }
-  std::filesystem::path dir_;
-  int port_;
-};
-
 int readiness(const HostProcess& host) {
   return try_http("GET", host.base_url() + "/readyz", {}, {}, milliseconds(3000)).status;
 }
@@ -194,7 +171,7 @@ bool wait_for_readiness(const HostProcess& host, int status, seconds timeout) {
 }
 
 TEST(PostgresOutage, HostsReportNotReadyAndRecoverByThemselves) {
-  OwnServer server;
+  PostgresServer server;
   HostProcess host(task_manager_on(server.url()));
   ASSERT_EQ(create_task(host, "before").status, 201);
   server.pause();

@@ -89,21 +89,17 @@ std::unique_ptr<HostProcess> Topology::start_pod(Role& role) {
 
 // The db-secret as Kubernetes mounts it, for the scratch database.
 void Topology::write_db_secret() {
-  database_ = testing::ScratchPostgres::from_environment();
-  if (!database_) throw std::runtime_error("the PostgreSQL topology needs AH_TEST_POSTGRES_URL");
-  // postgresql://USER@HOST:PORT/DATABASE, as ScratchPostgres makes it.
-  const std::string& url = database_->url();
-  const auto at = url.find('@'), colon = url.find(':', at), slash = url.find('/', colon);
+  database_ = std::make_unique<PostgresServer>();
   const auto secret = root_ / "secrets" / "db-secret";
   std::filesystem::create_directories(secret);
   const auto write = [&](const char* key, const std::string& value) {
     std::ofstream(secret / key) << value;
   };
-  write("username", url.substr(url.find("://") + 3, at - url.find("://") - 3));
+  write("username", "postgres");
   write("password", "unused-with-trust-auth");
-  write("host", url.substr(at + 1, colon - at - 1));
-  write("port", url.substr(colon + 1, slash - colon - 1));
-  write("database", database_->name());
+  write("host", "127.0.0.1");
+  write("port", std::to_string(database_->port()));
+  write("database", "postgres");
 }
 
 std::vector<std::string> Topology::addresses(const Role& role) const {

@@ -15,7 +15,7 @@
 #include "ollama_double.hpp"
 #include "redis_server.hpp"
 #include "role_config.hpp"
-#include "scratch_postgres.hpp"
+#include "postgres_server.hpp"
 
 namespace agent_host::test {
 
@@ -30,8 +30,8 @@ struct Role {
 
 // Which deployment variant runs: the default overlays on SQLite, one pod per
 // role; or the PostgreSQL overlays (deploy/k8s/overlays/postgres/<role>, the
-// db-secret pointing at a scratch database on the server of
-// AH_TEST_POSTGRES_URL) with Task Manager and Reporting at `replicas` pods.
+// db-secret pointing at a server of the topology's own) with Task Manager and
+// Reporting at `replicas` pods.
 struct TopologyOptions {
   bool postgres = false;
   int replicas = 1;
@@ -85,7 +85,7 @@ class Topology {
   std::vector<std::string> addresses(const Role& role) const;
 
   TopologyOptions options_;
-  std::unique_ptr<testing::ScratchPostgres> database_;  // the PostgreSQL variant's
+  std::unique_ptr<PostgresServer> database_;  // the PostgreSQL variant's
   std::filesystem::path root_;
   std::string api_key_;
   testing::OllamaDouble llm_;
