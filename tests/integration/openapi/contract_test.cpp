@@ -186,6 +186,31 @@ void reporting() {
   call("GET", "/reporting/reports/" + id + "?format=json", 404);
 }
 
+// The checker itself: an answer the document does not describe fails it, so
+// the contract below cannot pass by accepting anything.
+TEST(OpenApiContractChecker, RefusesWhatTheDocumentDoesNotSay) {
+  OpenApiContract contract(json::parse(R"({"paths": {"/t/{id}": {"get": {"responses": {
+      "200": {"description": "ok", "content": {"application/json": {"schema": {
+          "type": "object", "required": ["id"],
+          "properties": {"id": {"type": "string"},
+                         "due": {"type": ["string", "null"], "format": "date-time"}}}}}},
+      "204": {"description": "none"}}}}}})"));
+  const auto reply = [](int status, std::string body, std::string type = "application/json") {
+    return Reply{status, {{"content-type", std::move(type)}}, std::move(body)};
+  };
+  EXPECT_TRUE(contract.check("GET", "/t/1", reply(200, R"({"id":"1","due":null})")).empty());
+  EXPECT_TRUE(contract.check("GET", "/t/1?x=1", reply(200, R"({"id":"1"})")).empty());
+  EXPECT_TRUE(contract.check("GET", "/t/1", reply(204, "")).empty());
+  EXPECT_FALSE(contract.check("GET", "/t/1", reply(201, R"({"id":"1"})")).empty());  // status
+  EXPECT_FALSE(contract.check("GET", "/t/1", reply(200, R"({"id":1})")).empty());    // type
+  EXPECT_FALSE(contract.check("GET", "/t/1", reply(200, R"({})")).empty());          // required
+  EXPECT_FALSE(contract.check("GET", "/t/1", reply(200, R"({"id":"1","due":"soon"})")).empty());
+  EXPECT_FALSE(contract.check("GET", "/t/1", reply(200, "<p>", "text/html")).empty());
+  EXPECT_FALSE(contract.check("GET", "/t/1", reply(204, "body")).empty());
+  EXPECT_FALSE(contract.check("POST", "/t/1", reply(200, R"({"id":"1"})")).empty());  // method
+  EXPECT_TRUE(contract.unexercised().empty());
+}
+
 // One test: CTest runs each test in its own process, and the coverage check
 // needs every scenario's calls.
 TEST_F(Contract, EveryDocumentedOperationAnswersAsDocumented) {

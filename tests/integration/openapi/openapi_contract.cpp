@@ -76,6 +76,19 @@ json OpenApiContract::resolved(const json& schema) const {
   }
   json out = json::object();
   for (const auto& [key, value] : schema.items()) out[key] = resolved(value);
+  // valijson applies `format` to a null too, where JSON Schema has a format
+  // constrain strings only: {"type": ["string", "null"], "format": "date-time"}
+  // is checked as the equivalent anyOf of the string schema and null.
+  if (out.contains("format") && out.contains("type") && out["type"].is_array()) {
+    json types = json::array();
+    for (const auto& type : out["type"])
+      if (type != "null") types.push_back(type);
+    if (types.size() < out["type"].size()) {
+      json value = out;
+      value["type"] = types.size() == 1 ? types[0] : types;
+      return {{"anyOf", {value, {{"type", "null"}}}}};
+    }
+  }
   return out;
 }
 

@@ -3,10 +3,8 @@
 // `swagger-cli validate` and `redocly lint` (its recommended rules) with no
 // error, and with no warning but the ones docs/api-description.md justifies.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -31,22 +29,21 @@ const std::set<std::string> kJustifiedWarnings = {
     "operation-4xx-response #/paths/~1readyz/get/responses",
 };
 
-// Runs `command` in `dir` with a 120 s limit; stderr is kept apart so JSON
-// on stdout stays parseable.
-Command run_tool(const std::filesystem::path& dir, const std::string& command) {
+struct ToolRun {
+  int exit_code;
+  std::string out;  // JSON, when asked for, stays parseable
+  std::string err;
+  std::string both() const { return out + err; }
+};
+
+// Runs `command` in `dir` with a 120 s limit.
+ToolRun run_tool(const std::filesystem::path& dir, const std::string& command) {
   // Redocly phones home for telemetry and update notices unless told not to.
-  const std::string line = "cd '" + dir.string() +
-                           "' && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "
-                           "NO_UPDATE_NOTIFIER=1 timeout -s KILL 120 " +
-                           command + " 2>'" + (dir / "tool-stderr.txt").string() + "'";
-  std::string output;
-  FILE* pipe = popen(line.c_str(), "r");
-  char buffer[4096];
-  size_t got;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
-  const int status = pclose(pipe);
-  output += read_text(dir / "tool-stderr.txt");
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  const Command run = run_shell("cd '" + dir.string() +
+                                "' && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "
+                                "NO_UPDATE_NOTIFIER=1 timeout -s KILL 120 " +
+                                command + " 2>'" + (dir / "tool-stderr.txt").string() + "'");
+  return {run.exit_code, run.output, read_text(dir / "tool-stderr.txt")};
 }
 
 // The served document in a file of `dir`, as the tools take it.
@@ -61,20 +58,20 @@ std::filesystem::path served_document(const HostProcess& host, const std::filesy
 void expect_tools_accept(const HostProcess& host, const std::filesystem::path& dir) {
   const auto file = served_document(host, dir);
 
-  const Command validated =
+  const ToolRun validated =
       run_tool(dir, (kCheckers / "swagger-cli").string() + " validate " + file.string());
-  EXPECT_EQ(validated.exit_code, 0) << validated.output;
-  EXPECT_NE(validated.output.find("is valid"), std::string::npos) << validated.output;
+  EXPECT_EQ(validated.exit_code, 0) << validated.both();
+  EXPECT_NE(validated.both().find("is valid"), std::string::npos) << validated.both();
 
-  const Command linted = run_tool(dir, (kCheckers / "redocly").string() + " lint " + file.string() +
+  const ToolRun linted = run_tool(dir, (kCheckers / "redocly").string() + " lint " + file.string() +
                                            " --format json --extends recommended");
-  const auto begin = linted.output.find('{');
-  ASSERT_NE(begin, std::string::npos) << linted.output;
-  const json report = json::parse(linted.output.substr(begin), nullptr, false,
+  const auto begin = linted.out.find('{');
+  ASSERT_NE(begin, std::string::npos) << linted.both();
+  const json report = json::parse(linted.out.substr(begin), nullptr, false,
                                   /*ignore_comments=*/false);
-  ASSERT_FALSE(report.is_discarded()) << linted.output;
+  ASSERT_FALSE(report.is_discarded()) << linted.both();
   EXPECT_EQ(report["totals"]["errors"], 0) << report["problems"].dump(2);
-  EXPECT_EQ(linted.exit_code, 0) << linted.output;
+  EXPECT_EQ(linted.exit_code, 0) << linted.both();
   for (const auto& problem : report["problems"]) {
     const std::string where = problem["location"][0].value("pointer", "");
     EXPECT_TRUE(kJustifiedWarnings.count(problem.value("ruleId", "") + " " + where))
