@@ -9,8 +9,10 @@
 # both versions.
 set -euo pipefail
 
+# Redocly 1.34: 2.x needs Node.js 20.19 or later, and Debian 12's nodejs is
+# 18.19. Both versions give the same verdict on /openapi.json.
 swagger_cli=${SWAGGER_CLI_VERSION:-4.0.4}
-redocly_cli=${REDOCLY_CLI_VERSION:-2.77.0}
+redocly_cli=${REDOCLY_CLI_VERSION:-1.34.5}
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dest=${1:-$repo_root/build/_deps/openapi-checkers}
 
