@@ -11,9 +11,11 @@ packages=(
   libgtest-dev libgmock-dev libhowardhinnant-date-dev libvalijson-dev libkainjow-mustache-dev libxml2-dev
   tzdata curl python3
 )
-# Node.js and npm fetch Swagger UI at build time. A machine that already has
-# them from elsewhere (e.g. NodeSource, whose nodejs conflicts with Debian's
-# npm) keeps its own.
+# Node.js and npm fetch Swagger UI at build time (tools/fetch-swagger-ui.sh)
+# and the two OpenAPI checkers the integration tests run on /openapi.json
+# (tools/fetch-openapi-checkers.sh, CTest's openapi.fetch_checkers). A machine
+# that already has them from elsewhere (e.g. NodeSource, whose nodejs
+# conflicts with Debian's npm) keeps its own.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 for flag in "$@"; do

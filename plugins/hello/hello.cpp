@@ -23,10 +23,12 @@ class Hello : public agent_host::Plugin {
         greetings_(host.counter("greetings_total", "Greetings answered")) {
     host.route(
         "GET", "/greet/{name}",
-        agent_host::RouteDoc{
-            "Greets someone by name",
-            nullptr,
-            {{"type", "object"}, {"properties", {{"message", {{"type", "string"}}}}}}},
+        agent_host::RouteDoc{"Greets someone by name"}
+            .id("greet")
+            .path_param("name", {{"type", "string"}, {"maxLength", 64}}, "Who to greet")
+            .responds(200, "The greeting",
+                      {{"type", "object"}, {"properties", {{"message", {{"type", "string"}}}}}})
+            .responds(400, "The name is longer than 64 characters"),
         [this](const agent_host::Request& request) { return greet(request); },
         // Answers from memory: the network thread may run it directly.
         agent_host::RouteMode::non_blocking);

@@ -186,22 +186,37 @@ void register_routes(agent_host::Host& host, ReportService& service) {
         {"to", {{"type", "string"}, {"format", "date-time"}}},
         {"at", {{"type", "string"}, {"format", "date-time"}}},
         {"summary", {{"type", "boolean"}}}}}};
-  const json record_schema = {{"type", "object"},
-                              {"properties",
-                               {{"id", {{"type", "string"}}},
-                                {"period", {{"type", "string"}}},
-                                {"from", {{"type", "string"}}},
-                                {"to", {{"type", "string"}}},
-                                {"created_at", {{"type", "string"}}},
-                                {"outcome", {{"type", "string"}}},
-                                {"formats", {{"type", "array"}}},
-                                {"sizes", {{"type", "object"}}},
-                                {"location", {{"type", "string"}}}}}};
-
+  const json text = {{"type", "string"}};
+  const json when = agent_host::param_schema::time();
+  const json record_schema = {
+      {"type", "object"},
+      {"required", {"id", "period", "from", "to", "created_at", "outcome", "formats", "location"}},
+      {"properties",
+       {{"id", text},
+        {"period", {{"enum", {"daily", "weekly", "custom"}}}},
+        {"from", when},
+        {"to", when},
+        {"created_at", when},
+        {"outcome", {{"enum", {"ok", "partial"}}}},
+        {"trigger", text},
+        {"summary_status", text},
+        {"formats",
+         {{"type", "array"}, {"items", {{"enum", {"markdown", "html", "json", "csv"}}}}}},
+        {"sizes", {{"type", "object"}, {"additionalProperties", {{"type", "integer"}}}}},
+        {"location", text},
+        {"links", {{"type", "object"}, {"additionalProperties", text}}}}}};
+  json created_schema = record_schema;
+  created_schema["properties"]["tasks_available"] = {{"type", "boolean"}};
+  created_schema["properties"]["workflows_available"] = {{"type", "boolean"}};
+  created_schema["properties"]["summary_note"] = {{"type", {"string", "null"}}};
   host.route("POST", "/reports",
              agent_host::RouteDoc{"Generate a report now: {\"period\":\"daily\"|\"weekly\"} or "
                                   "{\"from\",\"to\"}; answers its id and location",
-                                  report_schema, record_schema},
+                                  report_schema}
+                 .id("createReport")
+                 .responds(201, "Generated; Location names it", created_schema)
+                 .responds(400, "An invalid period, range or field")
+                 .responds(415, "The body is not JSON"),
              [&service](const Request& request) {
                const ReportRequest parsed = parse_report_request(request.json_body(), now_ms());
                GeneratedReport report = service.generate(parsed);
@@ -211,12 +226,23 @@ void register_routes(agent_host::Host& host, ReportService& service) {
              });
   host.route("GET", "/reports",
              agent_host::RouteDoc{"List stored reports, newest first (period, outcome, since, "
-                                  "until, limit, cursor)",
-                                  nullptr,
-                                  {{"type", "object"},
-                                   {"properties",
-                                    {{"items", {{"type", "array"}, {"items", record_schema}}},
-                                     {"next_cursor", {{"type", {"string", "null"}}}}}}}},
+                                  "until, limit, cursor)"}
+                 .id("listReports")
+                 .query("period", {{"enum", {"daily", "weekly", "custom"}}}, "Only this period")
+                 .query("outcome", {{"enum", {"ok", "partial"}}}, "Only this outcome")
+                 .query("since", when, "Created at or after")
+                 .query("until", when, "Created before")
+                 .query("limit", agent_host::param_schema::limit(ListFilter{}.limit, kMaxListLimit),
+                        "Page size")
+                 .query("cursor", {{"type", "string"}, {"minLength", 1}},
+                        "next_cursor of the previous page")
+                 .responds(200, "One page of reports",
+                           {{"type", "object"},
+                            {"required", {"items", "next_cursor"}},
+                            {"properties",
+                             {{"items", {{"type", "array"}, {"items", record_schema}}},
+                              {"next_cursor", {{"type", {"string", "null"}}}}}}})
+                 .responds(400, "An invalid or unknown query parameter (field names it)"),
              [&service](const Request& request) {
                const ListPage page = service.list(parse_list_query(request));
                json items = json::array();
@@ -228,11 +254,25 @@ void register_routes(agent_host::Host& host, ReportService& service) {
              });
   host.route("GET", "/reports/{id}",
              agent_host::RouteDoc{"One report as HTML, Markdown, JSON or CSV (Accept header or "
-                                  "?format=html|markdown|json|csv)",
-                                  nullptr, nullptr},
+                                  "?format=html|markdown|json|csv)"}
+                 .id("getReport")
+                 .query("format", {{"enum", {"markdown", "html", "json", "csv"}}},
+                        "This stored format (else the Accept header chooses)")
+                 .describe("Without format, the Accept header chooses among the stored formats.")
+                 .responds(200, "The report document", {{"type", "string"}}, "text/markdown")
+                 .responds(200, "The report document", {{"type", "string"}}, "text/html")
+                 .responds(200, "The report document", {{"type", "object"}}, "application/json")
+                 .responds(200, "The report document", {{"type", "string"}}, "text/csv")
+                 .responds(400, "An invalid format or an unknown query parameter")
+                 .responds(404, "No such report")
+                 .responds(406, "No stored format matches (available lists them)")
+                 .responds(410, "The report's file is missing from the reports volume"),
              [&service](const Request& request) { return get_report(service, request); });
   host.route("DELETE", "/reports/{id}",
-             agent_host::RouteDoc{"Delete a report and its files", nullptr, nullptr},
+             agent_host::RouteDoc{"Delete a report and its files"}
+                 .id("deleteReport")
+                 .responds(204, "Deleted")
+                 .responds(404, "No such report"),
              [&service](const Request& request) {
                const std::string id = request.param("id");
                if (!service.remove(id)) throw HttpError::not_found("report " + id);

@@ -29,8 +29,14 @@ void add_report_routes(agent_host::Host& host, DailyReports& reports) {
   host.route(
       "GET", "/stats",
       RouteDoc{"Task statistics for the window [from, to) (RFC 3339; defaults: the last 7 days). "
-               "fields=created,completed,... answers only the named figures (and from, to)",
-               nullptr, schemas::stats()},
+               "fields=created,completed,... answers only the named figures (and from, to)"}
+          .id("getTaskStats")
+          .query("from", agent_host::param_schema::time(), "Window start (default: to - 7 days)")
+          .query("to", agent_host::param_schema::time(), "Window end, exclusive (default: now)")
+          .query("fields", {{"type", "string"}, {"minLength", 1}},
+                 "Comma-separated figures to answer (see the response's description)")
+          .responds(200, "The figures", schemas::stats())
+          .responds(400, "An invalid time, window or field name"),
       [&host](const Request& request) {
         const agent_host::ListParams params(request, {"from", "to", "fields"});
         const int64_t now = now_ms();
@@ -49,8 +55,12 @@ void add_report_routes(agent_host::Host& host, DailyReports& reports) {
 
   host.route("GET", "/reports/daily",
              RouteDoc{"The daily summary of a local date (?date=YYYY-MM-DD, default today in the "
-                      "configured time zone): stored by the daily-report job, else computed live",
-                      nullptr, schemas::daily_report()},
+                      "configured time zone): stored by the daily-report job, else computed live"}
+                 .id("getDailyTaskReport")
+                 .query("date", {{"type", "string"}, {"format", "date"}},
+                        "The local date (default: today in the plugin's time zone)")
+                 .responds(200, "The day's summary", schemas::daily_report())
+                 .responds(400, "An invalid date or an unknown query parameter"),
              [&reports](const Request& request) {
                allow_only(request, {"date"});
                return Response::json(reports.report(request.query("date")));

@@ -1,3 +1,4 @@
+#include <agent_host/list_params.hpp>
 #include <algorithm>
 
 #include "api_schemas.hpp"
@@ -50,6 +51,41 @@ std::optional<std::string> idempotency_key(const Request& request) {
   return std::string(*key);
 }
 
+constexpr const char* kIfMatch =
+    "The task's ETag (\"<version>\") or *: the change applies only to that version";
+
+RouteDoc list_tasks_doc() {
+  using agent_host::param_schema::enums;
+  using agent_host::param_schema::text;
+  using agent_host::param_schema::time;
+  const std::vector<std::string> statuses(std::begin(kStatuses), std::end(kStatuses));
+  const std::vector<std::string> priorities(std::begin(kPriorities), std::end(kPriorities));
+  return RouteDoc{
+      "List tasks: filters status, priority, assignee, tag, due_before, due_after, "
+      "updated_since, q; sort created_at|updated_at|due_at (prefix - for "
+      "descending); limit and cursor (next_cursor of the previous page)"}
+      .id("listTasks")
+      .query("status", enums(statuses), "Any of these statuses (a,b or repeated)")
+      .query("priority", enums(priorities), "Any of these priorities (a,b or repeated)")
+      .query("assignee", text(kMaxAssigneeBytes), "Exactly this assignee")
+      .query("tag", text(kMaxTagBytes), "Carries this tag")
+      .query("due_before", time(), "Due before this time")
+      .query("due_after", time(), "Due after this time")
+      .query("updated_since", time(), "Updated at or after this time")
+      .query("created_before", time(), "Created before this time")
+      .query("q", text(kMaxTitleBytes), "The title contains this text")
+      .query("sort",
+             {{"enum",
+               {"created_at", "-created_at", "updated_at", "-updated_at", "due_at", "-due_at"}},
+              {"default", "created_at"}},
+             "Order; - in front for descending")
+      .query("limit", agent_host::param_schema::limit(ListQuery{}.limit, kMaxPageSize), "Page size")
+      .query("cursor", {{"type", "string"}, {"minLength", 1}},
+             "next_cursor of the previous page (same sort)")
+      .responds(200, "One page of tasks", schemas::task_page())
+      .responds(400, "An invalid or unknown query parameter (field names it)");
+}
+
 }  // namespace
 
 void add_task_routes(agent_host::Host& host, TaskService& service) {
@@ -58,7 +94,16 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
   host.route_async(
       "POST", "/tasks",
       RouteDoc{"Create a task (Idempotency-Key header: the same key returns the same task)",
-               schemas::new_task(), schemas::task()},
+               schemas::new_task()}
+          .id("createTask")
+          .header("Idempotency-Key",
+                  "1.." + std::to_string(kMaxIdempotencyKeyBytes) +
+                      " bytes; a create repeated with the same key answers the task it made")
+          .responds(201, "Created; Location names the task, ETag is its version", schemas::task())
+          .responds(200, "An earlier create with this Idempotency-Key made it (replayed)",
+                    schemas::task())
+          .responds(400, "Invalid task, header or query parameter")
+          .responds(415, "The body is not JSON"),
       [&service](const Request& request, Responder responder) {
         reject_query(request);
         auto plan =
@@ -76,18 +121,18 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
       },
       agent_host::RouteMode::non_blocking);
 
-  host.route(
-      "GET", "/tasks",
-      RouteDoc{"List tasks: filters status, priority, assignee, tag, due_before, due_after, "
-               "updated_since, q; sort created_at|updated_at|due_at (prefix - for descending); "
-               "limit and cursor (next_cursor of the previous page)",
-               nullptr, schemas::task_page()},
-      [&host](const Request& request) {
-        return Response::json(list_tasks(host.sql(), parse_list_query(request)));
-      });
+  host.route("GET", "/tasks", list_tasks_doc(), [&host](const Request& request) {
+    return Response::json(list_tasks(host.sql(), parse_list_query(request)));
+  });
 
   host.route("GET", "/tasks/{id}",
-             RouteDoc{"Get a task; its ETag is the version", nullptr, schemas::task()},
+             RouteDoc{"Get a task; its ETag is the version"}
+                 .id("getTask")
+                 .header("If-None-Match", "An ETag from earlier: 304 when the task is unchanged")
+                 .responds(200, "The task", schemas::task())
+                 .responds(304, "Not modified since the ETag in If-None-Match")
+                 .responds(400, "Malformed If-None-Match or an unknown query parameter")
+                 .responds(404, "No such task"),
              [&service](const Request& request) {
                reject_query(request);
                const auto conditions = Preconditions::from(request);
@@ -102,7 +147,14 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
       "PATCH", "/tasks/{id}",
       RouteDoc{"Change fields of a task; If-Match with the ETag makes it conditional (412 when "
                "stale)",
-               schemas::task_changes(), schemas::task()},
+               schemas::task_changes()}
+          .id("updateTask")
+          .header("If-Match", kIfMatch)
+          .responds(200, "The changed task", schemas::task())
+          .responds(400, "Invalid change, header or query parameter")
+          .responds(404, "No such task")
+          .responds(412, "If-Match names another version")
+          .responds(415, "The body is not JSON"),
       [&service](const Request& request) {
         reject_query(request);
         const auto conditions = Preconditions::from(request);
@@ -111,7 +163,13 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
       });
 
   host.route("DELETE", "/tasks/{id}",
-             RouteDoc{"Delete a task (If-Match honoured)", nullptr, nullptr},
+             RouteDoc{"Delete a task (If-Match honoured)"}
+                 .id("deleteTask")
+                 .header("If-Match", kIfMatch)
+                 .responds(204, "Deleted")
+                 .responds(400, "Malformed If-Match or an unknown query parameter")
+                 .responds(404, "No such task")
+                 .responds(412, "If-Match names another version"),
              [&service](const Request& request) {
                reject_query(request);
                service.remove(request.param("id"), Preconditions::from(request));
@@ -122,7 +180,15 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
       "POST", "/tasks/{id}/transitions",
       RouteDoc{"Move a task to another status, e.g. {\"to\":\"done\"}; an illegal transition is "
                "409 naming both states",
-               schemas::transition(), schemas::task()},
+               schemas::transition()}
+          .id("transitionTask")
+          .header("If-Match", kIfMatch)
+          .responds(200, "The task in its new status", schemas::task())
+          .responds(400, "Invalid target, header or query parameter")
+          .responds(404, "No such task")
+          .responds(409, "The transition is not allowed from the current status")
+          .responds(412, "If-Match names another version")
+          .responds(415, "The body is not JSON"),
       [&service](const Request& request) {
         reject_query(request);
         const auto conditions = Preconditions::from(request);
@@ -132,7 +198,13 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
 
   host.route("POST", "/tasks/bulk",
              RouteDoc{"Create and/or update many tasks in one transaction (all or nothing)",
-                      schemas::bulk_request(), schemas::bulk_response()},
+                      schemas::bulk_request()}
+                 .id("bulkTasks")
+                 .responds(200, "Every item applied", schemas::bulk_response())
+                 .responds(400, "An invalid item (field names its index); nothing applied")
+                 .responds(404, "An update names no task; nothing applied")
+                 .responds(412, "An update's if_match names another version; nothing applied")
+                 .responds(415, "The body is not JSON"),
              [&service](const Request& request) {
                reject_query(request);
                return Response::json(service.bulk(request.json_body()));

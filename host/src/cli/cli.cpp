@@ -1,3 +1,5 @@
+#include <agent_host/abi.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -12,7 +14,10 @@ const char* version() {
 int main(int argc, char** argv) {
   CLI::App app{"agent-host: runs AI-employee agent plugins (HTTP, metrics, logs, jobs, storage)",
                "agent-host"};
-  app.set_version_flag("--version", std::string("agent-host ") + version());
+  // The product version, then the plugin ABI it speaks: two numbers, each named.
+  app.set_version_flag("--version", std::string("agent-host ") + version() + " (ABI " +
+                                        std::to_string(AH_ABI_MAJOR) + "." +
+                                        std::to_string(AH_ABI_MINOR) + ")");
   app.require_subcommand(0, 1);
 
   std::string config_file;

@@ -7,6 +7,16 @@
 #include "loader/plugin_library.hpp"
 
 namespace agent_host::cli {
+namespace {
+
+// Scripts check a plugin folder with this command: a folder whose every file
+// was refused is a failure, as is an empty one; some refusals beside loadable
+// plugins are reported but leave the exit code 0.
+int exit_code(const loader::Scan& scan) {
+  return scan.plugins.empty() ? 1 : 0;
+}
+
+}  // namespace
 
 int list_plugins(const std::vector<std::string>& directories, const std::string& config_file,
                  bool as_json) {
@@ -35,7 +45,7 @@ int list_plugins(const std::vector<std::string>& directories, const std::string&
            {"file", code.origin}});
     }
     std::cout << out.dump(2) << "\n";
-    return 0;
+    return exit_code(scan);
   }
   std::cout << std::left << std::setw(16) << "NAME" << std::setw(10) << "VERSION" << std::setw(6)
             << "ABI" << std::setw(12) << "PREFIX"
@@ -52,7 +62,7 @@ int list_plugins(const std::vector<std::string>& directories, const std::string&
     std::cout << ")\n";
   }
   for (const auto& refused : scan.refused) std::cerr << "refused: " << refused << "\n";
-  return 0;
+  return exit_code(scan);
 }
 
 }  // namespace agent_host::cli

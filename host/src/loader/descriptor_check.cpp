@@ -10,6 +10,10 @@ std::string version_text(uint32_t major, uint32_t minor) {
 }
 
 const std::string kHostAbi = version_text(AH_ABI_MAJOR, AH_ABI_MINOR);
+// What to rebuild against, named as the packages and --version name it: the
+// SDK ships with the product, whose version is not the ABI's.
+const std::string kThisSdk =
+    std::string("the SDK of Agent Host ") + AH_VERSION + " (ABI " + kHostAbi + ")";
 
 }  // namespace
 
@@ -30,12 +34,11 @@ void check_descriptor(const ah_plugin_descriptor* d, const std::string& origin) 
   const std::string plugin_abi = version_text(d->abi_major, d->abi_minor);
   if (d->abi_major != AH_ABI_MAJOR)
     throw PluginRefused(origin + ": plugin ABI " + plugin_abi + " is incompatible with host ABI " +
-                        kHostAbi + " (different major); rebuild the plugin against SDK " +
-                        std::to_string(AH_ABI_MAJOR) + ".x");
+                        kHostAbi + " (different major); rebuild the plugin against " + kThisSdk);
   if (d->abi_minor > AH_ABI_MINOR)
     throw PluginRefused(origin + ": plugin ABI " + plugin_abi + " is newer than host ABI " +
-                        kHostAbi + "; upgrade agent-host or rebuild the plugin against SDK " +
-                        kHostAbi);
+                        kHostAbi + "; upgrade agent-host or rebuild the plugin against " +
+                        kThisSdk);
   if (d->struct_size < offsetof(ah_plugin_descriptor, health) + sizeof(d->health))
     throw PluginRefused(origin + ": descriptor struct_size " + std::to_string(d->struct_size) +
                         " is smaller than ABI " + plugin_abi + " defines; rebuild the plugin");

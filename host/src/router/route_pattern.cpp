@@ -50,6 +50,12 @@ void for_each_segment(std::string_view path, Fn&& fn) {
 
 }  // namespace
 
+std::string public_path(std::string_view prefix, std::string_view pattern) {
+  if (prefix.empty() || prefix == "/") return std::string(pattern.empty() ? "/" : pattern);
+  if (pattern.empty() || pattern == "/") return std::string(prefix);
+  return std::string(prefix).append(pattern);
+}
+
 std::string percent_decode(std::string_view text) {
   return decode(text, false);
 }

@@ -43,6 +43,11 @@ class RoutePattern {
   int literal_count_ = 0;
 };
 
+// The public path of a route below a plugin's prefix, as clients call it and
+// as /openapi.json, metrics and logs name it: the route "/" is the prefix
+// itself ("/notes", not "/notes/"), and a plugin mounted at "/" adds nothing.
+std::string public_path(std::string_view prefix, std::string_view pattern);
+
 // Percent-decodes `text` ('+' stays '+'; query strings decode '+' themselves).
 std::string percent_decode(std::string_view text);
 

@@ -8,8 +8,8 @@
 namespace agent_host::runtime {
 
 RequestFacts Answering::facts() const {
-  return RequestFacts{began, request->request_id, request->method, slot->prefix() + *route_pattern,
-                      request->in_process};
+  return RequestFacts{began, request->request_id, request->method,
+                      router::public_path(slot->prefix(), *route_pattern), request->in_process};
 }
 
 DeferredAnswer::DeferredAnswer(Runtime& runtime, PluginSlot& slot, RequestFacts facts,

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "loader/plugin_library.hpp"
+#include "runtime/openapi_document.hpp"
 #include "runtime/runtime.hpp"
 
 namespace agent_host::runtime {
@@ -174,78 +175,17 @@ HttpResponse Runtime::run_job_endpoint(const Snapshot&, const std::string& plugi
 }
 
 std::string Runtime::build_openapi(const Snapshot& snap) const {
-  nlohmann::json paths = nlohmann::json::object();
-  const nlohmann::json error_schema = {{"$ref", "#/components/schemas/Error"}};
+  std::vector<DocumentedPlugin> plugins;
+  std::vector<DocumentedRoute> routes;
   for (const auto& slot : snap.plugins) {
-    for (const auto& route : slot->routes()) {
-      const std::string path = slot->prefix() + route.pattern.text();
-      std::string method = route.method;
-      for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      nlohmann::json operation = {{"summary", route.summary}, {"tags", {slot->name()}}};
-      nlohmann::json parameters = nlohmann::json::array();
-      for (size_t start = path.find('{'); start != std::string::npos;
-           start = path.find('{', start + 1)) {
-        const auto end = path.find('}', start);
-        parameters.push_back({{"name", path.substr(start + 1, end - start - 1)},
-                              {"in", "path"},
-                              {"required", true},
-                              {"schema", {{"type", "string"}}}});
-      }
-      if (!parameters.empty()) operation["parameters"] = parameters;
-      if (route.request_schema.is_object())
-        operation["requestBody"] = {
-            {"required", true},
-            {"content", {{"application/json", {{"schema", route.request_schema}}}}}};
-      nlohmann::json ok = {{"description", "Success"}};
-      if (route.response_schema.is_object())
-        ok["content"] = {{"application/json", {{"schema", route.response_schema}}}};
-      operation["responses"] = {
-          {"200", ok},
-          {"400",
-           {{"description", "Invalid input"},
-            {"content", {{"application/json", {{"schema", error_schema}}}}}}},
-          {"default",
-           {{"description", "Error"},
-            {"content", {{"application/json", {{"schema", error_schema}}}}}}}};
-      if (api_keys_.enabled()) operation["security"] = {{{"bearer", nlohmann::json::array()}}};
-      paths[path][method] = operation;
-    }
+    const char* description = slot->descriptor().description;
+    plugins.push_back({slot->name(), description ? description : ""});
+    for (const auto& route : slot->routes())
+      routes.push_back(
+          {slot->name(), router::public_path(slot->prefix(), route.pattern.text()), &route});
   }
-  const nlohmann::json plain = {{"description", "OK"}};
-  paths["/health"]["get"] = {{"summary", "Service and per-plugin health"},
-                             {"tags", {"host"}},
-                             {"responses", {{"200", plain}, {"503", plain}}}};
-  paths["/healthz"]["get"] = {
-      {"summary", "Liveness"}, {"tags", {"host"}}, {"responses", {{"200", plain}}}};
-  paths["/readyz"]["get"] = {{"summary", "Readiness"},
-                             {"tags", {"host"}},
-                             {"responses", {{"200", plain}, {"503", plain}}}};
-  paths["/jobs/{plugin}/{job}"]["post"] = {
-      {"summary", "Run a plugin's scheduled job now (what Kubernetes CronJobs call)"},
-      {"tags", {"host"}},
-      {"parameters",
-       {{{"name", "plugin"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}},
-        {{"name", "job"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}}},
-      {"responses", {{"200", plain}, {"404", plain}, {"500", plain}}}};
-  nlohmann::json document = {
-      {"openapi", "3.0.3"},
-      {"info", {{"title", "Agent Host: " + config_.service}, {"version", options_.version}}},
-      {"paths", paths},
-      {"components",
-       {{"schemas",
-         {{"Error",
-           {{"type", "object"},
-            {"properties",
-             {{"error",
-               {{"type", "object"},
-                {"properties",
-                 {{"status", {{"type", "integer"}}},
-                  {"code", {{"type", "string"}}},
-                  {"message", {{"type", "string"}}},
-                  {"field", {{"type", "string"}}}}}}},
-              {"request_id", {{"type", "string"}}}}}}}}},
-        {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
-  return document.dump();
+  return openapi_document(plugins, routes, {config_.service, options_.version, api_keys_.enabled()})
+      .dump();
 }
 
 }  // namespace agent_host::runtime

@@ -110,6 +110,18 @@ bool non_blocking_flag(const ah_route& route) {
   const bool has_flags = route.struct_size >= offsetof(ah_route, flags) + sizeof(route.flags);
   return has_flags && (route.flags & AH_ROUTE_NON_BLOCKING) != 0;
 }
+
+// ABI 1.4's openapi_json; a plugin built before passes a struct without it.
+// Text that is not a JSON object is the plugin's bug: refused, not dropped.
+bool openapi_fragment(const ah_route& route, nlohmann::json& fragment, std::string& error) {
+  const bool has_field =
+      route.struct_size >= offsetof(ah_route, openapi_json) + sizeof(route.openapi_json);
+  if (!has_field || route.openapi_json.size == 0) return true;
+  fragment = nlohmann::json::parse(to_view(route.openapi_json), nullptr, false);
+  if (fragment.is_object()) return true;
+  error = "route openapi_json must be a JSON object (an OpenAPI Operation Object)";
+  return false;
+}
 }  // namespace
 
 ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
@@ -132,10 +144,12 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
               to_string(route.summary),
               parse_schema(route.request_schema_json),
               parse_schema(route.response_schema_json),
+              nullptr,
               route.handler,
               route.user,
               nullptr,
               non_blocking_flag(route)};
+  if (!openapi_fragment(route, entry.openapi, error)) return AH_ERR_INVALID_ARGUMENT;
   try {
     entry.pattern = router::RoutePattern::parse(to_view(route.path));
   } catch (const router::RoutePatternError& e) {
@@ -148,7 +162,8 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
               existing.pattern.text() + ")";
       return AH_ERR_CONFLICT;
     }
-  entry.series = &runtime_.host_metrics().route(name_, prefix_ + entry.pattern.text(), method);
+  entry.series = &runtime_.host_metrics().route(
+      name_, router::public_path(prefix_, entry.pattern.text()), method);
   routes_.push_back(std::move(entry));
   return AH_OK;
 }

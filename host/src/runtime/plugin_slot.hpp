@@ -38,6 +38,8 @@ struct Route {
   std::string summary;
   nlohmann::json request_schema;
   nlohmann::json response_schema;
+  // ah_route.openapi_json (ABI 1.4): the rest of the OpenAPI operation; null when absent.
+  nlohmann::json openapi;
   ah_route_handler handler;
   void* user;
   metrics::RouteSeries* series;

@@ -669,8 +669,10 @@ void Runtime::job_finished(const std::string& plugin, const std::string& job, bo
                            const std::string& error, double seconds) {
   const std::string outcome = skipped ? "skipped" : ok ? "ok" : "failed";
   host_metrics_->job_run(plugin, job, outcome, seconds);
-  host_log(ok ? AH_LOG_INFO : AH_LOG_WARN, "job " + outcome,
-           {{"plugin", plugin}, {"job", job}, {"seconds", seconds}, {"error", error}});
+  nlohmann::json fields = {{"plugin", plugin}, {"job", job}, {"seconds", seconds}};
+  // A run that went well has nothing to say: no empty "error" for log queries to trip on.
+  if (!error.empty()) fields["error"] = error;
+  host_log(ok ? AH_LOG_INFO : AH_LOG_WARN, "job " + outcome, fields);
 }
 
 ah_status Runtime::schedule(PluginSlot& slot, Job job, std::chrono::milliseconds once_delay,

@@ -1,6 +1,7 @@
 // /runs: list with filters and keyset pagination, read one, cancel.
 #include <agent_host/list_params.hpp>
 
+#include "api_schemas.hpp"
 #include "clock.hpp"
 #include "routes.hpp"
 
@@ -30,7 +31,26 @@ void read_cursor(const std::string& text, RunFilter& filter) {
 
 void add_run_routes(agent_host::Host& host, Engine& engine) {
   host.route(
-      "GET", "/runs", "List runs, newest first: ?workflow=&status=a,b&from=&to=&limit=&cursor=",
+      "GET", "/runs",
+      agent_host::RouteDoc{
+          "List runs, newest first: ?workflow=&status=a,b&from=&to=&limit=&cursor="}
+          .id("listRuns")
+          .query("workflow", agent_host::param_schema::text(kMaxWorkflowNameBytes),
+                 "Runs of this workflow")
+          .query(
+              "status",
+              agent_host::param_schema::enums({std::begin(status::kAll), std::end(status::kAll)}),
+              "Any of these statuses (a,b or repeated)")
+          .query("from", agent_host::param_schema::time(), "Created at or after")
+          .query("to", agent_host::param_schema::time(), "Created before")
+          .query("limit",
+                 agent_host::param_schema::limit(static_cast<int64_t>(RunFilter{}.limit),
+                                                 kMaxRunsPerPage),
+                 "Page size")
+          .query("cursor", {{"type", "string"}, {"minLength", 1}},
+                 "next_cursor of the previous page")
+          .responds(200, "One page of runs", schemas::run_page())
+          .responds(400, "An invalid or unknown query parameter (field names it)"),
       [&engine](const Request& request) {
         const agent_host::ListParams params(
             request, {"workflow", "status", "from", "to", "limit", "cursor"});
@@ -52,14 +72,23 @@ void add_run_routes(agent_host::Host& host, Engine& engine) {
         return Response::json({{"items", items}, {"next_cursor", next}});
       });
 
-  host.route("GET", "/runs/{id}", "A run with its steps, attempts, inputs, outputs and errors",
+  host.route("GET", "/runs/{id}",
+             agent_host::RouteDoc{"A run with its steps, attempts, inputs, outputs and errors"}
+                 .id("getRun")
+                 .responds(200, "The run", schemas::run())
+                 .responds(404, "No such run"),
              [&engine](const Request& request) {
                auto run = engine.store().run(request.param("id"));
                if (!run) throw HttpError::not_found("run '" + request.param("id") + "'");
                return Response::json(run->to_api());
              });
 
-  host.route("POST", "/runs/{id}/cancel", "Cancel a queued, running or waiting run",
+  host.route("POST", "/runs/{id}/cancel",
+             agent_host::RouteDoc{"Cancel a queued, running or waiting run"}
+                 .id("cancelRun")
+                 .responds(200, "Cancelled", schemas::run())
+                 .responds(404, "No such run")
+                 .responds(409, "The run already finished"),
              [&engine](const Request& request) {
                auto outcome = engine.cancel(request.param("id"));
                if (!outcome.found) throw HttpError::not_found("run '" + request.param("id") + "'");

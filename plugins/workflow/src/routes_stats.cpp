@@ -1,6 +1,7 @@
 // GET /stats: the cross-agent contract the reporting agent reads.
 #include <agent_host/list_params.hpp>
 
+#include "api_schemas.hpp"
 #include "clock.hpp"
 #include "routes.hpp"
 
@@ -8,7 +9,13 @@ namespace workflow {
 
 void add_stats_routes(agent_host::Host& host, Engine& engine) {
   host.route("GET", "/stats",
-             "Run statistics for runs created in [from, to) (default: the last 7 days)",
+             agent_host::RouteDoc{
+                 "Run statistics for runs created in [from, to) (default: the last 7 days)"}
+                 .id("getRunStats")
+                 .query("from", agent_host::param_schema::time(), "Default: to - 7 days")
+                 .query("to", agent_host::param_schema::time(), "Default: now")
+                 .responds(200, "The figures", schemas::stats())
+                 .responds(400, "An invalid time or window, or an unknown query parameter"),
              [&engine](const agent_host::Request& request) {
                const agent_host::ListParams params(request, {"from", "to"});
                const int64_t to = params.time("to").value_or(now_ms());

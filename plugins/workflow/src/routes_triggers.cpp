@@ -2,6 +2,7 @@
 // (POST /hooks/{name}).
 #include <set>
 
+#include "api_schemas.hpp"
 #include "clock.hpp"
 #include "crypto.hpp"
 #include "json_logic.hpp"
@@ -52,7 +53,12 @@ void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics
       "POST", "/events",
       agent_host::RouteDoc{"Task events from the Task Manager; starts matching workflows "
                            "(at-least-once, deduped by id)",
-                           json{{"type", "object"}, {"required", {"id", "type", "task"}}}, nullptr},
+                           schemas::event()}
+          .id("receiveTaskEvent")
+          .responds(202, "Accepted: the runs it started (none when no workflow matches)",
+                    schemas::event_answer())
+          .responds(400, "Not a task event (field names what is wrong)")
+          .responds(415, "The body is not JSON"),
       [&engine, &metrics](const Request& request) {
         const json event = request.json_body();
         check_event(event);
@@ -93,8 +99,19 @@ void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics
   const int64_t window = config.replay_window_s;
   host.route(
       "POST", "/hooks/{name}",
-      agent_host::RouteDoc{"Signed webhook: X-Signature: sha256=<HMAC of \"<X-Timestamp>.<body>\">",
-                           nullptr, nullptr},
+      agent_host::RouteDoc{"Signed webhook: X-Signature: sha256=<HMAC of \"<X-Timestamp>.<body>\">"}
+          .id("receiveWebhook")
+          .header("X-Signature", "sha256=<hex HMAC-SHA256 of \"<X-Timestamp>.<body>\">", true)
+          .header("X-Timestamp", "Unix seconds; refused outside the replay window", true,
+                  {{"type", "string"}, {"pattern", "^[0-9]+$"}})
+          .accepts("application/json", {{"description", "Any body: the run's input.body"}})
+          .accepts("text/plain")
+          .responds(202, "Started a run of the workflow", schemas::run_start())
+          .responds(400, "The workflow refuses the input")
+          .responds(401, "Missing, stale or wrong signature (field names the header)")
+          .responds(404, "No workflow with a webhook trigger of this name")
+          .responds(409, "This signed request was already received (replay)")
+          .responds(503, "The webhook secret is not mounted"),
       [&host, &engine, &metrics, default_secret, window](const Request& request) {
         DefinitionPtr definition = engine.registry().latest(request.param("name"));
         const Trigger* trigger = nullptr;

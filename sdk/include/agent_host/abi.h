@@ -182,6 +182,15 @@ typedef struct ah_route {
   void* user; /* passed back to `handler`; owned by the plugin */
   /* Since ABI 1.1: AH_ROUTE_* bits; a host reads 0 from a shorter struct. */
   uint32_t flags;
+  /* Since ABI 1.4: the rest of the route's OpenAPI 3.1 Operation Object as a
+   * JSON object (or empty): operationId, description, parameters (query,
+   * header, path), requestBody (other content types), responses (every status
+   * with its schema). The host merges it over what it derives from the
+   * fields above: a parameter replaces the derived one of the same name and
+   * `in`; `responses`, when given, replace the derived 200 (the host still
+   * adds its own error answers). A host reads empty from a shorter struct.
+   * docs/sdk-reference.md, "Describing a route", has the rules. */
+  ah_str openapi_json;
 } ah_route;
 
 /* The result of an outbound call (agent_call, http_request). Borrowed for the

@@ -219,6 +219,29 @@ class ListParams {
   std::vector<std::string> known_;
 };
 
+// JSON Schemas of the parameters ListParams reads, for RouteDoc::query (since
+// ABI 1.4), so the document states the rule the route enforces:
+//   doc.query("limit", param_schema::limit(50, 200), "page size")
+//      .query("status", param_schema::enums({"todo", "done"}), "a,b or repeated");
+namespace param_schema {
+// time(): an RFC 3339 time in the accepted span.
+inline nlohmann::json time() {
+  return {{"type", "string"}, {"format", "date-time"}};
+}
+// limit(): plain digits from 1 to `max`, `fallback` when absent.
+inline nlohmann::json limit(int64_t fallback, int64_t max) {
+  return {{"type", "integer"}, {"minimum", 1}, {"maximum", max}, {"default", fallback}};
+}
+// enums(): one or more of `allowed`, comma-separated or repeated.
+inline nlohmann::json enums(const std::vector<std::string>& allowed) {
+  return {{"type", "array"}, {"items", {{"enum", allowed}}}};
+}
+// text(): free text of 1..max_bytes bytes.
+inline nlohmann::json text(size_t max_bytes) {
+  return {{"type", "string"}, {"minLength", 1}, {"maxLength", max_bytes}};
+}
+}  // namespace param_schema
+
 }  // namespace agent_host
 
 #endif  // AGENT_HOST_LIST_PARAMS_HPP

@@ -401,9 +401,19 @@ struct Call {
   }
 };
 
-// Documentation of a route for /openapi.json. A plain string is a summary:
+// Documentation of a route for /openapi.json (OpenAPI 3.1; schemas are JSON
+// Schema). A plain string is a summary:
 //   host.route("GET", "/x", "Lists x", handler);
 //   host.route("POST", "/x", {"Creates an x", request_schema, response_schema}, handler);
+// Since ABI 1.4 the chained calls below describe what the handler really
+// reads and answers; the host merges them into the document, and the
+// contract test holds the shipped agents to them:
+//   RouteDoc{"Creates an x", request_schema}
+//       .id("createX")
+//       .header("Idempotency-Key", "the same key answers the first x again")
+//       .responds(201, "Created", x_schema)
+//       .responds(400, "Invalid body");  // 4xx/5xx without a schema: the error body
+// Without responds() the route documents a 200 with `response_schema`.
 struct RouteDoc {
   RouteDoc(const char* summary_text) : summary(summary_text) {}  // NOLINT: implicit on purpose
   RouteDoc(std::string summary_text, nlohmann::json request = nullptr,
@@ -412,9 +422,63 @@ struct RouteDoc {
         request_schema(std::move(request)),
         response_schema(std::move(response)) {}
 
+  // operationId: unique in the host's document, e.g. "createTask".
+  RouteDoc& id(std::string operation_id) {
+    openapi["operationId"] = std::move(operation_id);
+    return *this;
+  }
+  // A longer text than the summary (Markdown).
+  RouteDoc& describe(std::string text) {
+    openapi["description"] = std::move(text);
+    return *this;
+  }
+  // A query parameter the handler reads.
+  RouteDoc& query(std::string name, nlohmann::json schema, std::string description,
+                  bool required = false) {
+    return parameter("query", std::move(name), std::move(schema), std::move(description), required);
+  }
+  // A request header the handler reads (a string unless `schema` says otherwise).
+  RouteDoc& header(std::string name, std::string description, bool required = false,
+                   nlohmann::json schema = {{"type", "string"}}) {
+    return parameter("header", std::move(name), std::move(schema), std::move(description),
+                     required);
+  }
+  // A `{name}` path segment more precisely than the default (any string).
+  RouteDoc& path_param(std::string name, nlohmann::json schema, std::string description) {
+    return parameter("path", std::move(name), std::move(schema), std::move(description), true);
+  }
+  // Another content type of the request body (request_schema is JSON's).
+  RouteDoc& accepts(const std::string& content_type, nlohmann::json schema = nullptr) {
+    auto& media = openapi["requestBody"]["content"][content_type];
+    media = nlohmann::json::object();
+    if (!schema.is_null()) media["schema"] = std::move(schema);
+    return *this;
+  }
+  // A status the handler answers. Call again with another `content_type` for
+  // a status with several representations.
+  RouteDoc& responds(int status, std::string description, nlohmann::json schema = nullptr,
+                     const std::string& content_type = "application/json") {
+    auto& response = openapi["responses"][std::to_string(status)];
+    response["description"] = std::move(description);
+    if (!schema.is_null()) response["content"][content_type]["schema"] = std::move(schema);
+    return *this;
+  }
+
   std::string summary;
   nlohmann::json request_schema = nullptr;
   nlohmann::json response_schema = nullptr;
+  // The rest of the OpenAPI Operation Object (ah_route.openapi_json).
+  nlohmann::json openapi = nlohmann::json::object();
+
+ private:
+  RouteDoc& parameter(const char* in, std::string name, nlohmann::json schema,
+                      std::string description, bool required) {
+    nlohmann::json entry = {{"name", std::move(name)}, {"in", in}, {"schema", std::move(schema)}};
+    if (!description.empty()) entry["description"] = std::move(description);
+    if (required) entry["required"] = true;
+    openapi["parameters"].push_back(std::move(entry));
+    return *this;
+  }
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -851,6 +915,7 @@ class Host {
         doc.request_schema.is_null() ? "" : doc.request_schema.dump();
     const std::string response_schema =
         doc.response_schema.is_null() ? "" : doc.response_schema.dump();
+    const std::string openapi = doc.openapi.empty() ? "" : doc.openapi.dump();
     ah_route route{};
     route.struct_size = sizeof(ah_route);
     route.method = detail::view(method);
@@ -861,6 +926,7 @@ class Host {
     route.handler = handler;
     route.user = user;
     route.flags = mode == RouteMode::non_blocking ? AH_ROUTE_NON_BLOCKING : 0u;
+    route.openapi_json = detail::view(openapi);
     detail::StringSink error;
     ah_status status = api_->route_add(host_, &route, error.get());
     if (status != AH_OK) throw Error(status, error.text());

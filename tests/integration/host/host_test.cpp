@@ -40,9 +40,21 @@ TEST(HostHttp, HealthReadinessLivenessAndOpenApi) {
   EXPECT_EQ(http("GET", host.base_url() + "/healthz").status, 200);
   EXPECT_EQ(http("GET", host.base_url() + "/readyz").status, 200);
   auto openapi = http("GET", host.base_url() + "/openapi.json").json();
-  EXPECT_EQ(openapi["openapi"], "3.0.3");
+  EXPECT_EQ(openapi["openapi"], "3.1.0");
   EXPECT_TRUE(openapi["paths"].contains("/probe/echo/{id}"));
   EXPECT_EQ(openapi["paths"]["/probe/echo/{id}"]["get"]["parameters"][0]["name"], "id");
+}
+
+TEST(HostHttp, ARouteAtThePrefixRootIsNamedByThePrefix) {
+  HostProcess host(probe_config());
+  EXPECT_EQ(http("GET", host.base_url() + "/probe").status, 200);
+  EXPECT_EQ(http("GET", host.base_url() + "/probe/").status, 200);
+  const auto openapi = http("GET", host.base_url() + "/openapi.json").json();
+  EXPECT_TRUE(openapi["paths"].contains("/probe")) << openapi["paths"].dump();
+  EXPECT_FALSE(openapi["paths"].contains("/probe/"));
+  const std::string metrics = http("GET", host.metrics_url()).body;
+  EXPECT_NE(metrics.find(R"(plugin="probe",route="/probe"})"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find(R"(route="/probe/")"), std::string::npos) << metrics;
 }
 
 TEST(HostHttp, ErrorsAreJsonWithStatusCodeAndRequestId) {

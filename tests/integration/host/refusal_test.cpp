@@ -42,7 +42,11 @@ TEST_F(Refusal, AnotherAbiMajorNamesFileBothVersionsAndFix) {
   EXPECT_NE(result.output.find("ah-fixture_bad_major.so"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("plugin ABI 99.0"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("host ABI 1."), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find("rebuild the plugin"), std::string::npos) << result.output;
+  // The product version and the ABI version, each named as such (not "SDK 1.x").
+  EXPECT_NE(result.output.find("rebuild the plugin against the SDK of Agent Host "),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find(" (ABI 1."), std::string::npos) << result.output;
 }
 
 TEST_F(Refusal, ANewerMinorIsRefusedWithTheUpgradeHint) {
@@ -72,8 +76,7 @@ TEST_F(Refusal, PluginsCommandListsGoodFilesAndWhyOthersWereRefused) {
   EXPECT_NE(result.output.find("probe"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("ah-fixture_no_symbol.so: no entry symbol"), std::string::npos)
       << result.output;
-  EXPECT_NE(result.output.find("ah-not-a-library.so: not an ELF file"),
-            std::string::npos)
+  EXPECT_NE(result.output.find("ah-not-a-library.so: not an ELF file"), std::string::npos)
       << result.output;
   EXPECT_NE(result.output.find("plugin ABI 99.0"), std::string::npos) << result.output;
 }

@@ -42,10 +42,8 @@ struct Command {
   std::string output;
 };
 
-// Runs `agent-host ARGUMENTS`, killed after 20 s so that a hang fails the test.
-inline Command run_agent_host(const std::string& arguments) {
-  const std::string command =
-      "timeout -s KILL 20 " + (binary_dir() / "agent-host").string() + " " + arguments + " 2>&1";
+// Runs a shell command line; its standard output and exit code.
+inline Command run_shell(const std::string& command) {
   std::string output;
   FILE* pipe = popen(command.c_str(), "r");
   char buffer[4096];
@@ -53,6 +51,12 @@ inline Command run_agent_host(const std::string& arguments) {
   while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, got);
   const int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// Runs `agent-host ARGUMENTS`, killed after 20 s so that a hang fails the test.
+inline Command run_agent_host(const std::string& arguments) {
+  return run_shell("timeout -s KILL 20 " + (binary_dir() / "agent-host").string() + " " +
+                   arguments + " 2>&1");
 }
 
 }  // namespace agent_host::test

@@ -44,6 +44,13 @@ TEST(RoutePattern, ShapeComparisonIgnoresCaptureNames) {
   EXPECT_EQ(RoutePattern::parse("/t/stats").literal_count(), 2);
 }
 
+TEST(RoutePattern, TheRootRouteIsThePrefixItself) {
+  EXPECT_EQ(public_path("/notes", "/"), "/notes");  // not "/notes/"
+  EXPECT_EQ(public_path("/notes", "/{id}"), "/notes/{id}");
+  EXPECT_EQ(public_path("/", "/tasks"), "/tasks");  // a plugin mounted at the root
+  EXPECT_EQ(public_path("/", "/"), "/");
+}
+
 TEST(Query, DecodesPairsInOrderKeepingRepeats) {
   auto params = parse_query("a=1&b=x+y&a=2&flag&c=%2F%zz");
   ASSERT_EQ(params.size(), 5u);

@@ -47,7 +47,13 @@ class CounterPlugin : public agent_host::Plugin {
           set(request, responder);
         },
         agent_host::RouteMode::non_blocking);
-    host.route("DELETE", "/counters/{name}", "Deletes a counter",
+    host.route("DELETE", "/counters/{name}",
+               agent_host::RouteDoc{"Deletes a counter"}
+                   .id("deleteCounter")
+                   .header("X-Admin-Token", "Required when the counter/admin-token secret is set")
+                   .responds(204, "Deleted")
+                   .responds(403, "Wrong or missing X-Admin-Token")
+                   .responds(404, "No such counter"),
                [this](const agent_host::Request& request) { return remove(request); });
     host.route("GET", "/greeting/{name}", "Asks the hello agent to greet someone",
                [this](const agent_host::Request& request) { return greeting(request); });
