@@ -204,6 +204,8 @@ Outcome PgConnection::connect() {
     health_.mark_down(message);
     return Outcome{AH_ERR_UNAVAILABLE, message};
   }
+  // Server notices ("schema already exists, skipping") are not the host's log.
+  PQsetNoticeProcessor(connection_, [](void*, const char*) {}, nullptr);
   health_.mark_up();
   return {};
 }

@@ -147,7 +147,8 @@ TEST_F(Replicas, AKilledReplicaLosesNoAcknowledgedWriteAndNoEvent) {
   std::set<std::string> delivered;
   while (std::chrono::steady_clock::now() < deadline) {
     delivered.clear();
-    for (const json& event : http("GET", sink.base_url() + "/event-sink/events").json()["events"])
+    const json received = http("GET", sink.base_url() + "/event-sink/events").json();
+    for (const json& event : received["events"])
       delivered.insert(event["task"]["id"].get<std::string>());
     if (std::includes(delivered.begin(), delivered.end(), expected.begin(), expected.end()))
       break;
