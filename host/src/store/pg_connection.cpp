@@ -195,6 +195,7 @@ Outcome PgConnection::connect() {
                           "5",
                           "3",
                           nullptr};
+  deferred_.clear();  // they belonged to a transaction the old connection lost
   connection_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (PQstatus(connection_) != CONNECTION_OK) {
     const std::string message =
@@ -299,8 +300,14 @@ Outcome PgConnection::run_statement(std::string_view sql, const PgParams& params
   const int count = static_cast<int>(params.values.size());
   if (PQenterPipelineMode(connection_) != 1) return lost(what);
   bool sent = true;
-  if (guarded) sent = PQsendQueryParams(connection_, "SAVEPOINT ah_statement", 0, nullptr,
-                                        nullptr, nullptr, nullptr, 0) == 1;
+  // The body savepoints the write queue asked for go ahead in the same trip.
+  const int deferred = static_cast<int>(deferred_.size());
+  for (const char* control : deferred_)
+    sent = sent && PQsendQueryParams(connection_, control, 0, nullptr, nullptr, nullptr, nullptr,
+                                     0) == 1;
+  deferred_.clear();
+  if (sent && guarded) sent = PQsendQueryParams(connection_, "SAVEPOINT ah_statement", 0, nullptr,
+                                                nullptr, nullptr, nullptr, 0) == 1;
   if (sent && prepare)
     sent = PQsendPrepare(connection_, name.c_str(), text.c_str(), count, params.types.data()) == 1;
   if (sent)
@@ -315,9 +322,9 @@ Outcome PgConnection::run_statement(std::string_view sql, const PgParams& params
     return lost(what);
   }
   // Results in the order sent; the first failure decides the outcome.
-  const int expected = 1 + (guarded ? 2 : 0) + (prepare ? 1 : 0);
-  const int statement_index = (guarded ? 1 : 0) + (prepare ? 1 : 0);
-  const int parse_index = guarded ? 1 : 0;
+  const int expected = deferred + 1 + (guarded ? 2 : 0) + (prepare ? 1 : 0);
+  const int statement_index = deferred + (guarded ? 1 : 0) + (prepare ? 1 : 0);
+  const int parse_index = deferred + (guarded ? 1 : 0);
   bool parsed = false;
   Outcome outcome;
   for (int i = 0; i < expected; ++i) {
@@ -359,31 +366,69 @@ Outcome PgConnection::execute_script(const std::string& sql) {
   }
   Outcome connected = ensure_connected();
   if (!connected.ok()) return connected;
-  return simple(sql.c_str(), "script " + quoted_excerpt(sql));
+  std::string script;
+  for (const char* kept : deferred_) script.append(kept).append("; ");
+  deferred_.clear();
+  script += sql;
+  return simple(script.c_str(), "script " + quoted_excerpt(sql));
 }
 
+// A body's SAVEPOINT and RELEASE are kept back and sent with the next
+// statement (or COMMIT): one round trip per statement, none per body.
 Outcome PgConnection::control(ControlStatement which) {
-  const char* sql = kControlSql[static_cast<std::size_t>(which)];
+  const bool savepoint_pending =
+      !deferred_.empty() && deferred_.back() == kControlSql[static_cast<std::size_t>(
+                                                    ControlStatement::savepoint)];
+  switch (which) {
+    case ControlStatement::savepoint:
+      deferred_.push_back(kControlSql[static_cast<std::size_t>(which)]);
+      return {};
+    case ControlStatement::release:
+      if (savepoint_pending) {
+        deferred_.pop_back();  // an empty body: neither needs sending
+      } else {
+        deferred_.push_back(kControlSql[static_cast<std::size_t>(which)]);
+      }
+      return {};
+    case ControlStatement::rollback_to:
+      if (savepoint_pending) return {};  // nothing ran since the savepoint
+      break;
+    case ControlStatement::rollback:
+      deferred_.clear();
+      break;
+    default:
+      break;
+  }
+  return run_control(which);
+}
+
+Outcome PgConnection::run_control(ControlStatement which) {
+  const char* control = kControlSql[static_cast<std::size_t>(which)];
   if (which == ControlStatement::begin) {
     Outcome connected = ensure_connected();
     if (!connected.ok()) return connected;
   }
-  if (connection_ == nullptr) return lost(sql);
-  Result result(PQexec(connection_, sql), &PQclear);
+  if (connection_ == nullptr) return lost(control);
+  // What is kept back goes first, in the same simple-protocol message.
+  std::string sql;
+  for (const char* kept : deferred_) sql.append(kept).append("; ");
+  deferred_.clear();
+  sql += control;
+  Result result(PQexec(connection_, sql.c_str()), &PQclear);
   if (which == ControlStatement::begin && PQstatus(connection_) != CONNECTION_OK) {
     // A connection the server dropped while idle (a restart): nothing ran
     // yet, so one fresh connection may begin instead.
-    if (connect().ok()) result.reset(PQexec(connection_, sql));
+    if (connect().ok()) result.reset(PQexec(connection_, sql.c_str()));
   }
   if (PQstatus(connection_) != CONNECTION_OK) {
-    Outcome gone = lost(std::string("'") + sql + "'");
+    Outcome gone = lost("'" + sql + "'");
     if (which == ControlStatement::commit)
       gone.error += "; whether the transaction was committed is unknown";
     return gone;
   }
   if (failed(result.get())) {
     if (pg_retryable(result.get())) retry_requested_ = true;
-    return pg_failure(result.get(), std::string("'") + sql + "' failed");
+    return pg_failure(result.get(), "'" + sql + "' failed");
   }
   // COMMIT of a transaction in an error state answers ROLLBACK.
   if (which == ControlStatement::commit && std::string_view(PQcmdStatus(result.get())) == "ROLLBACK")

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/pg_health.hpp"
 #include "store/pg_settings.hpp"
@@ -17,7 +18,8 @@ namespace agent_host::store {
 // and again after the server went away (paced by the shared PgHealth). Each
 // statement is one round trip: in a transaction it is pipelined between
 // SAVEPOINT and RELEASE, so that a failing statement undoes only itself, as
-// on SQLite. Not thread-safe.
+// on SQLite, and a body's own SAVEPOINT and RELEASE travel with its next
+// statement or the COMMIT. Not thread-safe.
 class PgConnection final : public Session {
  public:
   static constexpr std::size_t kPreparedCapacity = 256;
@@ -44,6 +46,7 @@ class PgConnection final : public Session {
   Outcome ensure_connected();
   Outcome run_statement(std::string_view sql, const struct PgParams& params, bool guarded,
                         std::string& rows_json);
+  Outcome run_control(ControlStatement which);
   Outcome lost(std::string_view what);
   Outcome simple(const char* sql, std::string_view what);
   Result next_result();
@@ -55,6 +58,7 @@ class PgConnection final : public Session {
   std::unordered_map<std::string, std::string> prepared_;  // SQL + types -> statement name
   std::size_t next_statement_ = 0;
   bool retry_requested_ = false;
+  std::vector<const char*> deferred_;  // control statements kept back (see control())
 };
 
 }  // namespace agent_host::store

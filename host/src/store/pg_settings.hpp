@@ -14,8 +14,8 @@ struct PostgresSettings {
   std::string password;  // empty: libpq's own sources (PGPASSWORD, ~/.pgpass)
   // The schema that holds this plugin's tables, created when missing.
   std::string schema;
-  // Connections for autocommit statements; as many again (at least one)
-  // carry batched transactions.
+  // Connections for autocommit statements; one more carries the batched
+  // transactions.
   std::size_t pool_size = 4;
   int connect_timeout_ms = 5000;
 };

@@ -44,7 +44,9 @@ struct PostgresDatabase::Impl {
       : settings(given),
         autocommit([this] { return std::make_unique<PgConnection>(settings, health); },
                    settings.pool_size) {
-    const std::size_t lane_count = std::max<std::size_t>(1, settings.pool_size / 2);
+    // One lane: batches of one replica then never wait for each other's row
+    // locks (the hot counter rows of a plugin), nor deadlock on them.
+    const std::size_t lane_count = 1;
     for (std::size_t i = 0; i < lane_count; ++i)
       lanes.push_back(std::make_unique<Lane>(settings, health, this));  // `this`: the Impl
   }

@@ -10,7 +10,7 @@ namespace agent_host::store {
 // A Database in one schema of a PostgreSQL database, shared by every replica
 // of a plugin. Autocommit statements run on a pool of connections; write
 // transactions are batched into shared commits (group commit, as on SQLite)
-// on a few lanes of their own, each a connection with its write queue. A
+// on a write lane of their own, a connection with its write queue. A
 // batch that a concurrent transaction made fail (deadlock, serialization
 // failure) runs again. Transactions run at READ COMMITTED.
 //
