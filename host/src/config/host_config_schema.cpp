@@ -79,7 +79,7 @@ constexpr const char* kHostConfigSchema = R"json({
             "url": {"type": "string", "pattern": "^$|^postgres(ql)?://", "default": "", "description": "libpq URI without a password, e.g. postgresql://agent@db:5432/agent_host; empty = host, username, port and database from the secret"},
             "secret": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "default": "db-secret", "description": "mounted secret (<secrets_dir>/<secret>/) with keys host, username, password and optionally port and database; with a url only its password is read"},
             "database": {"type": "string", "minLength": 1, "default": "agent_host", "description": "database name when neither the url nor the secret names one"},
-            "pool_size": {"type": "integer", "minimum": 1, "maximum": 64, "default": 4, "description": "connections per plugin for single statements; half as many (at least one) more carry batched transactions"},
+            "pool_size": {"type": "integer", "minimum": 1, "maximum": 64, "default": 4, "description": "connections per plugin for single statements; one more carries its batched transactions"},
             "connect_timeout_ms": {"type": "integer", "minimum": 1000, "maximum": 60000, "default": 5000, "description": "time allowed to connect, in milliseconds (libpq counts whole seconds, at least 2)"}
           }
         }

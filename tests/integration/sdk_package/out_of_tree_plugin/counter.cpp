@@ -18,9 +18,13 @@ constexpr const char* kConfigSchema = R"json({
   }
 })json";
 
-const std::vector<std::string> kMigrations = {
-    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+const std::vector<agent_host::Migration> kMigrations = {
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
     "ALTER TABLE counters ADD COLUMN updated_at TEXT",
+    // one text per engine where DDL differs: {SQLite, PostgreSQL}
+    {"CREATE TABLE increments (seq INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+     "CREATE TABLE increments (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+     " name TEXT NOT NULL)"},
 };
 
 class CounterPlugin : public agent_host::Plugin {
