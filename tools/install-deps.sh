@@ -25,6 +25,9 @@ for flag in "$@"; do
       # checks, and the PostgreSQL server the tests start on loopback.
       packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip
         postgresql-15)
+      # The fuzz preset: clang with libFuzzer and the sanitizer runtimes, and
+      # llvm-symbolizer (package llvm) so a crash's stack names the lines.
+      packages+=(clang libclang-rt-14-dev llvm)
       ;;
     --image)
       # The container image test (ctest -L image): podman with runc, a debootstrap'ed

@@ -3,7 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include <sstream>
+#include <agent_host/list_params.hpp>
 #include <stdexcept>
 
 namespace reporting {
@@ -43,30 +43,19 @@ std::string period_name(PeriodKind kind) {
   return "custom";
 }
 
-// GCC 12 at -O3 sees date::from_stream's seconds variable as maybe
-// uninitialized once inlined here (it is assigned before use): a false
-// positive that -Werror would turn into a failed Release build.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+// The SDK's rule, as for the times clients send (routes.cpp). date::parse was
+// used here before: on text such as "2026-12-05T10:0S\0\0\0Z" it converted a
+// NaN seconds value to an integer (undefined behaviour, found by the
+// report_requests fuzz harness).
 TimePoint parse_rfc3339(const std::string& text) {
-  // Accept a lower-case t/z as RFC 3339 allows; date::parse wants upper case.
-  std::string normalized = text;
-  for (char& c : normalized)
-    if (c == 't' || c == 'z') c = static_cast<char>(c - 'a' + 'A');
-  for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
-    std::istringstream in(normalized);
-    date::sys_time<std::chrono::milliseconds> parsed;
-    in >> date::parse(format, parsed);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return parsed;
-  }
+  const agent_host::ParsedTime parsed = agent_host::parse_time_ms(text);
+  if (parsed.status == agent_host::ParsedTime::Status::ok)
+    return TimePoint(std::chrono::milliseconds(parsed.unix_ms));
+  if (parsed.status == agent_host::ParsedTime::Status::out_of_range)
+    throw std::invalid_argument("'" + text + "' is outside " + agent_host::kTimeRangeText);
   throw std::invalid_argument("'" + text +
                               "' is not an RFC 3339 time; write e.g. 2024-05-06T09:00:00Z");
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 std::string format_rfc3339(TimePoint time) {
   if (time.time_since_epoch() % std::chrono::seconds(1) == std::chrono::milliseconds(0))

@@ -79,9 +79,13 @@ Reply try_http(const std::string& method, const std::string& url, const std::str
   request.headers = std::move(headers);
   request.timeout = timeout;
   auto result = client().send(request);
-  if (std::holds_alternative<http::Failure>(result)) return Reply{};
+  if (auto* failure = std::get_if<http::Failure>(&result)) {
+    Reply reply;
+    reply.failure = failure->message;
+    return reply;
+  }
   auto& response = std::get<http::Response>(result);
-  return Reply{response.status, response.headers, response.body};
+  return Reply{response.status, response.headers, response.body, {}};
 }
 
 Reply http(const std::string& method, const std::string& url, const std::string& body,
@@ -98,7 +102,7 @@ Reply http(const std::string& method, const std::string& url, const std::string&
   if (auto* failure = std::get_if<http::Failure>(&result))
     throw std::runtime_error(failure->message);
   auto& response = std::get<http::Response>(result);
-  return Reply{response.status, response.headers, response.body};
+  return Reply{response.status, response.headers, response.body, {}};
 }
 
 int free_port() {

@@ -83,9 +83,10 @@ class HostProcess {
 };
 
 struct Reply {
-  int status = 0;
+  int status = 0;  // 0: no answer (try_http); `failure` says why
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
+  std::string failure;  // the client's explanation when no answer came
   nlohmann::json json() const { return nlohmann::json::parse(body); }
   std::string header(const std::string& lower_name) const;
 };

@@ -1,5 +1,6 @@
 #include "config/yaml_to_json.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <sstream>
+#include <vector>
 
 #include "config/config_error.hpp"
 #include "text/utf8.hpp"
@@ -221,22 +224,70 @@ class Converter {
   int depth_ = 0;
 };
 
+// Where the documents of a stream start, from the parser's events alone (no
+// nodes are built). yaml-cpp 0.7's LoadAll never returns on some invalid
+// streams, e.g. "[]\n," (a stray comma after a flow collection): its parser
+// keeps reporting an empty document at the same place without consuming
+// anything, and LoadAll stores them until memory runs out (yaml-cpp issue
+// 1040; fixed upstream after 0.8.0, which Debian does not ship). Found by the
+// config_yaml fuzz harness.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> marks;
+};
+
+// How many documents the stream holds, counting up to 3 (one is all we take).
+// Throws ConfigError where a document did not move the parser forward.
+std::size_t count_documents(const std::string& text, const std::string& file) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts documents;
+  while (documents.marks.size() < 3 && parser.HandleNextDocument(documents)) {
+    const auto& marks = documents.marks;
+    if (marks.size() >= 2 && marks.back().pos == marks[marks.size() - 2].pos) {
+      const char c = static_cast<std::size_t>(marks.back().pos) < text.size()
+                         ? text[static_cast<std::size_t>(marks.back().pos)]
+                         : ' ';
+      const std::string what =
+          c > ' ' && c < 0x7f ? "'" + std::string(1, c) + "'" : std::string("this character");
+      throw ConfigError(where(file, marks.back()) + ": YAML syntax error: unexpected " + what +
+                        " outside any list or mapping (check the indentation, colons and "
+                        "quotes around that line)");
+    }
+  }
+  return documents.marks.size();
+}
+
 }  // namespace
 
 nlohmann::json yaml_to_json(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(text);
+    const std::size_t documents = count_documents(text, file);
+    if (documents == 0) return nullptr;
+    if (documents > 1) {
+      throw ConfigError(file + ": holds " + (documents > 2 ? "3 or more" : std::string("2")) +
+                        " YAML documents (separated by ---); keep exactly one");
+    }
+    document = YAML::Load(text);
   } catch (const YAML::Exception& error) {
     throw ConfigError(where(file, error.mark) + ": YAML syntax error: " + error.msg +
                       " (check the indentation, colons and quotes around that line)");
   }
-  if (documents.empty()) return nullptr;
-  if (documents.size() > 1) {
-    throw ConfigError(file + ": holds " + std::to_string(documents.size()) +
-                      " YAML documents (separated by ---); keep exactly one");
-  }
-  return Converter(file, text.size()).convert(documents.front());
+  return Converter(file, text.size()).convert(document);
 }
 
 }  // namespace agent_host::config

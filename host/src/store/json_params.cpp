@@ -1,5 +1,6 @@
 #include "store/json_params.hpp"
 
+#include <agent_host/sdk.hpp>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -327,9 +328,12 @@ Outcome bind_json_params(sqlite3_stmt* statement, std::string_view params_json,
     storage.unescaped.clear();
   }
   nlohmann::json& parsed = storage.parsed;
+  // The SDK's bounded parse: nlohmann's own throws out_of_range, not
+  // parse_error, for a number such as 1e999, and that escaped to the caller
+  // (found by the sql_params fuzz harness).
   try {
-    parsed = nlohmann::json::parse(params_json.begin(), params_json.end());
-  } catch (const nlohmann::json::parse_error& error) {
+    parsed = agent_host::parse_json(params_json);
+  } catch (const agent_host::InvalidJson& error) {
     return invalid(std::string("params_json is not valid JSON: ") + error.what());
   }
   if (!parsed.is_array()) {

@@ -198,6 +198,13 @@ inline std::string excerpt(std::string_view text, std::size_t limit = 120) {
 // or a URL's answer) within kMaxJsonDepth. Throws InvalidJson for a syntax
 // error, invalid UTF-8, a number out of range or nesting too deep.
 inline json parse_json(std::string_view text) {
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "1\0junk"
+  // parsed as 1. JSON text never holds a raw NUL (not even inside a string),
+  // so one is a syntax error wherever it is (found by the utf8_and_json fuzz
+  // harness).
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+    throw InvalidJson("a NUL byte at offset " + std::to_string(nul) +
+                      " (JSON text cannot hold one)");
   json result;
   detail::DepthLimitedBuilder builder(result, kMaxJsonDepth);
   try {

@@ -64,6 +64,15 @@ TEST_F(HostileInput, YamlAliasesAreBoundedOnUpload) {
   expect_alive();
 }
 
+TEST_F(HostileInput, AYamlStreamThatStallsTheParserIsA400OnUpload) {
+  // yaml-cpp 0.7's LoadAll allocated without end on a stray comma after a flow
+  // collection (found by the config_yaml fuzz harness).
+  const auto began = std::chrono::steady_clock::now();
+  expect_refused(http("POST", url("/workflow/workflows"), "[]\n,\n", kYaml), 400, "body");
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(5));
+  expect_alive();
+}
+
 TEST_F(HostileInput, DeepJsonIsA400OnEveryRoute) {
   std::string deep;
   for (int i = 0; i < 47660; ++i) deep += R"({"a":)";

@@ -8,13 +8,6 @@
 namespace task_manager::integration {
 namespace {
 
-std::set<std::string> created_task_ids(const json& events) {
-  std::set<std::string> ids;
-  for (const auto& event : events["events"])
-    if (event["type"] == "task.created") ids.insert(event["task"]["id"]);
-  return ids;
-}
-
 std::set<std::string> event_ids(const json& events) {
   std::set<std::string> ids;
   for (const auto& event : events["events"]) ids.insert(event["id"]);

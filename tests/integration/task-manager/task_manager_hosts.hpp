@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <host_process.hpp>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -43,6 +44,14 @@ inline Reply call(const std::string& method, const std::string& url, const json&
 inline json sink_events(const HostProcess& sink) {
   const Reply reply = agent_host::test::try_http("GET", sink.base_url() + "/event-sink/events");
   return reply.status == 200 ? reply.json() : json{{"events", json::array()}, {"duplicates", 0}};
+}
+
+// The ids of the tasks whose task.created event the sink holds.
+inline std::set<std::string> created_task_ids(const json& events) {
+  std::set<std::string> ids;
+  for (const auto& event : events["events"])
+    if (event["type"] == "task.created") ids.insert(event["task"]["id"]);
+  return ids;
 }
 
 inline bool wait_for_events(const HostProcess& sink, size_t count,

@@ -98,6 +98,19 @@ TEST(YamlToJson, SecondDocumentIsRefused) {
   EXPECT_THROW(yaml_to_json("a: 1\n---\nb: 2\n", "two.yaml"), ConfigError);
 }
 
+TEST(YamlToJson, AStrayCommaAfterAFlowCollectionIsASyntaxErrorNotAnEndlessLoad) {
+  // yaml-cpp 0.7's LoadAll allocated without end on these (the fuzz corpus keeps
+  // the input that found it: tests/fuzz/corpus/config_yaml/stray_comma_timeout).
+  for (const char* text : {"[]\n,\n", "&l [*l]\n,\n", "{a: 1}\n, b\n"}) {
+    try {
+      yaml_to_json(text, "c.yaml");
+      FAIL() << "accepted " << text;
+    } catch (const ConfigError& error) {
+      EXPECT_THAT(error.what(), HasSubstr("c.yaml:2:1: YAML syntax error: unexpected ','"));
+    }
+  }
+}
+
 TEST(YamlToJson, EmptyTextIsNull) {
   EXPECT_TRUE(yaml_to_json("", "e.yaml").is_null());
 }

@@ -18,6 +18,14 @@ TEST(TimeWindow, ParsesAndFormatsRfc3339) {
   EXPECT_THROW(t("yesterday"), std::invalid_argument);
 }
 
+TEST(TimeWindow, MalformedSecondsAreRefusedNotConvertedFromNaN) {
+  // The report_requests fuzz input (tests/fuzz/corpus/report_requests/nan_seconds):
+  // date::parse made NaN seconds of it and converted them to an integer.
+  EXPECT_THROW(t(std::string("2026-12-05T10:0S\0\0\0Z", 20)), std::invalid_argument);
+  EXPECT_THROW(t("2024-05-06T09:00:0.5Z"), std::invalid_argument);
+  EXPECT_THROW(t("1969-12-31T23:59:59Z"), std::invalid_argument);  // before the SDK's span
+}
+
 TEST(TimeWindow, DailyIsTheLocalDayBefore) {
   const Window w = calendar_window(PeriodKind::daily, t("2024-05-06T09:00:00Z"), "UTC");
   EXPECT_EQ(format_rfc3339(w.from), "2024-05-05T00:00:00Z");

@@ -116,6 +116,14 @@ TEST_F(Params, InvalidJsonAndNonArraysAreRefused) {
   expect_invalid(query_failing(*db_, "SELECT $1", "5"), "array");
 }
 
+TEST_F(Params, NumbersOutOfRangeAreRefusedNotThrown) {
+  // The sql_params fuzz input (tests/fuzz/corpus/sql_params/number_overflow):
+  // the non-ASCII text sends it past the flat scanner to the general parser.
+  expect_invalid(query_failing(*db_, "SELECT $1", "[22222E2222222, \"\xcb\"]"), "params_json");
+  expect_invalid(query_failing(*db_, "SELECT $1", "[1e999]"), "params_json");
+  expect_invalid(query_failing(*db_, "SELECT $1", "[[1e999]]"), "params_json");
+}
+
 TEST_F(Params, OtherPlaceholderFormsAreRefused) {
   SKIP_ON_POSTGRES("PostgreSQL refuses ?, :name and @name as syntax errors (AH_ERR_INVALID_ARGUMENT too)");
   expect_invalid(query_failing(*db_, "SELECT ?", "[1]"), "$1, $2");
