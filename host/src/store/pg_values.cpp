@@ -142,7 +142,8 @@ Outcome pg_params_from_json(std::string_view params_json, PgParams& params) {
   nlohmann::json parsed;
   try {
     parsed = nlohmann::json::parse(params_json);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // parse_error, and out_of_range for a number such as 1e999.
     return invalid(std::string("params_json is not valid JSON: ") + error.what());
   }
   if (!parsed.is_array()) {

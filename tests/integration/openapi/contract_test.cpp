@@ -196,7 +196,7 @@ TEST(OpenApiContractChecker, RefusesWhatTheDocumentDoesNotSay) {
                          "due": {"type": ["string", "null"], "format": "date-time"}}}}}},
       "204": {"description": "none"}}}}}})"));
   const auto reply = [](int status, std::string body, std::string type = "application/json") {
-    return Reply{status, {{"content-type", std::move(type)}}, std::move(body)};
+    return Reply{status, {{"content-type", std::move(type)}}, std::move(body), {}};
   };
   EXPECT_TRUE(contract.check("GET", "/t/1", reply(200, R"({"id":"1","due":null})")).empty());
   EXPECT_TRUE(contract.check("GET", "/t/1?x=1", reply(200, R"({"id":"1"})")).empty());
