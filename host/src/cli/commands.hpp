@@ -18,6 +18,11 @@ const char* version();
 // manager starts it again with the new file.
 constexpr int kExitRestartForConfig = 3;
 
+// Exit code of a host whose drain grace (http.drain_timeout_ms) ended with a
+// handler still running: it exits at once rather than wait for that handler,
+// so a stop is bounded whatever a plugin does. Committed writes are durable.
+constexpr int kExitDrainTimedOut = 4;
+
 // Runs the host until SIGTERM/SIGINT (exit 0 after draining); SIGHUP or a
 // change of the config file reloads it, or drains and exits with
 // kExitRestartForConfig when the change needs a restart.

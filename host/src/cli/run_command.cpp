@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -13,8 +14,8 @@
 #include "logging/logging.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/storage.hpp"
-#include "store/postgres_database.hpp"
 #include "scheduler/cron_expression.hpp"
+#include "store/postgres_database.hpp"
 
 namespace agent_host::cli {
 namespace {
@@ -68,8 +69,8 @@ bool reload(runtime::Runtime& runtime, const std::string& config_file) {
 // Waits until no request is in flight and none has started for a quiet
 // moment: a server thread busy with a slow request holds the requests queued
 // behind it on its connections, and they start only when it returns. Closing
-// at the first zero would drop them.
-void drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
+// at the first zero would drop them. False when the grace ended first.
+bool drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
   constexpr std::chrono::milliseconds kQuiet(100);
   runtime.set_draining();
   const auto deadline = std::chrono::steady_clock::now() + grace;
@@ -85,9 +86,12 @@ void drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  if (runtime.in_flight() > 0)
-    log(AH_LOG_WARN, "drain grace period ended with requests in flight",
-        {{"in_flight", runtime.in_flight()}, {"grace_ms", grace.count()}});
+  if (runtime.in_flight() == 0) return true;
+  log(AH_LOG_ERROR, "drain grace period ended with requests in flight; exiting without them",
+      {{"in_flight", runtime.in_flight()},
+       {"grace_ms", grace.count()},
+       {"fix", "raise http.drain_timeout_ms, or find the handler that does not return"}});
+  return false;
 }
 
 }  // namespace
@@ -168,7 +172,12 @@ int run(const std::string& config_file) {
     break;
   }
   server.begin_drain();
-  drain(*runtime, std::chrono::milliseconds(runtime->config().http.drain_timeout_ms));
+  if (!drain(*runtime, std::chrono::milliseconds(runtime->config().http.drain_timeout_ms))) {
+    // Stopping would join the thread that is still in a plugin's handler, and
+    // unloading that plugin under it is undefined: leave as a SIGKILL would.
+    logging::Logging::flush();
+    std::_Exit(kExitDrainTimedOut);
+  }
   server.shutdown();
   runtime->stop();
   log(AH_LOG_INFO, "stopped", {{"exit_code", exit_code}});

@@ -26,6 +26,26 @@ TEST(HostLifecycle, SigtermLetsInFlightRequestsFinishThenExitsZero) {
   EXPECT_TRUE(stopped) << host.logs();
 }
 
+// A handler that never returns cannot hold the stop past the grace: the host
+// exits with its own code, says why, and the client's connection is closed.
+TEST(HostLifecycle, AHandlerThatOutlivesTheDrainGraceDoesNotHoldTheStop) {
+  auto config = probe_config();
+  config["http"] = {{"drain_timeout_ms", 500}};
+  HostProcess host(config);
+  auto stuck = std::async(std::launch::async, [&] {
+    return try_http("GET", host.base_url() + "/probe/slow?ms=120000").status;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  host.terminate();
+  // 0.5 s of grace plus the quiet moment: 5 s is a generous bound, not a timing.
+  EXPECT_EQ(host.wait(std::chrono::milliseconds(5000)), 4) << host.logs();
+  EXPECT_NE(stuck.get(), 200);
+  bool said = false;
+  for (const auto& line : host.log_lines())
+    said |= line.value("msg", "").find("exiting without them") != std::string::npos;
+  EXPECT_TRUE(said) << host.logs();
+}
+
 TEST(HostLifecycle, EveryLogLineIsJsonWithTheStandardFields) {
   HostProcess host(probe_config());
   http("GET", host.base_url() + "/probe/boom");
