@@ -59,18 +59,28 @@ pid_t spawn(const std::vector<std::string>& args) {
   return pid;
 }
 
+// One shell word.
+std::string quoted(const std::string& text) {
+  std::string word = "'";
+  for (char c : text) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return word + "'";
+}
+
 }  // namespace
 
-RedisServer::RedisServer() {
+RedisServer::RedisServer(std::string password) : password_(std::move(password)) {
   std::random_device random;
   dir_ = std::filesystem::temp_directory_path() /
          ("ah-redis-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
   std::filesystem::create_directories(dir_);
   for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
     port_ = unused_loopback_port();
-    const pid_t pid = spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", dir_.string(),
-                             "--logfile", (dir_ / "redis.log").string()});
+    const std::string log = (dir_ / "redis.log").string();
+    std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_)};
+    args.insert(args.end(), {"--bind", "127.0.0.1", "--save", "", "--appendonly", "no"});
+    args.insert(args.end(), {"--dir", dir_.string(), "--logfile", log});
+    if (!password_.empty()) args.insert(args.end(), {"--requirepass", password_});
+    const pid_t pid = spawn(args);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
       if (accepts_connections(port_)) {
@@ -105,12 +115,10 @@ std::string RedisServer::url() const {
 }
 
 std::string RedisServer::cli(const std::vector<std::string>& args) const {
-  std::string command = "redis-cli -h 127.0.0.1 -p " + std::to_string(port_);
-  for (const auto& a : args) {
-    command += " '";
-    for (char c : a) command += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    command += "'";
-  }
+  // REDISCLI_AUTH keeps the password off the command line (and its warning off stdout).
+  std::string command = (password_.empty() ? "" : "REDISCLI_AUTH=" + quoted(password_) + " ") +
+                        "redis-cli -h 127.0.0.1 -p " + std::to_string(port_);
+  for (const auto& a : args) command += " " + quoted(a);
   std::string out;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run redis-cli");

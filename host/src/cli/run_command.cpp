@@ -13,8 +13,8 @@
 #include "logging/logging.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/storage.hpp"
-#include "store/postgres_database.hpp"
 #include "scheduler/cron_expression.hpp"
+#include "store/postgres_database.hpp"
 
 namespace agent_host::cli {
 namespace {
@@ -206,6 +206,7 @@ int check_config(const std::string& config_file, bool connect) {
     runtime::RuntimeOptions options;
     options.config_file = config_file;
     options.version = version();
+    options.check_secret_mounts = connect;
     runtime::Runtime runtime(config, std::move(options));
     const auto problems = runtime.check_plugins();
     if (!problems.empty()) {

@@ -141,6 +141,7 @@ std::string write_dev_secrets(const std::filesystem::path& secrets_dir, const st
   write_text(secrets_dir / "api-keys" / "webhook-secret", kDevWebhookSecret + std::string("\n"));
   write_text(secrets_dir / "llm-config" / "url", llm_url);
   write_text(secrets_dir / "llm-config" / "model", llm_model);
+  write_text(secrets_dir / "redis-secret" / "password", kDevRedisPassword);
   return key;
 }
 

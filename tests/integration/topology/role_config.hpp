@@ -45,8 +45,7 @@ nlohmann::json rendered_role_config(const std::string& role, const std::string& 
 // The role config with the one-machine changes applied. Throws
 // std::runtime_error when the file lacks something a role config must have.
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
-                                  const LoopbackNetwork& network,
-                                  const std::string& overlay = {});
+                                  const LoopbackNetwork& network, const std::string& overlay = {});
 
 // configs/all-in-one.yaml as the README's product command runs it, on
 // loopback ports 0 with the test's own data folder, no secrets (the LLM note
@@ -56,10 +55,13 @@ nlohmann::json all_in_one_test_config();
 
 // The webhook secret write_dev_secrets writes (api-keys/webhook-secret).
 constexpr const char* kDevWebhookSecret = "topology-test-webhook-secret";
+// Redis's password, written as redis-secret/password (the Secret the
+// workflow config's redis.password_secret names); Redis runs with it.
+constexpr const char* kDevRedisPassword = "topology-test-redis-password";
 
 // Writes the Secrets the role configs name (api-keys with the webhook secret,
-// llm-config pointing at `llm_url`) into `secrets_dir`; returns the API key
-// callers must send.
+// llm-config pointing at `llm_url`, redis-secret) into `secrets_dir`; returns
+// the API key callers must send.
 std::string write_dev_secrets(const std::filesystem::path& secrets_dir, const std::string& llm_url,
                               const std::string& llm_model);
 

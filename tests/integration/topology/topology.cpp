@@ -39,7 +39,7 @@ Topology::Topology(TopologyOptions options) : options_(options), root_(make_root
     const auto secrets = root_ / "secrets";
     api_key_ = write_dev_secrets(secrets, llm_.url(), testing::OllamaDouble::kDefaultModel);
     if (options_.postgres) write_db_secret();
-    redis_ = std::make_unique<RedisServer>();
+    redis_ = std::make_unique<RedisServer>(kDevRedisPassword);  // as deployed: --requirepass
     std::vector<ProxyRoute> routes;
     for (const auto& [name, prefix] : kRoles) routes.push_back({prefix, {}});
     proxy_ = std::make_unique<NginxProxy>(routes);

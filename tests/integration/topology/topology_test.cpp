@@ -313,6 +313,14 @@ void run_the_seeds_story(Topology& topology) {
   EXPECT_TRUE(calls.count({"workflow-automation.workflow.svc.cluster.local", "/workflow"}))
       << topology.proxy().access_log();
 
+  // Redis requires a password here, as deployed: the runs live in it, so the
+  // workflow hosts logged in with the Secret their rendered config names
+  // (redis.password_secret).
+  EXPECT_EQ(rendered_role_config("workflow")["plugins"]["workflow"]["config"]["redis"].value(
+                "password_secret", ""),
+            "redis-secret/password");
+  EXPECT_GT(std::stoi(topology.redis().cli({"DBSIZE"})), 0);
+
   // Retention removes a report older than retention_days and keeps the rest.
   const auto expired = report_model(topology, "daily")["meta"];
   const auto kept = report_model(topology, "daily")["meta"];
