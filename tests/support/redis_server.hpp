@@ -14,16 +14,22 @@
 
 namespace agent_host::test {
 
+// Where the server listens: port 0 = a free port of the address.
+struct RedisListen {
+  std::string address = "127.0.0.1";
+  int port = 0;
+};
+
 class RedisServer {
  public:
   // Throws std::runtime_error when redis-server is missing or does not come up.
-  explicit RedisServer(std::string password = {});
+  explicit RedisServer(std::string password = {}, RedisListen listen = {});
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
 
   int port() const { return port_; }
-  std::string url() const;  // redis://127.0.0.1:<port> (never with the password)
+  std::string url() const;  // redis://<address>:<port> (never with the password)
   // Runs redis-cli against this server (logged in when it has a password);
   // returns its stdout (trailing newline removed).
   std::string cli(const std::vector<std::string>& args) const;
@@ -32,6 +38,7 @@ class RedisServer {
 
  private:
   std::string password_;
+  std::string address_;
   int port_ = 0;
   pid_t pid_ = -1;
   std::filesystem::path dir_;

@@ -22,10 +22,11 @@ struct RoleFolders {
 };
 
 // What the cluster's DNS names become on one machine. Peers keep their
-// Service names: the processes reach them through an HTTP proxy
-// (pod_environment), which routes by path as the Services do.
+// Service names: they resolve (cluster_names.hpp), or the processes reach
+// them through an HTTP proxy (pod_environment), which routes by path as the
+// Services do.
 struct LoopbackNetwork {
-  std::string redis_url;
+  std::string redis_url;  // empty: the rendered URL (its name resolves)
 };
 
 // Environment of a role's process: libcurl sends every call to a cluster name

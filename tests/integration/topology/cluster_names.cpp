@@ -1,0 +1,86 @@
+#include "cluster_names.hpp"
+
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace agent_host::test {
+namespace {
+
+bool entered = false;
+
+std::filesystem::path hosts_file() {
+  return std::filesystem::temp_directory_path() / ("topology-hosts-" + std::to_string(::getpid()));
+}
+
+std::string failure(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
+
+// A new network namespace has its loopback down.
+bool loopback_up(std::string& why) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ifreq request{};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  const bool ok = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &request) == 0 &&
+                  (request.ifr_flags |= IFF_UP, ::ioctl(fd, SIOCSIFFLAGS, &request) == 0);
+  if (!ok) why = failure("bringing up lo");
+  if (fd >= 0) ::close(fd);
+  return ok;
+}
+
+// Rewrites the file in place (O_TRUNC keeps the inode the bind mount shows).
+void write_hosts(const std::filesystem::path& file,
+                 const std::map<std::string, std::string>& addresses) {
+  std::ofstream out(file, std::ios::trunc);
+  out << "127.0.0.1 localhost\n::1 localhost\n";
+  for (const auto& [name, address] : addresses) out << address << " " << name << "\n";
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+}  // namespace
+
+bool enter_cluster_network(std::string& why) {
+  if (::geteuid() != 0) {
+    why = "not root: the cluster's names go through the HTTP proxy";
+    return false;
+  }
+  if (::unshare(CLONE_NEWNS | CLONE_NEWNET) != 0) {
+    why = failure("unshare(CLONE_NEWNS | CLONE_NEWNET)");
+    return false;
+  }
+  // Private first, so the bind mount below never reaches the machine's namespace.
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    why = failure("making / private");
+    return false;
+  }
+  if (!loopback_up(why)) return false;
+  write_hosts(hosts_file(), {});
+  if (::mount(hosts_file().c_str(), "/etc/hosts", nullptr, MS_BIND, nullptr) != 0) {
+    why = failure("binding the test's hosts file over /etc/hosts");
+    return false;
+  }
+  std::filesystem::remove(hosts_file());  // the mount keeps it; nothing is left behind
+  entered = true;
+  return true;
+}
+
+bool in_cluster_network() {
+  return entered;
+}
+
+void map_cluster_names(const std::map<std::string, std::string>& addresses) {
+  if (!entered) throw std::logic_error("map_cluster_names needs enter_cluster_network");
+  write_hosts("/etc/hosts", addresses);
+}
+
+}  // namespace agent_host::test
