@@ -1,5 +1,6 @@
 #include "cluster_names.hpp"
 
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -31,8 +32,9 @@ bool loopback_up(std::string& why) {
   const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
   ifreq request{};
   std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-  const bool ok = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &request) == 0 &&
-                  (request.ifr_flags |= IFF_UP, ::ioctl(fd, SIOCSIFFLAGS, &request) == 0);
+  bool ok = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &request) == 0;
+  request.ifr_flags |= IFF_UP;
+  ok = ok && ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
   if (!ok) why = failure("bringing up lo");
   if (fd >= 0) ::close(fd);
   return ok;
@@ -47,15 +49,10 @@ void write_hosts(const std::filesystem::path& file,
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-}  // namespace
-
-bool enter_cluster_network(std::string& why) {
-  if (::geteuid() != 0) {
-    why = "not root: the cluster's names go through the HTTP proxy";
-    return false;
-  }
-  if (::unshare(CLONE_NEWNS | CLONE_NEWNET) != 0) {
-    why = failure("unshare(CLONE_NEWNS | CLONE_NEWNET)");
+// A private mount namespace with the test's hosts file over /etc/hosts.
+bool own_hosts_file(std::string& why) {
+  if (::unshare(CLONE_NEWNS) != 0) {
+    why = failure("unshare(CLONE_NEWNS)");
     return false;
   }
   // Private first, so the bind mount below never reaches the machine's namespace.
@@ -63,15 +60,38 @@ bool enter_cluster_network(std::string& why) {
     why = failure("making / private");
     return false;
   }
-  if (!loopback_up(why)) return false;
   write_hosts(hosts_file(), {});
-  if (::mount(hosts_file().c_str(), "/etc/hosts", nullptr, MS_BIND, nullptr) != 0) {
-    why = failure("binding the test's hosts file over /etc/hosts");
+  const bool bound = ::mount(hosts_file().c_str(), "/etc/hosts", nullptr, MS_BIND, nullptr) == 0;
+  if (!bound) why = failure("binding the test's hosts file over /etc/hosts");
+  std::filesystem::remove(hosts_file());  // the mount keeps it; nothing is left behind
+  return bound;
+}
+
+// A network namespace with its loopback up; on failure the process stays in
+// (or returns to) the machine's, so the proxy fallback still works.
+bool own_network(std::string& why) {
+  const int machine = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (::unshare(CLONE_NEWNET) != 0) {
+    why = failure("unshare(CLONE_NEWNET)");
+    ::close(machine);
     return false;
   }
-  std::filesystem::remove(hosts_file());  // the mount keeps it; nothing is left behind
-  entered = true;
-  return true;
+  const bool up = loopback_up(why);
+  if (!up && ::setns(machine, CLONE_NEWNET) != 0)
+    throw std::runtime_error(failure("returning to the machine's network namespace"));
+  ::close(machine);
+  return up;
+}
+
+}  // namespace
+
+bool enter_cluster_network(std::string& why) {
+  if (::geteuid() != 0) {
+    why = "not root: the cluster's names go through the HTTP proxy";
+    return false;
+  }
+  entered = own_hosts_file(why) && own_network(why);
+  return entered;
 }
 
 bool in_cluster_network() {

@@ -1,8 +1,9 @@
 // The deployed role configs, taken from the ConfigMap that
 // `kubectl kustomize deploy/k8s/overlays/<role>` renders and changed only where
-// one machine differs from the cluster: loopback ports, local folders, Redis
-// at a loopback URL, the shipped workflow templates from the source tree
-// instead of the image. Peers keep their cluster DNS names.
+// one machine differs from the cluster: the hosts' own ports, local folders,
+// the shipped workflow templates from the source tree instead of the image,
+// and Redis at a loopback URL where the cluster's names do not resolve.
+// Peers keep their cluster DNS names.
 #pragma once
 
 #include <filesystem>
