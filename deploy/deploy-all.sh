@@ -22,7 +22,8 @@ Usage: deploy/deploy-all.sh [--kustomize] [--dry-run] [--image REPO:TAG] [--role
   --no-monitoring  leave out ServiceMonitor/PrometheusRule/dashboard (no Prometheus Operator)
 Secrets created when missing (never overwritten): api-keys (same keys in every
 namespace, from \$AH_API_KEYS_FILE or generated), llm-config (\$AH_LLM_URL,
-\$AH_LLM_MODEL), db-secret (the same in every namespace). Rollback: see docs/operations.md.
+\$AH_LLM_MODEL), db-secret (the same in every namespace), redis-secret (workflow:
+Redis's password, generated). Rollback: see docs/operations.md.
 USAGE
 }
 parse_common_args "$@"
@@ -77,7 +78,7 @@ api_keys_file() {
 ensure_secrets() {
   local ns=$1
   if $dry_run; then
-    echo "# would create, when missing, Secrets db-secret, api-keys, llm-config in namespace $ns"
+    echo "# would create, when missing, Secrets db-secret, api-keys, llm-config$([[ $ns == workflow ]] && echo ", redis-secret") in namespace $ns"
     return
   fi
   if ! secret_exists "$ns" api-keys; then
@@ -86,6 +87,10 @@ ensure_secrets() {
     "$kubectl" -n "$ns" create secret generic api-keys \
       --from-file=external_api_key="$(api_keys_file)" --from-file=webhook_secret="$webhook"
   fi
+  # Redis and the workflow hosts read the same key: Redis as --requirepass,
+  # the hosts as the file redis-secret/password.
+  [[ $ns != workflow ]] || secret_exists "$ns" redis-secret ||
+    "$kubectl" -n "$ns" create secret generic redis-secret --from-literal=password="$(openssl rand -hex 24)"
   secret_exists "$ns" llm-config ||
     "$kubectl" -n "$ns" create secret generic llm-config \
       --from-literal=ollama_url="${AH_LLM_URL:-http://ollama.llm.svc.cluster.local:11434}" \

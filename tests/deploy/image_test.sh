@@ -119,7 +119,7 @@ wait_ready() {  # URL, what
 # Development secrets, laid out as Kubernetes mounts them.
 secrets="$repo/deploy/compose/secrets"
 secret_mounts=()
-for name in api-keys llm-config db-secret; do
+for name in api-keys llm-config db-secret redis-secret; do
   secret_mounts+=(-v "$secrets/$name:/etc/agent-host/secrets/$name:ro")
 done
 
@@ -248,7 +248,7 @@ probe reporting task-manager.task-manager.svc.cluster.local 8080 'GET /readyz HT
 probe reporting workflow-automation.workflow.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
 probe task-manager workflow-automation.workflow.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
 probe workflow task-manager.task-manager.svc.cluster.local 8080 'GET /readyz HTTP/1.0\r\n\r\n' 'HTTP/1.[01] 200'
-probe workflow redis.workflow.svc.cluster.local 6379 'PING\r\n' 'PONG'
+probe workflow redis.workflow.svc.cluster.local 6379 "AUTH $(cat "$secrets/redis-secret/password")\\r\\nPING\\r\\n" 'PONG'  # NOAUTH without the password
 # A peer call made by the host itself: the reporting daily report reads its peers.
 reporting=$(service_container reporting)
 podman exec "$reporting" agent-host run-job --target http://127.0.0.1:8080 \

@@ -259,6 +259,61 @@ def check_role(checks, label, role, objects, config_text, storage=None):
                           label + where(redis[0]), "Redis needs --appendonly yes")
         checks.expect(len(find(objects, "PodDisruptionBudget", "redis")) == 1, label + "redis",
                       "Redis needs its PodDisruptionBudget")
+        if redis and deployment:
+            check_redis_password(checks, label, redis[0], deployment, config)
+
+
+def redis_password_secrets(config):
+    """The password_secret ("<secret>/<key>") of every enabled plugin that uses Redis."""
+    return [(p.get("redis") or {}).get("password_secret", "")
+            for p in flows.enabled_plugins(config).values() if (p.get("redis") or {}).get("url")]
+
+
+def mounted_files(pod, container, secret):
+    """{file name: Secret key} of the Secret `secret` mounted at
+    /etc/agent-host/secrets/<secret> in `container`: {} when not mounted, None
+    when mounted without items (every key as a file of its own name)."""
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts") or []}
+    volumes = {v["name"]: v.get("secret") or {} for v in pod.get("volumes") or []}
+    volume = volumes.get(mounts.get("/etc/agent-host/secrets/" + secret), {})
+    if volume.get("secretName") != secret:
+        return {}
+    items = volume.get("items")
+    return {i["path"]: i["key"] for i in items} if items else None
+
+
+def check_redis_password(checks, label, redis, deployment, config):
+    """Redis requires the password of a Secret (--requirepass), the hosts read
+    the same Secret key as the file their config's redis.password_secret names,
+    and the probes log in (redis-cli exits 0 on NOAUTH, so they compare the answer)."""
+    at = label + where(redis)
+    server = redis["spec"]["template"]["spec"]["containers"][0]
+    args = server.get("args") or []
+    checks.expect("--protected-mode" not in args, at, "Redis has a password: no --protected-mode override")
+    requirepass = args[args.index("--requirepass") + 1] if "--requirepass" in args[:-1] else ""
+    env = {e["name"]: (e.get("valueFrom") or {}).get("secretKeyRef") or {} for e in server.get("env") or []}
+    ref = env.get(requirepass[2:-1], {}) if requirepass.startswith("$(") else {}
+    if not checks.expect(bool(ref), at, "Redis needs --requirepass $(VAR) with VAR from a Secret (secretKeyRef)"):
+        return
+    for probe in ("livenessProbe", "readinessProbe"):
+        command = " ".join(((server.get(probe) or {}).get("exec") or {}).get("command") or [])
+        checks.expect("redis-cli" in command and "PONG" in command and "REDISCLI_AUTH" in env, at,
+                      "%s must log in (REDISCLI_AUTH) and compare the answer with PONG" % probe)
+    pod, _ = pod_templates(deployment)
+    host = next((c for c in pod["containers"] if c["name"] == "agent-host"), {})
+    at = label + where(deployment)
+    for name in redis_password_secrets(config):
+        if not checks.expect(name.count("/") == 1, at, "redis.password_secret must name the Secret <secret>/<key> "
+                             "Redis runs with (%s/%s), got %r" % (ref.get("name"), ref.get("key"), name)):
+            continue
+        secret, file = name.split("/")
+        files = mounted_files(pod, host, secret)
+        key = file if files is None else files.get(file)
+        checks.expect(key is not None, at, "redis.password_secret %s: mount the Secret %s with the file %s at "
+                      "/etc/agent-host/secrets/%s" % (name, secret, file, secret))
+        checks.expect((secret, key) == (ref.get("name"), ref.get("key")), at,
+                      "redis.password_secret %s is Secret %s key %s, but Redis runs with %s key %s"
+                      % (name, secret, key, ref.get("name"), ref.get("key")))
 
 
 def check_privilege(checks, label, objects):

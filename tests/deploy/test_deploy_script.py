@@ -106,6 +106,10 @@ def main():
         checks.expect(all(s == first for s in secrets), "in-cluster", "one db-secret for all namespaces, got %s" % secrets)
         checks.expect(first.get("host") == "postgres.task-manager.svc.cluster.local" and first.get("username") == "agent_host"
                       and len(first.get("password", "")) == 48, "in-cluster", "db-secret %s" % first)
+        redis = {ns: cluster.secret(ns, "redis-secret") for ns in render.ROLES}
+        checks.expect(len((redis["workflow"] or {}).get("password", "")) == 48
+                      and not any(redis[ns] for ns in render.ROLES if ns != "workflow"), "redis-secret",
+                      "a generated Redis password in workflow only, got %s" % redis)
         kinds = [(o["kind"], o["metadata"].get("namespace")) for o in cluster.applied()]
         database = kinds.index(("StatefulSet", "task-manager")) if ("StatefulSet", "task-manager") in kinds else None
         others = [i for i, k in enumerate(kinds) if k[0] == "Deployment" and k[1] in ("workflow", "reporting")]
@@ -139,7 +143,7 @@ def main():
         done = cluster.deploy("--postgres", "in-cluster")
         checks.expect(done.returncode != 0 and "has no host" in done.stderr, "SQLite placeholder",
                       "must refuse db-secret without host; got %d %s" % (done.returncode, done.stderr))
-    for label in ("in-cluster", "external without credentials", "external", "reuse", "SQLite placeholder"):
+    for label in ("in-cluster", "redis-secret", "external without credentials", "external", "reuse", "SQLite placeholder"):
         print("%-40s %s" % (label, "FAILED" if any(f.startswith(label + ":") for f in checks.failures) else "ok"))
     return checks.finish("deploy-all.sh --postgres")
 

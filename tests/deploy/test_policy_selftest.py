@@ -19,6 +19,14 @@ def server(objects, role):
     return deployment(objects, role)["spec"]["template"]["spec"]["containers"][0]
 
 
+def redis_server(objects):
+    return policy.find(objects, "Deployment", "redis")[0]["spec"]["template"]["spec"]["containers"][0]
+
+
+def unmount(container, path):
+    container["volumeMounts"] = [m for m in container["volumeMounts"] if m["mountPath"] != path]
+
+
 def add_role(objects):
     objects.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
                     "metadata": {"name": "unused", "namespace": "workflow"}, "rules": []})
@@ -58,6 +66,9 @@ CASES = [  # (what, role to break, mutation, expected message fragment)
     ("service account token", "workflow", lambda o: deployment(o, "workflow")["spec"]["template"]["spec"].update(automountServiceAccountToken=True), "automountServiceAccountToken"),
     ("no app label", "reporting", lambda o: deployment(o, "reporting")["spec"]["template"]["metadata"]["labels"].pop("app"), "app=reporting-agent"),
     ("Secret key not mapped", "task-manager", lambda o: deployment(o, "task-manager")["spec"]["template"]["spec"]["volumes"][2]["secret"].pop("items"), "must be the file"),
+    ("Redis without password", "workflow", lambda o: redis_server(o)["args"].remove("--requirepass"), "--requirepass $(VAR)"),
+    ("Redis password not mounted", "workflow", lambda o: unmount(server(o, "workflow"), "/etc/agent-host/secrets/redis-secret"), "mount the Secret redis-secret"),
+    ("Redis probe without login", "workflow", lambda o: redis_server(o)["readinessProbe"]["exec"].update(command=["redis-cli", "ping"]), "compare the answer with PONG"),
     ("Redis without PDB", "workflow", lambda o: o.remove(policy.find(o, "PodDisruptionBudget", "redis")[0]), "Redis needs its PodDisruptionBudget"),
     ("agent step without its policy", "workflow", lambda o: drop_policy(o, "allow-to-task-manager"), "workflow peers.task-manager"),
     ("LLM blocked", "reporting", lambda o: drop_policy(o, "allow-to-llm"), "reporting LLM"),

@@ -87,8 +87,9 @@ std::string render_nginx_config(const NginxSettings& settings) {
     out << "  }\n";
   }
   out << "  server {\n"
-      << "    listen 127.0.0.1:" << settings.port << ";\n"
-      << "    location = /__proxy_generation { return 200 \"" << settings.generation << "\"; }\n";
+      << "    listen 127.0.0.1:" << settings.port << ";\n";
+  for (const auto& listener : settings.service_listeners) out << "    listen " << listener << ";\n";
+  out << "    location = /__proxy_generation { return 200 \"" << settings.generation << "\"; }\n";
   for (size_t i = 0; i < settings.routes.size(); ++i) {
     const auto& route = settings.routes[i];
     out << "    location " << route.prefix << " {\n";
@@ -112,10 +113,11 @@ std::string render_nginx_config(const NginxSettings& settings) {
   return out.str();
 }
 
-NginxProxy::NginxProxy(std::vector<ProxyRoute> routes) {
+NginxProxy::NginxProxy(std::vector<ProxyRoute> routes, std::vector<std::string> service_listeners) {
   settings_.dir = make_temp_dir();
   settings_.worker_user = unprivileged_worker_user();
   settings_.routes = std::move(routes);
+  settings_.service_listeners = std::move(service_listeners);
   // free_port() can race with another process taking the port: try a few.
   for (int attempt = 1;; ++attempt) {
     settings_.port = free_port();

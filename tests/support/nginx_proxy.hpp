@@ -29,6 +29,9 @@ struct NginxSettings {
   std::string worker_user;    // only when started as root: who the workers run as
   int generation = 0;         // served at /__proxy_generation, to see a reload take effect
   std::vector<ProxyRoute> routes;
+  // More "address:port" listeners serving the same routes: the Services'
+  // own addresses when their DNS names resolve (topology, as root).
+  std::vector<std::string> service_listeners;
 };
 
 // The nginx.conf text for these settings (no side effects).
@@ -38,7 +41,8 @@ class NginxProxy {
  public:
   // Starts nginx; throws std::runtime_error (with nginx's error log) when it
   // is missing or does not come up.
-  explicit NginxProxy(std::vector<ProxyRoute> routes);
+  explicit NginxProxy(std::vector<ProxyRoute> routes,
+                      std::vector<std::string> service_listeners = {});
   ~NginxProxy();  // stops nginx, removes the temporary folder
   NginxProxy(const NginxProxy&) = delete;
   NginxProxy& operator=(const NginxProxy&) = delete;

@@ -37,11 +37,11 @@ int unused_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-bool accepts_connections(int port) {
+bool accepts_connections(const std::string& host, int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::inet_pton(AF_INET, host.c_str(), &address.sin_addr);
   address.sin_port = htons(static_cast<uint16_t>(port));
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(fd);
@@ -59,21 +59,32 @@ pid_t spawn(const std::vector<std::string>& args) {
   return pid;
 }
 
+// One shell word.
+std::string quoted(const std::string& text) {
+  std::string word = "'";
+  for (char c : text) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return word + "'";
+}
+
 }  // namespace
 
-RedisServer::RedisServer() {
+RedisServer::RedisServer(std::string password, RedisListen listen)
+    : password_(std::move(password)), address_(std::move(listen.address)) {
   std::random_device random;
   dir_ = std::filesystem::temp_directory_path() /
          ("ah-redis-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
   std::filesystem::create_directories(dir_);
   for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
-    port_ = unused_loopback_port();
-    const pid_t pid = spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", dir_.string(),
-                             "--logfile", (dir_ / "redis.log").string()});
+    port_ = listen.port ? listen.port : unused_loopback_port();
+    const std::string log = (dir_ / "redis.log").string();
+    std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_)};
+    args.insert(args.end(), {"--bind", address_, "--save", "", "--appendonly", "no"});
+    args.insert(args.end(), {"--dir", dir_.string(), "--logfile", log});
+    if (!password_.empty()) args.insert(args.end(), {"--requirepass", password_});
+    const pid_t pid = spawn(args);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (accepts_connections(port_)) {
+      if (accepts_connections(address_, port_)) {
         pid_ = pid;
         break;
       }
@@ -101,16 +112,14 @@ RedisServer::~RedisServer() {
 }
 
 std::string RedisServer::url() const {
-  return "redis://127.0.0.1:" + std::to_string(port_);
+  return "redis://" + address_ + ":" + std::to_string(port_);
 }
 
 std::string RedisServer::cli(const std::vector<std::string>& args) const {
-  std::string command = "redis-cli -h 127.0.0.1 -p " + std::to_string(port_);
-  for (const auto& a : args) {
-    command += " '";
-    for (char c : a) command += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    command += "'";
-  }
+  // REDISCLI_AUTH keeps the password off the command line (and its warning off stdout).
+  std::string command = (password_.empty() ? "" : "REDISCLI_AUTH=" + quoted(password_) + " ") +
+                        "redis-cli -h " + address_ + " -p " + std::to_string(port_);
+  for (const auto& a : args) command += " " + quoted(a);
   std::string out;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run redis-cli");

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   check->add_option("file", check_file, "The YAML config file")->required();
   bool check_connect = false;
   check->add_flag("--connect", check_connect,
-                  "Also connect to the storage backend (PostgreSQL) as the host would");
+                  "Also reach what the host needs at start: the storage backend "
+                  "(PostgreSQL) and the mounted secrets plugin settings name");
 
   auto* plugins = app.add_subcommand("plugins", "List plugin files with name, version and ABI");
   std::vector<std::string> plugin_dirs;

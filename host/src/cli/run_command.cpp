@@ -215,6 +215,7 @@ int check_config(const std::string& config_file, bool connect) {
     runtime::RuntimeOptions options;
     options.config_file = config_file;
     options.version = version();
+    options.check_secret_mounts = connect;
     runtime::Runtime runtime(config, std::move(options));
     const auto problems = runtime.check_plugins();
     if (!problems.empty()) {

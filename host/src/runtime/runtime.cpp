@@ -151,16 +151,26 @@ const loader::PluginCode* Runtime::find_code(const std::string& name, std::strin
   return nullptr;
 }
 
-namespace {
-// The formats plugin schemas may name (config/value_formats.hpp).
-const config::FormatChecks& value_checks() {
-  static const config::FormatChecks checks = {
+// The formats plugin schemas may name (config/value_formats.hpp). A value of
+// format "secret" names a mounted secret ("<secret>/<key>") the plugin needs
+// to start, so a missing one is refused before any plugin starts, in the words
+// of read_secret (path and fix), by check-config --connect and start alike.
+config::FormatChecks Runtime::value_checks() {
+  config::FormatChecks checks = {
       {"cron", [](const std::string& value) { return scheduler::cron_problem(value); }},
       {"time-zone", [](const std::string& value) { return scheduler::time_zone_problem(value); }},
       {"uri", config::uri_problem}};
+  if (options_.check_secret_mounts)
+    checks["secret"] = [this](const std::string& name) { return secret_problem(name); };
   return checks;
 }
-}  // namespace
+
+std::optional<std::string> Runtime::secret_problem(const std::string& name) {
+  std::string value, error;
+  if (read_secret(name, value, error) != AH_OK) return error;
+  if (value.empty()) return "secret \"" + name + "\" is empty; put the value into the Secret's key";
+  return std::nullopt;
+}
 
 std::shared_ptr<PluginSlot> Runtime::make_slot(const config::PluginSection& section,
                                                std::vector<std::string>& problems) {

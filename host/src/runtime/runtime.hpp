@@ -8,10 +8,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "config/host_config.hpp"
+#include "config/value_formats.hpp"
 #include "http_client/client.hpp"
 #include "llm/ollama_client.hpp"
 #include "loader/plugin_library.hpp"
@@ -73,6 +74,9 @@ struct RuntimeOptions {
   OutsideWorld outside;
   // Plugins compiled into the process (fake host), looked up before files.
   std::vector<loader::PluginCode> static_plugins;
+  // Whether a config value of format "secret" must name a mounted secret.
+  // check-config without --connect runs where the Secrets are not mounted.
+  bool check_secret_mounts = true;
 };
 
 class Runtime {
@@ -174,6 +178,8 @@ class Runtime {
   // is starting; null when it is stopped or still starting after that.
   std::shared_ptr<const Snapshot> served_snapshot(std::chrono::milliseconds patience) const;
   void publish(std::shared_ptr<const Snapshot> next);
+  config::FormatChecks value_checks();
+  std::optional<std::string> secret_problem(const std::string& name);
   std::shared_ptr<PluginSlot> make_slot(const config::PluginSection& section,
                                         std::vector<std::string>& problems);
   const loader::PluginCode* find_code(const std::string& name, std::string& why);

@@ -9,6 +9,9 @@ namespace workflow {
 
 struct RedisConfig {
   std::string url;  // empty = no Redis: SQL store and in-process queue
+  // "<secret>/<key>" of the mounted secret holding Redis's password (AUTH on
+  // every connection); empty = the password in the URL, if any.
+  std::string password_secret;
   std::string stream = "workflow:runs";
   std::string group = "workflow-workers";
   std::string key_prefix = "workflow";

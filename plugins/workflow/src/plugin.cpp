@@ -57,7 +57,9 @@ class WorkflowPlugin : public agent_host::Plugin {
 
   void reload(const nlohmann::json& config) override {
     const PluginConfig next = PluginConfig::from_json(config);
-    if (next.redis.url != config_.redis.url || next.workers != config_.workers)
+    if (next.redis.url != config_.redis.url ||
+        next.redis.password_secret != config_.redis.password_secret ||
+        next.workers != config_.workers)
       throw std::runtime_error(
           "workflow: redis and workers take effect on restart only; restart the pod");
   }

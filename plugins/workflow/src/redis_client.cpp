@@ -117,16 +117,34 @@ Connection::Connection(const Endpoint& endpoint, int64_t timeout_ms) {
     const std::string reason = context_ ? context_->errstr : "out of memory";
     if (context_) redisFree(context_);
     context_ = nullptr;
-    throw RedisError("cannot connect to Redis at " + endpoint.host + ":" +
-                     std::to_string(endpoint.port) + ": " + reason);
+    throw RedisError("cannot connect to Redis at " + endpoint.address() + ": " + reason);
   }
   redisSetTimeout(context_, to_timeval(timeout_ms));
-  if (!endpoint.password.empty()) {
-    Value reply = endpoint.user.empty() ? command({"AUTH", endpoint.password})
-                                        : command({"AUTH", endpoint.user, endpoint.password});
-    (void)reply;
+  try {
+    authenticate(endpoint);
+    if (endpoint.db != 0) command({"SELECT", std::to_string(endpoint.db)});
+  } catch (...) {
+    redisFree(context_);  // the destructor does not run for a throwing constructor
+    context_ = nullptr;
+    throw;
   }
-  if (endpoint.db != 0) command({"SELECT", std::to_string(endpoint.db)});
+}
+
+// Every connection of the pool (a new one after Redis restarts too) logs in
+// before its first command.
+void Connection::authenticate(const Endpoint& endpoint) {
+  if (endpoint.password.empty()) return;
+  try {
+    if (endpoint.user.empty())
+      command({"AUTH", endpoint.password});
+    else
+      command({"AUTH", endpoint.user, endpoint.password});
+  } catch (const RedisError& e) {
+    if (broken_) throw;
+    throw RedisError("Redis at " + endpoint.address() + " refused the password of " +
+                     endpoint.password_from + " (" + e.what() +
+                     "); make it the password Redis runs with (--requirepass)");
+  }
 }
 
 Connection::~Connection() {

@@ -36,7 +36,11 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
   std::string user, password;
+  // Where the password came from, for the message when Redis refuses it.
+  std::string password_from = "redis.url";
   int db = 0;
+
+  std::string address() const { return host + ":" + std::to_string(port); }
 };
 
 // redis://[[user]:password@]host[:port][/db]; throws RedisError naming the problem.
@@ -54,6 +58,8 @@ class Connection {
   bool broken() const { return broken_; }
 
  private:
+  void authenticate(const Endpoint& endpoint);
+
   redisContext* context_ = nullptr;
   bool broken_ = false;
 };

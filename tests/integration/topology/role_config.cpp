@@ -125,7 +125,8 @@ nlohmann::json one_machine_config(const std::string& role, const RoleFolders& fo
     config["log"]["file"]["path"] = (folders.log_dir / (role + ".log")).string();
 
   auto& plugin = role_plugin(config, role, file);
-  if (plugin.contains("redis")) plugin["redis"]["url"] = network.redis_url;
+  if (plugin.contains("redis") && !network.redis_url.empty())
+    plugin["redis"]["url"] = network.redis_url;
   // The image's copy of configs/workflows: the shipped templates.
   if (plugin.contains("definitions_dir"))
     plugin["definitions_dir"] =
@@ -141,6 +142,7 @@ std::string write_dev_secrets(const std::filesystem::path& secrets_dir, const st
   write_text(secrets_dir / "api-keys" / "webhook-secret", kDevWebhookSecret + std::string("\n"));
   write_text(secrets_dir / "llm-config" / "url", llm_url);
   write_text(secrets_dir / "llm-config" / "model", llm_model);
+  write_text(secrets_dir / "redis-secret" / "password", kDevRedisPassword);
   return key;
 }
 

@@ -1,8 +1,9 @@
 // The deployed role configs, taken from the ConfigMap that
 // `kubectl kustomize deploy/k8s/overlays/<role>` renders and changed only where
-// one machine differs from the cluster: loopback ports, local folders, Redis
-// at a loopback URL, the shipped workflow templates from the source tree
-// instead of the image. Peers keep their cluster DNS names.
+// one machine differs from the cluster: the hosts' own ports, local folders,
+// the shipped workflow templates from the source tree instead of the image,
+// and Redis at a loopback URL where the cluster's names do not resolve.
+// Peers keep their cluster DNS names.
 #pragma once
 
 #include <filesystem>
@@ -22,10 +23,11 @@ struct RoleFolders {
 };
 
 // What the cluster's DNS names become on one machine. Peers keep their
-// Service names: the processes reach them through an HTTP proxy
-// (pod_environment), which routes by path as the Services do.
+// Service names: they resolve (cluster_names.hpp), or the processes reach
+// them through an HTTP proxy (pod_environment), which routes by path as the
+// Services do.
 struct LoopbackNetwork {
-  std::string redis_url;
+  std::string redis_url;  // empty: the rendered URL (its name resolves)
 };
 
 // Environment of a role's process: libcurl sends every call to a cluster name
@@ -45,8 +47,7 @@ nlohmann::json rendered_role_config(const std::string& role, const std::string& 
 // The role config with the one-machine changes applied. Throws
 // std::runtime_error when the file lacks something a role config must have.
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
-                                  const LoopbackNetwork& network,
-                                  const std::string& overlay = {});
+                                  const LoopbackNetwork& network, const std::string& overlay = {});
 
 // configs/all-in-one.yaml as the README's product command runs it, on
 // loopback ports 0 with the test's own data folder, no secrets (the LLM note
@@ -56,10 +57,13 @@ nlohmann::json all_in_one_test_config();
 
 // The webhook secret write_dev_secrets writes (api-keys/webhook-secret).
 constexpr const char* kDevWebhookSecret = "topology-test-webhook-secret";
+// Redis's password, written as redis-secret/password (the Secret the
+// workflow config's redis.password_secret names); Redis runs with it.
+constexpr const char* kDevRedisPassword = "topology-test-redis-password";
 
 // Writes the Secrets the role configs name (api-keys with the webhook secret,
-// llm-config pointing at `llm_url`) into `secrets_dir`; returns the API key
-// callers must send.
+// llm-config pointing at `llm_url`, redis-secret) into `secrets_dir`; returns
+// the API key callers must send.
 std::string write_dev_secrets(const std::filesystem::path& secrets_dir, const std::string& llm_url,
                               const std::string& llm_model);
 

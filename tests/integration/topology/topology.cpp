@@ -5,9 +5,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
+
+#include "cluster_names.hpp"
 
 namespace agent_host::test {
 namespace {
@@ -28,6 +32,39 @@ std::string tail(const std::string& text, size_t lines) {
   return pos == std::string::npos ? text : text.substr(pos);
 }
 
+// "host:port" of a URL (scheme://host[:port][/...]), the port defaulting to the scheme's.
+std::string host_and_port(const std::string& url) {
+  const auto begin = url.find("://") + 3;
+  const std::string authority = url.substr(begin, url.find('/', begin) - begin);
+  if (authority.find(':') != std::string::npos) return authority;
+  return authority + (url.rfind("redis", 0) == 0 ? ":6379" : ":80");
+}
+
+// The Services the rendered configs call, as "name:port".
+struct CalledServices {
+  std::set<std::string> http;  // peers
+  std::set<std::string> redis;
+};
+
+CalledServices services_called(const std::vector<nlohmann::json>& configs) {
+  CalledServices services;
+  for (const auto& config : configs) {
+    // Named copies: items() of a temporary would outlive it.
+    const auto peers = config.value("peers", nlohmann::json::object());
+    for (const auto& peer : peers.items())
+      services.http.insert(host_and_port(peer.value().get<std::string>()));
+    const auto plugins = config.value("plugins", nlohmann::json::object());
+    for (const auto& plugin : plugins.items()) {
+      const auto redis = plugin.value()
+                             .value("config", nlohmann::json::object())
+                             .value("redis", nlohmann::json::object())
+                             .value("url", "");
+      if (!redis.empty()) services.redis.insert(host_and_port(redis));
+    }
+  }
+  return services;
+}
+
 // Order of the deployment (deploy-all.sh): callees before their callers.
 const char* const kRoles[][2] = {
     {"workflow", "/workflow"}, {"task-manager", "/task"}, {"reporting", "/reporting"}};
@@ -39,10 +76,14 @@ Topology::Topology(TopologyOptions options) : options_(options), root_(make_root
     const auto secrets = root_ / "secrets";
     api_key_ = write_dev_secrets(secrets, llm_.url(), testing::OllamaDouble::kDefaultModel);
     if (options_.postgres) write_db_secret();
-    redis_ = std::make_unique<RedisServer>();
     std::vector<ProxyRoute> routes;
     for (const auto& [name, prefix] : kRoles) routes.push_back({prefix, {}});
-    proxy_ = std::make_unique<NginxProxy>(routes);
+    if (in_cluster_network()) {
+      start_services(routes);
+    } else {
+      redis_ = std::make_unique<RedisServer>(kDevRedisPassword);  // as deployed: --requirepass
+      proxy_ = std::make_unique<NginxProxy>(routes);
+    }
     for (const auto& [name, prefix] : kRoles) {
       Role role;
       role.name = name;
@@ -54,7 +95,8 @@ Topology::Topology(TopologyOptions options) : options_(options), root_(make_root
     for (auto& role : roles_) {
       role.pod = start_pod(role);
       const bool scaled = options_.postgres && role.name != "workflow";
-      for (int i = 1; scaled && i < options_.replicas; ++i) role.more_pods.push_back(start_pod(role));
+      for (int i = 1; scaled && i < options_.replicas; ++i)
+        role.more_pods.push_back(start_pod(role));
       proxy_->set_servers(role.prefix, addresses(role));
     }
   } catch (...) {
@@ -77,11 +119,47 @@ Topology::~Topology() {
   }
 }
 
+// The Services under their own names: each gets a loopback address in the
+// test's hosts file, Redis listens there on its port, nginx on the others (it
+// routes by path, as the Services of the three roles together would).
+void Topology::start_services(std::vector<ProxyRoute> routes) {
+  std::vector<nlohmann::json> configs;
+  for (const auto& [name, prefix] : kRoles)
+    configs.push_back(rendered_role_config(name, overlay(name)));
+  const CalledServices services = services_called(configs);
+  if (services.redis.size() != 1)
+    throw std::runtime_error("the rendered configs name " + std::to_string(services.redis.size()) +
+                             " Redis URLs; the topology runs one Redis");
+  std::map<std::string, std::string> names;  // Service name -> its address
+  const auto address_of = [&names](const std::string& service) {
+    const std::string name = service.substr(0, service.find(':'));
+    if (!names.count(name)) names[name] = "127.0.0." + std::to_string(names.size() + 2);
+    return names[name];
+  };
+  const auto port_of = [](const std::string& service) {
+    return std::stoi(service.substr(service.find(':') + 1));
+  };
+  std::vector<std::string> listeners;
+  for (const auto& service : services.http)
+    listeners.push_back(address_of(service) + ":" + std::to_string(port_of(service)));
+  const std::string redis = *services.redis.begin();
+  const RedisListen redis_listen{address_of(redis), port_of(redis)};
+  map_cluster_names(names);
+  redis_ = std::make_unique<RedisServer>(kDevRedisPassword, redis_listen);  // --requirepass
+  proxy_ = std::make_unique<NginxProxy>(std::move(routes), listeners);
+}
+
+std::string Topology::overlay(const std::string& role) const {
+  return options_.postgres ? "postgres/" + role : "";
+}
+
 std::unique_ptr<HostProcess> Topology::start_pod(Role& role) {
   HostOptions options;
-  options.config = one_machine_config(role.name, role.folders, {redis_->url()},
-                                      options_.postgres ? "postgres/" + role.name : "");
-  options.env = pod_environment(proxy_->base_url());
+  // With the cluster's names resolvable, Redis's URL and the peers stay as rendered.
+  const bool names_resolve = in_cluster_network();
+  options.config = one_machine_config(role.name, role.folders, {names_resolve ? "" : redis_->url()},
+                                      overlay(role.name));
+  if (!names_resolve) options.env = pod_environment(proxy_->base_url());
   options.work_dir = root_ / role.name / ("pod-" + std::to_string(++role.pods_started));
   options.ready_timeout = std::chrono::milliseconds(30000);
   return std::make_unique<HostProcess>(std::move(options));

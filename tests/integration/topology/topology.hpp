@@ -1,8 +1,10 @@
 // The cluster of the deployment, on one machine: the three roles, each an
 // agent-host process started from its deployed config (configs/<role>.yaml),
-// a real Redis for workflow, and nginx in front as the Services + ingress
-// (peers call each other through it, as through the Service DNS names), and
-// an Ollama stand-in as the LLM of the llm-config Secret.
+// a real Redis for workflow, and nginx in front as the Services + ingress, and
+// an Ollama stand-in as the LLM of the llm-config Secret. As root the Service
+// DNS names resolve (cluster_names.hpp): nginx and Redis listen on each
+// Service's address and port; otherwise peers call each other through nginx
+// as their HTTP proxy and Redis is at a loopback URL.
 #pragma once
 
 #include <filesystem>
@@ -77,6 +79,8 @@ class Topology {
   std::string diagnostics() const;
 
  private:
+  void start_services(std::vector<ProxyRoute> routes);
+  std::string overlay(const std::string& role) const;  // under deploy/k8s/overlays
   std::unique_ptr<HostProcess> start_pod(Role& role);
   static std::string address(const HostProcess& pod);
 

@@ -12,11 +12,24 @@
 #include <sstream>
 #include <thread>
 
+#include "cluster_names.hpp"
 #include "crypto.hpp"
 #include "load_generator.hpp"
 
 namespace agent_host::test {
 namespace {
+
+// Before any test starts a thread: as root, this process and everything it
+// starts get the cluster's names (cluster_names.hpp).
+class ClusterNetwork : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    std::string why;
+    if (!enter_cluster_network(why)) std::cout << "cluster DNS names: " << why << "\n";
+  }
+};
+::testing::Environment* const kClusterNetwork =
+    ::testing::AddGlobalTestEnvironment(new ClusterNetwork);
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
@@ -312,6 +325,25 @@ void run_the_seeds_story(Topology& topology) {
       << topology.proxy().access_log();
   EXPECT_TRUE(calls.count({"workflow-automation.workflow.svc.cluster.local", "/workflow"}))
       << topology.proxy().access_log();
+
+  // As root the Service names resolve (cluster_names.hpp): the processes ran
+  // with the rendered Redis URL and no HTTP proxy, so the calls above went to
+  // the Services by their DNS names.
+  if (in_cluster_network()) {
+    const auto rendered = rendered_role_config("workflow");
+    const auto& running = topology.role("workflow").pod->config();
+    const auto url = "/plugins/workflow/config/redis/url"_json_pointer;
+    EXPECT_EQ(running.at(url), rendered.at(url));
+    EXPECT_EQ(running.value("peers", nlohmann::json()), rendered.value("peers", nlohmann::json()));
+  }
+
+  // Redis requires a password here, as deployed: the runs live in it, so the
+  // workflow hosts logged in with the Secret their rendered config names
+  // (redis.password_secret).
+  EXPECT_EQ(rendered_role_config("workflow")["plugins"]["workflow"]["config"]["redis"].value(
+                "password_secret", ""),
+            "redis-secret/password");
+  EXPECT_GT(std::stoi(topology.redis().cli({"DBSIZE"})), 0);
 
   // Retention removes a report older than retention_days and keeps the rest.
   const auto expired = report_model(topology, "daily")["meta"];

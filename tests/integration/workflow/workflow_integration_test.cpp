@@ -1,9 +1,13 @@
 // The workflow agent end to end: real host processes, real HTTP targets, the
-// Ollama double, restarts without Redis, and two hosts sharing one Redis.
+// Ollama double, restarts without Redis, two hosts sharing one Redis, and a
+// Redis that requires a password from a mounted secret.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <host_process.hpp>
 #include <loopback_http_server.hpp>
 #include <mutex>
@@ -272,6 +276,118 @@ TEST_F(SharedRedis, ACronFireIsTakenByExactlyOneHost) {
   EXPECT_GE(metric(a, "agent_workflow_cron_fires_total", {"taken_elsewhere"}) +
                 metric(b, "agent_workflow_cron_fires_total", {"taken_elsewhere"}),
             5.0);
+}
+
+// Redis as deployed: it runs with --requirepass and the hosts read the
+// password from the mounted secret that redis.password_secret names.
+class RedisWithPassword : public ::testing::Test {
+ protected:
+  static constexpr const char* kPassword = "redis-test-password";
+
+  void SetUp() override {
+    secrets_ = std::filesystem::temp_directory_path() /
+               ("ah-redis-secrets-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(secrets_ / "redis-secret");
+  }
+  void TearDown() override { std::filesystem::remove_all(secrets_); }
+
+  void mount_password(const std::string& password) {
+    std::ofstream(secrets_ / "redis-secret" / "password") << password << "\n";
+  }
+  json config(const std::string& password_secret = "redis-secret/password") {
+    json redis = {{"url", redis_.url()}};
+    if (!password_secret.empty()) redis["password_secret"] = password_secret;
+    return workflow_config({{"redis", redis}},
+                           {{"service", "redis-auth"}, {"secrets_dir", secrets_.string()}});
+  }
+  // Why the host refused to start (its log tail), or "" when it started.
+  static std::string start_failure(const json& config) {
+    try {
+      HostProcess host(config);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  }
+  // `agent-host check-config [--connect] FILE`: exit code and output.
+  std::pair<int, std::string> check_config(const json& config, bool connect) {
+    const auto file = secrets_ / "config.json";  // JSON is YAML
+    std::ofstream(file) << config.dump();
+    const std::string command = (agent_host::test::binary_dir() / "agent-host").string() +
+                                " check-config " + (connect ? "--connect " : "") + file.string() +
+                                " 2>&1";
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    char buffer[4096];
+    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    return {WEXITSTATUS(status), output};
+  }
+
+  std::filesystem::path secrets_;
+  agent_host::test::RedisServer redis_{kPassword};
+};
+
+TEST_F(RedisWithPassword, EveryConnectionLogsInWithTheMountedPassword) {
+  mount_password(kPassword);
+  HostProcess host(config());
+  define(host, "name: noop\nsteps: [{id: a, type: transform, with: {value: 1}}]\n");
+  EXPECT_EQ(wait_for(host, start_run(host, "noop"))["status"], "succeeded");
+  // Redis drops every client: the connections that replace them log in too
+  // (a request on a dropped connection fails once, as with any Redis restart).
+  redis_.cli({"CLIENT", "KILL", "TYPE", "normal"});
+  std::string id;
+  for (int attempt = 0; attempt < 50 && id.empty(); ++attempt) {
+    auto reply = http("POST", host.base_url() + "/workflow/workflows/noop/runs", R"({"input":{}})",
+                      {{"content-type", "application/json"}});
+    if (reply.status == 202)
+      id = reply.json().value("id", "");
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(id.empty()) << host.logs();
+  EXPECT_EQ(wait_for(host, id)["status"], "succeeded");
+  EXPECT_EQ(host.logs().find(kPassword), std::string::npos) << "the password reached the log";
+}
+
+TEST_F(RedisWithPassword, AMissingSecretStopsTheStartNamingKeyPathAndFix) {
+  const std::string failure = start_failure(config());
+  EXPECT_NE(failure.find("plugins.workflow.config.redis.password_secret"), std::string::npos)
+      << failure;
+  EXPECT_NE(failure.find((secrets_ / "redis-secret" / "password").string()), std::string::npos)
+      << failure;
+  EXPECT_NE(failure.find("mount the secret"), std::string::npos) << failure;
+}
+
+TEST_F(RedisWithPassword, AWrongPasswordStopsTheStartSayingRedisRefusedIt) {
+  mount_password("not-the-password");
+  const std::string failure = start_failure(config());
+  EXPECT_NE(failure.find("refused the password of "
+                         "plugins.workflow.config.redis.password_secret (redis-secret/password)"),
+            std::string::npos)
+      << failure;
+  EXPECT_NE(failure.find("--requirepass"), std::string::npos) << failure;
+  EXPECT_EQ(failure.find("not-the-password"), std::string::npos) << "the password reached the log";
+}
+
+TEST_F(RedisWithPassword, NoPasswordConfiguredStopsTheStartNamingTheKey) {
+  const std::string failure = start_failure(config(""));
+  EXPECT_NE(failure.find("requires a password"), std::string::npos) << failure;
+  EXPECT_NE(failure.find("redis.password_secret"), std::string::npos) << failure;
+}
+
+TEST_F(RedisWithPassword, CheckConfigConnectLooksForTheMountedSecret) {
+  const auto [plain_code, plain] = check_config(config(), false);
+  EXPECT_EQ(plain_code, 0) << plain;  // where the Secrets are not mounted
+  const auto [missing_code, missing] = check_config(config(), true);
+  EXPECT_EQ(missing_code, 1) << missing;
+  EXPECT_NE(missing.find("plugins.workflow.config.redis.password_secret"), std::string::npos)
+      << missing;
+  EXPECT_NE(missing.find("not found at"), std::string::npos) << missing;
+  mount_password(kPassword);
+  const auto [mounted_code, mounted] = check_config(config(), true);
+  EXPECT_EQ(mounted_code, 0) << mounted;
 }
 
 }  // namespace
