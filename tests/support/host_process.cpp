@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -303,6 +305,11 @@ std::vector<nlohmann::json> HostProcess::log_lines() const {
     if (parsed.is_object()) lines.push_back(std::move(parsed));
   }
   return lines;
+}
+
+int kill_cycles(int fallback) {
+  const char* text = std::getenv("AH_KILL_CYCLES");
+  return text ? std::max(1, std::atoi(text)) : fallback;
 }
 
 }  // namespace agent_host::test

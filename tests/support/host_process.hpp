@@ -103,4 +103,8 @@ Reply try_http(const std::string& method, const std::string& url, const std::str
 // A loopback TCP port nobody listens on right now.
 int free_port();
 
+// How many kill -9 cycles a crash test runs: AH_KILL_CYCLES, else `fallback`
+// (a few, for CI; the long runs in docs/testing.md set more).
+int kill_cycles(int fallback = 3);
+
 }  // namespace agent_host::test

@@ -59,7 +59,7 @@ TEST_F(ConfigFiles, DevicesFifosAndHugeFilesAreNotRead) {
 }
 
 TEST_F(ConfigFiles, AReloadOfABombKeepsTheRunningConfig) {
-  HostProcess host(shipped_all_in_one());
+  HostProcess host(all_in_one_test_config());
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
   for (char level = 'b'; level <= 'k'; ++level) {
     bomb += std::string(1, level) + ": &" + level + " [";

@@ -17,7 +17,7 @@ const Headers kYaml = {{"content-type", "application/yaml"}};
 
 class HostileInput : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { host_ = new HostProcess(shipped_all_in_one()); }
+  static void SetUpTestSuite() { host_ = new HostProcess(all_in_one_test_config()); }
   static void TearDownTestSuite() {
     delete host_;
     host_ = nullptr;

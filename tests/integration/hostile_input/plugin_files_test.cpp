@@ -56,7 +56,7 @@ TEST_F(PluginFiles, ThePluginListNamesEveryBadFileAndItsReason) {
 }
 
 TEST_F(PluginFiles, TheHostAndCheckConfigRunBesideThem) {
-  nlohmann::json config = shipped_all_in_one();
+  nlohmann::json config = all_in_one_test_config();
   config["plugin_dirs"] = {(dir_ / "plugins").string(), binary_dir().string()};
   HostProcess host(config);
   EXPECT_EQ(http("GET", host.base_url() + "/task/tasks?limit=1").status, 200);

@@ -41,7 +41,7 @@ class Secrets : public ::testing::Test {
 };
 
 TEST_F(Secrets, ErrorsThatNameASecretUrlAreRedactedEverywhere) {
-  json config = shipped_all_in_one();
+  json config = all_in_one_test_config();
   config["secrets_dir"] = secrets_.string();
   HostProcess host(config);
   const std::string base = host.base_url();
@@ -49,7 +49,8 @@ TEST_F(Secrets, ErrorsThatNameASecretUrlAreRedactedEverywhere) {
       {"content-type", "application/json"}};
 
   // A report whose LLM summary fails, in every stored format.
-  const Reply report = http("POST", base + "/reporting/reports", R"({"period":"daily"})", json_type);
+  const Reply report =
+      http("POST", base + "/reporting/reports", R"({"period":"daily"})", json_type);
   ASSERT_EQ(report.status, 201) << report.body;
   expect_clean("POST /reporting/reports", report.body);
   const std::string id = report.json().at("id").get<std::string>();
@@ -57,9 +58,10 @@ TEST_F(Secrets, ErrorsThatNameASecretUrlAreRedactedEverywhere) {
     expect_clean(format, http("GET", base + "/reporting/reports/" + id + "?format=" + format).body);
 
   // A workflow run whose LLM step fails: the stored run and its answer.
-  const Reply defined = http("POST", base + "/workflow/workflows",
-                             "name: ask\nsteps:\n  - id: s\n    type: llm\n    with: {prompt: hi}\n",
-                             {{"content-type", "application/yaml"}});
+  const Reply defined =
+      http("POST", base + "/workflow/workflows",
+           "name: ask\nsteps:\n  - id: s\n    type: llm\n    with: {prompt: hi}\n",
+           {{"content-type", "application/yaml"}});
   ASSERT_EQ(defined.status, 201) << defined.body;
   const Reply started =
       http("POST", base + "/workflow/workflows/ask/runs", R"({"input":{}})", json_type);

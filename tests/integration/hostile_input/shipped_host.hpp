@@ -1,5 +1,5 @@
-// The all-in-one config as shipped, with loopback ports and a data folder of
-// the test's own, for tests that attack the product users run.
+// What tests that attack the product users run share: the shipped
+// all-in-one config (shipped_config.hpp) and running agent-host commands.
 #pragma once
 
 #include <sys/wait.h>
@@ -10,8 +10,8 @@
 #include <iterator>
 #include <string>
 
-#include "config/yaml_to_json.hpp"
 #include "host_process.hpp"
+#include "shipped_config.hpp"
 
 namespace agent_host::test {
 
@@ -20,21 +20,6 @@ inline const std::filesystem::path kSourceDir(AH_SOURCE_DIR);
 inline std::string read_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-inline nlohmann::json shipped_all_in_one() {
-  const auto file = kSourceDir / "configs" / "all-in-one.yaml";
-  nlohmann::json config = config::yaml_to_json(read_text(file), file.string());
-  for (const char* listener : {"http", "metrics"}) {
-    config[listener]["address"] = "127.0.0.1";
-    config[listener]["port"] = 0;
-  }
-  config.erase("storage");
-  config.erase("secrets_dir");
-  config.erase("plugin_dirs");
-  config["plugins"]["workflow"]["config"]["definitions_dir"] =
-      (kSourceDir / "configs" / "workflows").string();
-  return config;
 }
 
 struct Command {

@@ -48,7 +48,7 @@ Reply call(const std::string& method, const std::string& path, int expected,
 class Contract : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    host_ = new HostProcess(shipped_all_in_one());
+    host_ = new HostProcess(all_in_one_test_config());
     // Secrets are read when a request needs them: the webhook's, planted now.
     const auto secret = host_->work_dir() / "secrets" / "api-keys" / "webhook-secret";
     std::filesystem::create_directories(secret.parent_path());

@@ -110,14 +110,14 @@ class OpenApiTools : public ::testing::Test {
 };
 
 TEST_F(OpenApiTools, TheShippedDocumentPassesBothTools) {
-  HostProcess host(shipped_all_in_one());
+  HostProcess host(all_in_one_test_config());
   expect_tools_accept(host, dir_);
   expect_complete(http("GET", host.base_url() + "/openapi.json").json(), false);
 }
 
 TEST_F(OpenApiTools, WithApiKeysTheDocumentNamesTheBearerSchemeAndStillPasses) {
   std::ofstream(dir_ / "api-keys") << "openapi-tools-test-key\n";
-  json config = shipped_all_in_one();
+  json config = all_in_one_test_config();
   config["auth"]["api_keys_file"] = (dir_ / "api-keys").string();
   HostProcess host(config);
   expect_tools_accept(host, dir_);

@@ -3,7 +3,6 @@
 // reaches the event sink. AH_KILL_CYCLES sets how many cycles (3 by default;
 // the long run in docs/testing.md uses more).
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -13,11 +12,6 @@
 
 namespace task_manager::integration {
 namespace {
-
-int kill_cycles() {
-  const char* text = std::getenv("AH_KILL_CYCLES");
-  return text ? std::max(1, std::atoi(text)) : 3;
-}
 
 std::set<std::string> missing_events(const HostProcess& sink, const std::set<std::string>& ids) {
   const std::set<std::string> received = created_task_ids(sink_events(sink));
@@ -32,7 +26,7 @@ TEST(TaskCreates, EveryAcknowledgedCreateAndItsEventSurviveKill9UnderLoad) {
   HostProcess tasks(task_manager_config(sink.base_url()));
   const std::string url = tasks.base_url() + "/task/tasks";
   std::set<std::string> acknowledged;
-  const int cycles = kill_cycles();
+  const int cycles = agent_host::test::kill_cycles();
   for (int cycle = 0; cycle < cycles; ++cycle) {
     CreateLoad load(url, 4);
     std::this_thread::sleep_for(std::chrono::milliseconds(600));

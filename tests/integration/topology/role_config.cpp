@@ -49,21 +49,6 @@ nlohmann::json read_role_config(const std::string& role) {
   return config::yaml_to_json(read_text(file), file.string());
 }
 
-nlohmann::json all_in_one_test_config() {
-  nlohmann::json config = read_role_config("all-in-one");
-  for (const char* listener : {"http", "metrics"}) {
-    config[listener]["address"] = "127.0.0.1";
-    config[listener]["port"] = 0;
-  }
-  config.erase("storage");      // the test default: a data folder of its own
-  config.erase("secrets_dir");  // no secrets: the LLM note replaces the summary
-  config.erase("plugin_dirs");  // the build's plugins
-  // Relative to the working directory as shipped (the repository root).
-  config["plugins"]["workflow"]["config"]["definitions_dir"] =
-      (std::filesystem::path(AH_SOURCE_DIR) / "configs" / "workflows").string();
-  return config;
-}
-
 std::string run_output(const std::string& command) {
   std::string output;
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");

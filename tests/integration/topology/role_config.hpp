@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "shipped_config.hpp"  // all_in_one_test_config, for the role tests
+
 namespace agent_host::test {
 
 // Where a role's files live on this machine. The data folder is shared by
@@ -48,12 +50,6 @@ nlohmann::json rendered_role_config(const std::string& role, const std::string& 
 // std::runtime_error when the file lacks something a role config must have.
 nlohmann::json one_machine_config(const std::string& role, const RoleFolders& folders,
                                   const LoopbackNetwork& network, const std::string& overlay = {});
-
-// configs/all-in-one.yaml as the README's product command runs it, on
-// loopback ports 0 with the test's own data folder, no secrets (the LLM note
-// replaces the summary) and the build's plugins; the shipped workflow
-// templates from this source tree.
-nlohmann::json all_in_one_test_config();
 
 // The webhook secret write_dev_secrets writes (api-keys/webhook-secret).
 constexpr const char* kDevWebhookSecret = "topology-test-webhook-secret";
