@@ -86,10 +86,25 @@ bool drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  if (runtime.in_flight() == 0) return true;
+  // Past the grace, requests that started late (clients kept sending) still
+  // get a short bounded margin to finish: only a handler that outlives it is
+  // abandoned. The stop takes at most grace + kStopMargin.
+  // Requests that start meanwhile do not extend it: it ends once as many
+  // requests have finished as had started by the grace's end.
+  constexpr std::chrono::milliseconds kStopMargin(2000);
+  const auto started_by_grace = runtime.requests_started();
+  const auto finished_those = [&] {
+    return runtime.in_flight() == 0 ||
+           runtime.requests_started() - runtime.in_flight() >= started_by_grace;
+  };
+  const auto margin_end = std::chrono::steady_clock::now() + kStopMargin;
+  while (!finished_those() && std::chrono::steady_clock::now() < margin_end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (finished_those()) return true;
   log(AH_LOG_ERROR, "drain grace period ended with requests in flight; exiting without them",
       {{"in_flight", runtime.in_flight()},
        {"grace_ms", grace.count()},
+       {"margin_ms", kStopMargin.count()},
        {"fix", "raise http.drain_timeout_ms, or find the handler that does not return"}});
   return false;
 }

@@ -31,7 +31,7 @@ constexpr const char* kHostConfigSchema = R"json({
         "request_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000, "description": "time a client has to send a request's body once its headers are in, in milliseconds; then a JSON 408 and close"},
         "idle_timeout_ms": {"type": "integer", "minimum": 1, "default": 75000, "description": "how long a kept-alive connection may wait for its next request, in milliseconds (nginx keepalive_timeout)"},
         "max_connections": {"type": "integer", "minimum": 1, "maximum": 1048576, "default": 1024, "description": "most client connections open at once; more are answered 503 and closed, with a warning in the log (nginx: 512 worker_connections per worker, 2 workers)"},
-        "drain_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000, "description": "grace for in-flight requests on SIGTERM, in milliseconds; a handler still running after it is abandoned and the host exits with code 4"},
+        "drain_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000, "description": "grace for in-flight requests on SIGTERM, in milliseconds; a handler still running 2 s after it is abandoned and the host exits with code 4"},
         "public_url": {"type": "string", "pattern": "^$|^https?://", "default": "", "description": "optional external base URL (http:// or https://) used in printed URLs"}
       }
     },
