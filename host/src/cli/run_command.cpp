@@ -86,11 +86,9 @@ bool drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  // Past the grace, requests that started late (clients kept sending) still
-  // get a short bounded margin to finish: only a handler that outlives it is
-  // abandoned. The stop takes at most grace + kStopMargin.
-  // Requests that start meanwhile do not extend it: it ends once as many
-  // requests have finished as had started by the grace's end.
+  // Requests started by the grace's end (clients kept sending) get a bounded
+  // margin to finish; later arrivals do not extend it, and only a handler that
+  // outlives it is abandoned. The stop takes at most grace + kStopMargin.
   constexpr std::chrono::milliseconds kStopMargin(2000);
   const auto started_by_grace = runtime.requests_started();
   const auto finished_those = [&] {
