@@ -222,6 +222,7 @@ bool OutboxDispatcher::post(const EventsConfig& config, const std::string& paylo
 
 int64_t OutboxDispatcher::refresh_gauges() {
   try {
+    store::fold_count_deltas(host_.sql());
     return metrics_.refresh(host_.sql());
   } catch (const std::exception& e) {
     host_.warn("cannot refresh task gauges", {{"error", e.what()}});

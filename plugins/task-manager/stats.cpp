@@ -74,9 +74,8 @@ struct StateCounts {
 // so both parts come from the same snapshot.
 StateCounts state_counts(agent_host::Sql& sql, int64_t to_ms) {
   const json rows = sql.query(
-      "SELECT status, priority, assignee, sum(n) AS n FROM ("
-      "SELECT status, priority, assignee, n FROM task_counts "
-      "UNION ALL SELECT status, priority, coalesce(assignee, '') AS assignee, -1 AS n FROM tasks "
+      std::string("SELECT status, priority, assignee, sum(n) AS n FROM (") + store::kTaskCounts +
+          " UNION ALL SELECT status, priority, coalesce(assignee, '') AS assignee, -1 AS n FROM tasks "
       "WHERE created_at >= $1) AS c GROUP BY status, priority, assignee HAVING sum(n) <> 0",
       json::array({to_ms}));
   StateCounts counts;

@@ -107,6 +107,25 @@ CREATE INDEX tasks_open_due ON tasks (due_at, created_at, assignee, status)
   WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked');
 )sql";
 
+const char* const kCountDeltasTable =
+    "CREATE TABLE task_count_deltas (status TEXT NOT NULL, priority TEXT NOT NULL,"
+    " assignee TEXT NOT NULL, n BIGINT NOT NULL)";
+
+const char* const kPostgresCountDeltas = R"sql(
+CREATE OR REPLACE FUNCTION task_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    INSERT INTO task_count_deltas (status, priority, assignee, n)
+      VALUES (OLD.status, OLD.priority, coalesce(OLD.assignee, ''), -1);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO task_count_deltas (status, priority, assignee, n)
+      VALUES (NEW.status, NEW.priority, coalesce(NEW.assignee, ''), 1);
+  END IF;
+  RETURN NULL;
+END $$
+)sql";
+
 std::vector<agent_host::Migration> migrations() {
   return {
       // 0: tasks, their tag index, the outbox and stored daily reports. Times are Unix ms.
@@ -201,6 +220,13 @@ CREATE INDEX tasks_open_due ON tasks (due_at, created_at, assignee, status)
       // 2: which replica delivers the outbox (portable: one lease row per name).
       "CREATE TABLE outbox_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
       " expires_at BIGINT NOT NULL)",
+      // 3: on PostgreSQL the trigger appends deltas instead of updating the
+      // counter row, which every create of one key would otherwise update:
+      // under MVCC each update leaves a version that the next one's conflict
+      // check walks, and concurrent replicas wait on the row's lock. SQLite
+      // (one writer, in-place updates) keeps its triggers; its delta table
+      // stays empty.
+      {kCountDeltasTable, std::string(kCountDeltasTable) + ";\n" + kPostgresCountDeltas},
   };
 }
 
@@ -218,6 +244,16 @@ bool hold_outbox_lease(agent_host::Sql& sql, const std::string& holder, int64_t 
 
 void release_outbox_lease(agent_host::Sql& sql, const std::string& holder) {
   sql.query("DELETE FROM outbox_lease WHERE name = 'outbox' AND holder = $1", {holder});
+}
+
+void fold_count_deltas(agent_host::Sql& sql) {
+  if (sql.dialect() != agent_host::SqlDialect::postgres) return;  // SQLite writes no deltas
+  // One statement: readers see the deltas either still there or folded.
+  sql.query(
+      "WITH folded AS (DELETE FROM task_count_deltas RETURNING status, priority, assignee, n) "
+      "INSERT INTO task_counts AS c (status, priority, assignee, n) "
+      "SELECT status, priority, assignee, sum(n) FROM folded GROUP BY status, priority, assignee "
+      "ON CONFLICT (status, priority, assignee) DO UPDATE SET n = c.n + excluded.n");
 }
 
 std::string open_due_tasks(agent_host::Sql& sql) {

@@ -30,6 +30,16 @@ void release_outbox_lease(agent_host::Sql& sql, const std::string& holder);
 // PostgreSQL, whose planner has statistics.
 std::string open_due_tasks(agent_host::Sql& sql);
 
+// The task counters, by (status, priority, assignee): rows to sum, from the
+// counter table and the deltas not folded into it yet (see migration 3).
+constexpr const char* kTaskCounts =
+    "SELECT status, priority, assignee, n FROM task_counts "
+    "UNION ALL SELECT status, priority, assignee, n FROM task_count_deltas";
+
+// Moves the counters' deltas into task_counts (PostgreSQL; periodic). Safe
+// to run on several replicas at once.
+void fold_count_deltas(agent_host::Sql& sql);
+
 // The columns task_from_row() reads, for SELECTs built elsewhere.
 extern const char* const kTaskColumns;
 

@@ -49,6 +49,18 @@ def check_config_rolls(checks):
                           where, "a config change must change the pod template (hashed ConfigMap or checksum)")
 
 
+def check_volumes_kept(checks, label, objects):
+    """The SQLite files and reports must outlive a `helm upgrade` to
+    PostgreSQL storage (which renders no such volume) and `helm uninstall`,
+    so that they can still be exported."""
+    for pvc in policy.find(objects, "PersistentVolumeClaim"):
+        if pvc["metadata"]["name"] not in policy.DATABASE_VOLUMES:
+            continue
+        annotations = pvc["metadata"].get("annotations") or {}
+        checks.expect(annotations.get("helm.sh/resource-policy") == "keep", label + policy.where(pvc),
+                      "needs the annotation helm.sh/resource-policy: keep")
+
+
 def main():
     checks = render.Checks()
     by_tool = {"kustomize": {}, "helm": {}}
@@ -58,6 +70,8 @@ def main():
         before = len(checks.failures)
         policy.check_generic(checks, objects)
         policy.check_role(checks, label, role, objects, config_text)
+        if label.startswith("helm"):
+            check_volumes_kept(checks, label, objects)
         print("%-40s %d objects, %s" % (label, len(objects),
                                           "ok" if len(checks.failures) == before else "FAILED"))
         by_tool[label.split()[0]][role] = objects

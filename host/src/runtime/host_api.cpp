@@ -227,9 +227,11 @@ ah_status api_sql_transaction_async(ah_host* host, ah_sql_tx_fn body, void* body
 ah_status api_sql_tx_query(ah_sql_tx* tx, ah_str sql, ah_str params_json, ah_sink* rows,
                            ah_sink* error) {
   return shielded(error, [&] {
+    auto& transaction = *reinterpret_cast<store::Transaction*>(tx);
     std::string out;
-    const auto outcome =
-        reinterpret_cast<store::Transaction*>(tx)->query(to_view(sql), to_view(params_json), out);
+    const auto outcome = rows == nullptr
+                             ? transaction.execute(to_view(sql), to_view(params_json))
+                             : transaction.query(to_view(sql), to_view(params_json), out);
     return finish(outcome, out, rows, error);
   });
 }

@@ -13,4 +13,10 @@ Outcome Transaction::query(std::string_view sql, std::string_view params_json,
   return session_.execute(sql, params_json, rows_json);
 }
 
+Outcome Transaction::execute(std::string_view sql, std::string_view params_json) {
+  Outcome outcome = session_.execute_write(sql, params_json);
+  if (!outcome.ok() && failed_write_.ok()) failed_write_ = outcome;
+  return outcome;
+}
+
 }  // namespace agent_host::store

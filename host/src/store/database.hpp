@@ -26,11 +26,17 @@ class Transaction {
   // statement undoes only itself; the body decides whether to commit.
   Outcome query(std::string_view sql, std::string_view params_json, std::string& rows_json);
 
+  // A write whose rows are discarded. Its failure fails the body, even if
+  // the body goes on and returns AH_OK: on PostgreSQL it is sent with a later
+  // statement or the COMMIT, so the failure may only be known then.
+  Outcome execute(std::string_view sql, std::string_view params_json);
+
  private:
   friend class WriteQueue;
   friend class Migrator;
   explicit Transaction(Session& session) : session_(session) {}
   Session& session_;
+  Outcome failed_write_;  // the first failure of execute
 };
 
 // Returns AH_OK to commit; any other status rolls the body's work back and is

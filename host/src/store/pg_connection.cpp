@@ -6,25 +6,19 @@
 #include <utility>
 #include <vector>
 
-#include "store/pg_values.hpp"
+#include "store/pg_sql_text.hpp"
 
 namespace agent_host::store {
 namespace {
 
-constexpr const char* kControlSql[] = {
-    "BEGIN",
-    "COMMIT",
-    "ROLLBACK",
-    "SAVEPOINT ah_body",
-    "RELEASE SAVEPOINT ah_body",
-    "ROLLBACK TO SAVEPOINT ah_body",
-};
+constexpr const char* kSavepoint = "SAVEPOINT ah_body";
+constexpr const char* kRelease = "RELEASE SAVEPOINT ah_body";
+constexpr const char* kRollbackTo = "ROLLBACK TO SAVEPOINT ah_body";
+constexpr const char* kCommit = "COMMIT";
 
-// Statements a plugin may not send: the host owns transactions, and COPY
-// would leave the connection waiting for data that never comes.
-constexpr const char* kRefusedKeywords[] = {"BEGIN",   "START",   "COMMIT", "END",
-                                            "ROLLBACK", "ABORT",  "SAVEPOINT", "RELEASE",
-                                            "PREPARE", "COPY"};
+bool refused(std::string_view sql) {
+  return refused_keyword(leading_keyword(sql));
+}
 
 Outcome invalid(std::string message) {
   return Outcome{AH_ERR_INVALID_ARGUMENT, std::move(message)};
@@ -34,102 +28,10 @@ std::string quoted_excerpt(std::string_view sql) {
   return "'" + std::string(sql_excerpt(sql)) + "'";
 }
 
-// The first word of a statement, upper-cased, after blanks and comments.
-std::string leading_keyword(std::string_view sql) {
-  std::size_t i = 0;
-  for (;;) {
-    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i])) != 0) ++i;
-    if (sql.substr(i, 2) == "--") {
-      i = sql.find('\n', i);
-      if (i == std::string_view::npos) return "";
-    } else if (sql.substr(i, 2) == "/*") {
-      i = sql.find("*/", i + 2);
-      if (i == std::string_view::npos) return "";
-      i += 2;
-    } else {
-      break;
-    }
-  }
-  std::string word;
-  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) != 0)
-    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
-  return word;
-}
-
-bool refused_keyword(const std::string& keyword) {
-  return std::any_of(std::begin(kRefusedKeywords), std::end(kRefusedKeywords),
-                     [&](const char* refused) { return keyword == refused; });
-}
-
-bool refused(std::string_view sql) {
-  return refused_keyword(leading_keyword(sql));
-}
-
 // PostgreSQL's refusal of "a; b" in one prepared statement.
 bool several_statements(const PGresult* result) {
   const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   return message != nullptr && std::strstr(message, "multiple commands") != nullptr;
-}
-
-// Calls `visit(i)` for every character of `sql` outside quotes ('...',
-// "...", $tag$...$tag$) and comments: where statements end and $n stand.
-template <typename Visit>
-void for_each_code_char(std::string_view sql, Visit&& visit) {
-  std::size_t i = 0;
-  const auto skip_to = [&](std::string_view end) {
-    const std::size_t found = sql.find(end, i);
-    i = found == std::string_view::npos ? sql.size() : found + end.size();
-  };
-  while (i < sql.size()) {
-    const char c = sql[i];
-    const std::size_t close = c == '$' ? sql.find('$', i + 1) : std::string_view::npos;
-    const std::string_view tag =
-        close == std::string_view::npos ? std::string_view() : sql.substr(i, close - i + 1);
-    // $1 is a parameter; $$ and $name$ open a dollar-quoted string.
-    const bool dollar_quote = !tag.empty() && !std::isdigit(static_cast<unsigned char>(tag[1])) &&
-                              std::all_of(tag.begin() + 1, tag.end() - 1, [](char t) {
-                                return std::isalnum(static_cast<unsigned char>(t)) != 0 || t == '_';
-                              });
-    if (c == '\'' || c == '"') {
-      ++i;
-      skip_to(std::string_view(&c, 1));  // a doubled quote reads as two strings: same result
-    } else if (sql.substr(i, 2) == "--") {
-      skip_to("\n");
-    } else if (sql.substr(i, 2) == "/*") {
-      skip_to("*/");
-    } else if (dollar_quote) {
-      i += tag.size();
-      skip_to(tag);
-    } else {
-      visit(i++);
-    }
-  }
-}
-
-// The first keyword of every statement of a script.
-std::vector<std::string> script_keywords(std::string_view script) {
-  std::vector<std::string> keywords;
-  std::size_t start = 0;
-  for_each_code_char(script, [&](std::size_t i) {
-    if (script[i] != ';') return;
-    keywords.push_back(leading_keyword(script.substr(start, i - start)));
-    start = i + 1;
-  });
-  keywords.push_back(leading_keyword(script.substr(start)));
-  return keywords;
-}
-
-// The highest $n a statement names (0 for none).
-std::size_t highest_placeholder(std::string_view sql) {
-  std::size_t highest = 0;
-  for_each_code_char(sql, [&](std::size_t i) {
-    if (sql[i] != '$') return;
-    std::size_t number = 0;
-    while (++i < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i])) != 0)
-      number = number * 10 + static_cast<std::size_t>(sql[i] - '0');
-    highest = std::max(highest, number);
-  });
-  return highest;
 }
 
 bool failed(const PGresult* result) {
@@ -195,7 +97,7 @@ Outcome PgConnection::connect() {
                           "5",
                           "3",
                           nullptr};
-  deferred_.clear();  // they belonged to a transaction the old connection lost
+  forget_transaction();  // it was the old connection's
   connection_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (PQstatus(connection_) != CONNECTION_OK) {
     const std::string message =
@@ -242,9 +144,19 @@ Outcome PgConnection::simple(const char* sql, std::string_view what) {
   return pg_failure(result.get(), what);
 }
 
-Outcome PgConnection::execute(std::string_view sql, std::string_view params_json,
-                              std::string& rows_json) {
-  rows_json.clear();
+// What one answer read back from a pipeline stands for.
+struct PgConnection::Answer {
+  enum class Kind { control, parse, statement };
+  Kind kind;
+  std::size_t body = 0;                  // whose (see LateFailure)
+  const char* control = nullptr;         // control: its text
+  const Statement* statement = nullptr;  // parse, statement: whose
+  std::string prepared_key;              // parse: forgotten unless it succeeds
+  bool rows = false;                     // statement: its rows are the caller's
+};
+
+Outcome PgConnection::checked_statement(std::string_view sql, std::string_view params_json,
+                                        Statement& statement) const {
   if (refused(sql)) {
     return invalid(
         "transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE), PREPARE and COPY are "
@@ -252,27 +164,151 @@ Outcome PgConnection::execute(std::string_view sql, std::string_view params_json
         "group statements (in " +
         quoted_excerpt(sql) + ")");
   }
-  PgParams params;
-  Outcome read = pg_params_from_json(params_json, params);
+  Outcome read = pg_params_from_json(params_json, statement.params);
   if (!read.ok()) {
     read.error += " (in " + quoted_excerpt(sql) + ")";
     return read;
   }
   // PostgreSQL accepts values for parameters a statement does not name; SQLite does not.
   const std::size_t named = highest_placeholder(sql);
-  if (params.values.size() > named) {
-    return invalid("params_json has " + std::to_string(params.values.size()) +
+  if (statement.params.values.size() > named) {
+    return invalid("params_json has " + std::to_string(statement.params.values.size()) +
                    " value(s) but the statement does not use parameter $" +
                    std::to_string(named + 1) + " (in " + quoted_excerpt(sql) + ")");
   }
-  const bool guarded = in_transaction();
-  if (!guarded) {
+  statement.sql = sql;
+  return {};
+}
+
+// Once something sent in this transaction failed, nothing more is sent: the
+// server would refuse it as part of an aborted transaction.
+Outcome PgConnection::pending_failure() const {
+  if (!body_failure_.ok()) return body_failure_;
+  if (late_failure_) return late_failure_->outcome;
+  return {};
+}
+
+Outcome PgConnection::execute(std::string_view sql, std::string_view params_json,
+                              std::string& rows_json) {
+  rows_json.clear();
+  Outcome failure = pending_failure();
+  if (!failure.ok()) return failure;
+  Statement statement;
+  Outcome checked = checked_statement(sql, params_json, statement);
+  if (!checked.ok()) return checked;
+  if (!in_transaction()) {
     Outcome connected = ensure_connected();
     if (!connected.ok()) return connected;
   }
-  Outcome outcome = run_statement(sql, params, guarded, rows_json);
+  Outcome outcome = round_trip(&statement, nullptr, rows_json);
   if (!outcome.ok()) rows_json.clear();
-  if (!outcome.ok() && guarded && PQstatus(connection_) == CONNECTION_OK) {
+  return outcome;
+}
+
+Outcome PgConnection::execute_write(std::string_view sql, std::string_view params_json) {
+  if (!in_transaction()) {
+    std::string discarded;
+    return execute(sql, params_json, discarded);
+  }
+  Outcome failure = pending_failure();
+  if (!failure.ok()) return failure;
+  Kept kept;
+  kept.body = body_;
+  Outcome checked = checked_statement(sql, params_json, kept.write);
+  if (!checked.ok()) return checked;
+  kept_.push_back(std::move(kept));
+  if (kept_.size() < kMaxKept) return {};
+  std::string no_rows;
+  return round_trip(nullptr, nullptr, no_rows);
+}
+
+Outcome PgConnection::check_body_end() {
+  return body_failure_;
+}
+
+std::optional<LateFailure> PgConnection::take_late_failure() {
+  return std::exchange(late_failure_, std::nullopt);
+}
+
+bool PgConnection::send_text(const char* sql, std::size_t body, std::vector<Answer>& answers) {
+  answers.push_back({Answer::Kind::control, body, sql, nullptr, {}, false});
+  return PQsendQueryParams(connection_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+}
+
+// Bind/Execute of the statement's prepared name, after its Parse the first time.
+bool PgConnection::send_prepared(const Statement& statement, std::size_t body,
+                                 std::vector<Answer>& answers) {
+  std::string key = statement.sql;
+  key += '\x1f';
+  key += statement.params.signature();
+  auto [entry, first_use] = prepared_.try_emplace(key);
+  const int count = static_cast<int>(statement.params.values.size());
+  if (first_use) {
+    entry->second = "ah_" + std::to_string(next_statement_++);
+    answers.push_back({Answer::Kind::parse, body, nullptr, &statement, key, false});
+    if (PQsendPrepare(connection_, entry->second.c_str(), statement.sql.c_str(), count,
+                      statement.params.types.data()) != 1)
+      return false;
+  }
+  answers.push_back({Answer::Kind::statement, body, nullptr, &statement, {}, false});
+  const auto values = statement.params.pointers();
+  return PQsendQueryPrepared(connection_, entry->second.c_str(), count, values.data(), nullptr,
+                             nullptr, 0) == 1;
+}
+
+// What was kept, with the running body's SAVEPOINT at its place.
+bool PgConnection::send_kept(const std::vector<Kept>& kept, std::vector<Answer>& answers) {
+  bool sent = true;
+  for (std::size_t i = 0; i <= kept.size() && sent; ++i) {
+    if (savepoint_ == Savepoint::wanted && i == savepoint_at_) {
+      sent = send_text(kSavepoint, body_, answers);
+      savepoint_ = Savepoint::sent;
+    }
+    if (i == kept.size() || !sent) break;
+    sent = kept[i].control != nullptr ? send_text(kept[i].control, kept[i].body, answers)
+                                      : send_prepared(kept[i].write, kept[i].body, answers);
+  }
+  return sent;
+}
+
+// One pipeline: what was kept, then the statement being read (between
+// SAVEPOINT and RELEASE in a transaction) or the closing COMMIT, then Sync;
+// the answers come back in that order.
+Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
+                                 std::string& rows_json) {
+  const bool guarded = reading != nullptr && in_transaction();
+  const std::vector<Kept> kept = std::exchange(kept_, {});
+  const std::string what = reading != nullptr  ? "statement " + quoted_excerpt(reading->sql)
+                           : closing != nullptr ? "'" + std::string(closing) + "'"
+                                                : "sending kept writes";
+  if (prepared_.size() + kept.size() + 1 > kPreparedCapacity) {
+    Outcome cleared = simple("DEALLOCATE ALL", "clearing prepared statements");
+    if (!cleared.ok()) return cleared;
+    forget_prepared();
+  }
+  if (PQenterPipelineMode(connection_) != 1) return lost(what);
+  std::vector<Answer> answers;
+  bool sent = send_kept(kept, answers);
+  const std::size_t own_answers = answers.size();
+  if (sent && guarded) sent = send_text("SAVEPOINT ah_statement", body_, answers);
+  if (sent && reading != nullptr) {
+    sent = send_prepared(*reading, body_, answers);
+    answers.back().rows = true;
+  }
+  if (sent && guarded) sent = send_text("RELEASE SAVEPOINT ah_statement", body_, answers);
+  if (sent && closing != nullptr) sent = send_text(closing, body_, answers);
+  if (sent) sent = PQpipelineSync(connection_) == 1;
+  if (!sent) {
+    PQexitPipelineMode(connection_);
+    return lost(what);
+  }
+  std::size_t failed_at = answers.size();
+  Outcome outcome = read_answers(answers, rows_json, failed_at);
+  if (PQstatus(connection_) != CONNECTION_OK) return outcome;
+  PQexitPipelineMode(connection_);
+  if (outcome.ok()) return outcome;
+  if (failed_at < own_answers) return blame(answers[failed_at].body, outcome, closing == nullptr);
+  if (guarded) {
     Outcome undone = simple("ROLLBACK TO SAVEPOINT ah_statement; RELEASE SAVEPOINT ah_statement",
                             "undoing the failed statement");
     if (!undone.ok()) return undone;
@@ -280,79 +316,56 @@ Outcome PgConnection::execute(std::string_view sql, std::string_view params_json
   return outcome;
 }
 
-// One pipeline: [SAVEPOINT] [Parse] Bind/Execute [RELEASE] Sync, read back in order.
-Outcome PgConnection::run_statement(std::string_view sql, const PgParams& params, bool guarded,
-                                    std::string& rows_json) {
-  const std::string what = "statement " + quoted_excerpt(sql);
-  std::string key(sql);
-  key += '\x1f';
-  key += params.signature();
-  auto found = prepared_.find(key);
-  const bool prepare = found == prepared_.end();
-  std::string name = prepare ? "ah_" + std::to_string(next_statement_++) : found->second;
-  if (prepare && prepared_.size() >= kPreparedCapacity) {
-    Outcome cleared = simple("DEALLOCATE ALL", "clearing prepared statements");
-    if (!cleared.ok()) return cleared;
-    forget_prepared();
-  }
-  const std::string text(sql);
-  const auto values = params.pointers();
-  const int count = static_cast<int>(params.values.size());
-  if (PQenterPipelineMode(connection_) != 1) return lost(what);
-  bool sent = true;
-  // The body savepoints the write queue asked for go ahead in the same trip.
-  const int deferred = static_cast<int>(deferred_.size());
-  for (const char* control : deferred_)
-    sent = sent && PQsendQueryParams(connection_, control, 0, nullptr, nullptr, nullptr, nullptr,
-                                     0) == 1;
-  deferred_.clear();
-  if (sent && guarded) sent = PQsendQueryParams(connection_, "SAVEPOINT ah_statement", 0, nullptr,
-                                                nullptr, nullptr, nullptr, 0) == 1;
-  if (sent && prepare)
-    sent = PQsendPrepare(connection_, name.c_str(), text.c_str(), count, params.types.data()) == 1;
-  if (sent)
-    sent = PQsendQueryPrepared(connection_, name.c_str(), count, values.data(), nullptr, nullptr,
-                               0) == 1;
-  if (sent && guarded)
-    sent = PQsendQueryParams(connection_, "RELEASE SAVEPOINT ah_statement", 0, nullptr, nullptr,
-                             nullptr, nullptr, 0) == 1;
-  if (sent) sent = PQpipelineSync(connection_) == 1;
-  if (!sent) {
-    PQexitPipelineMode(connection_);
-    return lost(what);
-  }
-  // Results in the order sent; the first failure decides the outcome.
-  const int expected = deferred + 1 + (guarded ? 2 : 0) + (prepare ? 1 : 0);
-  const int statement_index = deferred + (guarded ? 1 : 0) + (prepare ? 1 : 0);
-  const int parse_index = deferred + (guarded ? 1 : 0);
-  bool parsed = false;
+// A kept statement failed, so the transaction is aborted: the running
+// body's own fails that body (its savepoint, if sent, undoes it); an earlier
+// body's, found with a later statement or at COMMIT, costs the transaction.
+Outcome PgConnection::blame(std::size_t body, Outcome failure, bool body_running) {
+  if (body_running && body == body_)
+    body_failure_ = failure;
+  else
+    late_failure_ = LateFailure{body, failure};
+  return failure;
+}
+
+// Reads every answer and the Sync; the first failure decides the outcome.
+Outcome PgConnection::read_answers(const std::vector<Answer>& answers, std::string& rows_json,
+                                   std::size_t& failed_at) {
   Outcome outcome;
-  for (int i = 0; i < expected; ++i) {
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const Answer& answer = answers[i];
+    const std::string what = answer.statement != nullptr
+                                 ? "statement " + quoted_excerpt(answer.statement->sql)
+                                 : "'" + std::string(answer.control) + "'";
     Result result = next_result();
     if (result == nullptr) return lost(what);
-    if (prepare && i == parse_index) parsed = !failed(result.get());
-    if (outcome.ok() && PQresultStatus(result.get()) == PGRES_EMPTY_QUERY) {
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (answer.kind == Answer::Kind::parse && failed(result.get()))
+      prepared_.erase(answer.prepared_key);
+    if (outcome.ok() && status == PGRES_EMPTY_QUERY) {
       outcome = invalid("the SQL text holds no statement");
-    } else if (outcome.ok() && failed(result.get()) &&
-               PQresultStatus(result.get()) != PGRES_PIPELINE_ABORTED) {
+      failed_at = i;
+    } else if (outcome.ok() && failed(result.get()) && status != PGRES_PIPELINE_ABORTED) {
       if (pg_retryable(result.get())) retry_requested_ = true;
       outcome = several_statements(result.get())
                     ? invalid("the SQL text holds more than one statement (" +
-                              quoted_excerpt(sql) +
+                              quoted_excerpt(answer.statement->sql) +
                               "); send one statement per call, or group them with "
                               "sql_transaction")
                     : pg_failure(result.get(), what + " failed");
+      failed_at = i;
+    } else if (outcome.ok() && answer.control == kCommit &&
+               std::string_view(PQcmdStatus(result.get())) == "ROLLBACK") {
+      outcome = Outcome{AH_ERR_INTERNAL, "'COMMIT' rolled the transaction back"};
+      failed_at = i;
     }
-    if (i == statement_index && outcome.ok()) append_pg_rows_json(result.get(), rows_json);
+    if (answer.rows && outcome.ok()) append_pg_rows_json(result.get(), rows_json);
     while (Result rest = next_result()) {
     }
     if (PQstatus(connection_) != CONNECTION_OK) return lost(what);
   }
   Result sync = next_result();
-  if (sync == nullptr || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) return lost(what);
-  PQexitPipelineMode(connection_);
-  // A statement whose Parse succeeded stays prepared even if its execution failed.
-  if (parsed) prepared_.emplace(std::move(key), std::move(name));
+  if (sync == nullptr || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
+    return lost("reading the end of a pipeline");
   return outcome;
 }
 
@@ -364,75 +377,88 @@ Outcome PgConnection::execute_script(const std::string& sql) {
           ") is not allowed in a migration: each migration already runs in its own transaction");
     }
   }
+  Outcome failure = pending_failure();
+  if (!failure.ok()) return failure;
   Outcome connected = ensure_connected();
   if (!connected.ok()) return connected;
-  std::string script;
-  for (const char* kept : deferred_) script.append(kept).append("; ");
-  deferred_.clear();
-  script += sql;
-  return simple(script.c_str(), "script " + quoted_excerpt(sql));
+  if (!kept_.empty() || savepoint_ == Savepoint::wanted) {
+    std::string no_rows;
+    Outcome sent = round_trip(nullptr, nullptr, no_rows);
+    if (!sent.ok()) return sent;
+  }
+  return simple(sql.c_str(), "script " + quoted_excerpt(sql));
 }
 
-// A body's SAVEPOINT and RELEASE are kept back and sent with the next
-// statement (or COMMIT): one round trip per statement, none per body.
 Outcome PgConnection::control(ControlStatement which) {
-  const bool savepoint_pending =
-      !deferred_.empty() && deferred_.back() == kControlSql[static_cast<std::size_t>(
-                                                    ControlStatement::savepoint)];
   switch (which) {
+    case ControlStatement::begin:
+      forget_transaction();
+      return run_control(which);
     case ControlStatement::savepoint:
-      deferred_.push_back(kControlSql[static_cast<std::size_t>(which)]);
+      ++body_;
+      savepoint_ = Savepoint::wanted;
+      savepoint_at_ = kept_.size();
+      body_failure_ = {};
       return {};
     case ControlStatement::release:
-      if (savepoint_pending) {
-        deferred_.pop_back();  // an empty body: neither needs sending
-      } else {
-        deferred_.push_back(kControlSql[static_cast<std::size_t>(which)]);
-      }
+      if (savepoint_ == Savepoint::sent) kept_.push_back({kRelease, {}, body_});
+      savepoint_ = Savepoint::none;
       return {};
     case ControlStatement::rollback_to:
-      if (savepoint_pending) return {};  // nothing ran since the savepoint
-      break;
+      drop_running_body();
+      if (savepoint_ == Savepoint::sent) kept_.push_back({kRollbackTo, {}, body_});
+      return {};
     case ControlStatement::rollback:
-      deferred_.clear();
-      break;
-    default:
-      break;
+      forget_transaction();
+      return run_control(which);
+    case ControlStatement::commit:
+      return commit();
   }
-  return run_control(which);
+  return {};
 }
 
+// What the running body kept is dropped: nothing of it was sent.
+void PgConnection::drop_running_body() {
+  while (!kept_.empty() && kept_.back().body == body_) kept_.pop_back();
+  body_failure_ = {};
+}
+
+void PgConnection::forget_transaction() {
+  kept_.clear();
+  body_ = 0;
+  savepoint_ = Savepoint::none;
+  body_failure_ = {};
+  late_failure_.reset();
+}
+
+Outcome PgConnection::commit() {
+  if (connection_ == nullptr) return lost("'COMMIT'");
+  std::string no_rows;
+  Outcome outcome = round_trip(nullptr, kCommit, no_rows);
+  if (PQstatus(connection_) != CONNECTION_OK)
+    outcome.error += "; whether the transaction was committed is unknown";
+  return outcome;
+}
+
+// BEGIN and ROLLBACK, at once.
 Outcome PgConnection::run_control(ControlStatement which) {
-  const char* control = kControlSql[static_cast<std::size_t>(which)];
+  const char* control = which == ControlStatement::begin ? "BEGIN" : "ROLLBACK";
   if (which == ControlStatement::begin) {
     Outcome connected = ensure_connected();
     if (!connected.ok()) return connected;
   }
   if (connection_ == nullptr) return lost(control);
-  // What is kept back goes first, in the same simple-protocol message.
-  std::string sql;
-  for (const char* kept : deferred_) sql.append(kept).append("; ");
-  deferred_.clear();
-  sql += control;
-  Result result(PQexec(connection_, sql.c_str()), &PQclear);
+  Result result(PQexec(connection_, control), &PQclear);
   if (which == ControlStatement::begin && PQstatus(connection_) != CONNECTION_OK) {
     // A connection the server dropped while idle (a restart): nothing ran
     // yet, so one fresh connection may begin instead.
-    if (connect().ok()) result.reset(PQexec(connection_, sql.c_str()));
+    if (connect().ok()) result.reset(PQexec(connection_, control));
   }
-  if (PQstatus(connection_) != CONNECTION_OK) {
-    Outcome gone = lost("'" + sql + "'");
-    if (which == ControlStatement::commit)
-      gone.error += "; whether the transaction was committed is unknown";
-    return gone;
-  }
+  if (PQstatus(connection_) != CONNECTION_OK) return lost("'" + std::string(control) + "'");
   if (failed(result.get())) {
     if (pg_retryable(result.get())) retry_requested_ = true;
-    return pg_failure(result.get(), "'" + sql + "' failed");
+    return pg_failure(result.get(), "'" + std::string(control) + "' failed");
   }
-  // COMMIT of a transaction in an error state answers ROLLBACK.
-  if (which == ControlStatement::commit && std::string_view(PQcmdStatus(result.get())) == "ROLLBACK")
-    return Outcome{AH_ERR_INTERNAL, "'COMMIT' rolled the transaction back: a statement had failed"};
   return {};
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,14 @@ enum class ControlStatement {
   rollback_to,
 };
 
+// A statement that a body kept back failed once sent with a later body's
+// statement or the COMMIT: which body (numbered from 0 at BEGIN, one more at
+// each savepoint) and why. The transaction is then lost.
+struct LateFailure {
+  std::size_t body = 0;
+  Outcome outcome;
+};
+
 // One database connection that runs one transaction at a time: what the
 // write queue and the migrator drive, whatever the engine behind it. Not
 // thread-safe: its owner lets one thread use it at a time.
@@ -29,6 +39,15 @@ class Session {
   virtual Outcome execute(std::string_view sql, std::string_view params_json,
                           std::string& rows_json) = 0;
 
+  // A statement whose rows nobody reads. Inside a transaction an engine may
+  // keep it back and send it with a later statement or the COMMIT (one round
+  // trip for many writes); its failure then fails its body later: through
+  // check_body_end, or as a LateFailure.
+  virtual Outcome execute_write(std::string_view sql, std::string_view params_json) {
+    std::string discarded;
+    return execute(sql, params_json, discarded);
+  }
+
   // A script of several statements without parameters (migrations); rows are discarded.
   virtual Outcome execute_script(const std::string& sql) = 0;
 
@@ -39,8 +58,13 @@ class Session {
   virtual bool in_transaction() const = 0;
 
   // Whether a body's work may stay in the open transaction (SQLite: no
-  // deferred foreign key left unresolved).
+  // deferred foreign key left unresolved; PostgreSQL: none of its statements
+  // sent so far failed).
   virtual Outcome check_body_end() { return {}; }
+
+  // Once, after a kept-back statement of an earlier body failed (see
+  // execute_write): roll back, fail that body, run the others again.
+  virtual std::optional<LateFailure> take_late_failure() { return std::nullopt; }
 
   // True once, after a statement failed because of a concurrent transaction
   // (a deadlock or serialization failure): the whole transaction should be

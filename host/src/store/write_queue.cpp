@@ -193,6 +193,20 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
     for (Pending* pending : bodies) pending->outcome = cause;
     return std::vector<Pending*>{};
   };
+  // A statement that bodies[late.body] kept back failed when sent later: the
+  // transaction is lost; that body keeps the failure, every other body that
+  // had not failed by itself runs again (from bodies[current] on, all do).
+  const auto blame = [&](const LateFailure& late, std::size_t current) {
+    roll_back_if_open();
+    Pending* culprit = late.body < bodies.size() ? bodies[late.body] : nullptr;
+    if (culprit != nullptr) culprit->outcome = late.outcome;
+    std::vector<Pending*> rerun;
+    for (Pending* pending : succeeded)
+      if (pending != culprit) rerun.push_back(pending);
+    for (std::size_t j = current; j < bodies.size(); ++j)
+      if (bodies[j] != culprit) rerun.push_back(bodies[j]);
+    return rerun;
+  };
   // Callers that queued while earlier bodies ran join this transaction too.
   for (std::size_t i = 0; i < bodies.size() || take_late_arrivals(bodies, taken); ++i) {
     Pending& pending = *bodies[i];
@@ -202,6 +216,7 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
     pending.outcome = in_savepoint ? writer_.control(ControlStatement::savepoint) : Outcome{};
     if (pending.outcome.ok()) pending.outcome = check_after_body(run_body(*pending.body));
     if (writer_.take_retry_request()) return retry_all(pending.outcome);
+    if (auto late = writer_.take_late_failure()) return blame(*late, i);
     if (!writer_.in_transaction()) {
       if (pending.outcome.ok()) {
         pending.outcome = internal(
@@ -231,6 +246,7 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
   }
   const Outcome committed = writer_.control(ControlStatement::commit);
   if (writer_.take_retry_request()) return retry_all(committed);
+  if (auto late = writer_.take_late_failure()) return blame(*late, bodies.size());
   if (!committed.ok()) {
     for (Pending* pending : succeeded) pending->outcome = committed;
     roll_back_if_open();
@@ -242,7 +258,9 @@ Outcome WriteQueue::run_body(const TransactionBody& body) {
   RunningBodyMark mark(database_);
   try {
     Transaction transaction(writer_);
-    return body(transaction);
+    Outcome outcome = body(transaction);
+    if (outcome.ok()) outcome = transaction.failed_write_;
+    return outcome;
   } catch (const std::exception& error) {
     return internal(std::string("transaction body threw an exception: ") + error.what());
   } catch (...) {

@@ -318,7 +318,12 @@ typedef struct ah_host_api {
    * other host calls except sql_tx_query. */
   ah_status (*sql_transaction)(ah_host* host, ah_sql_tx_fn body, void* user, ah_sink* error);
   /* A statement inside a transaction; same contract as sql_query. `tx` is
-   * valid only while the body runs. */
+   * valid only while the body runs. With `rows_json` NULL the statement is a
+   * write whose answer the body does not wait for: the host may send it with
+   * a later statement or the COMMIT (PostgreSQL does; one round trip for
+   * many writes), so its failure may be returned by a later call or only as
+   * the transaction's outcome. Either way a failed write fails its body,
+   * even if the body goes on and returns AH_OK. */
   ah_status (*sql_tx_query)(ah_sql_tx* tx, ah_str sql, ah_str params_json, ah_sink* rows_json,
                             ah_sink* error);
 

@@ -574,7 +574,10 @@ class Transaction {
   }
   // A write whose parameters are already JSON text (a JSON array, or empty
   // for none); rows are discarded. Lets a plugin render its statements before
-  // the transaction, off the thread that commits.
+  // the transaction, off the thread that commits. The host need not wait for
+  // its answer (on PostgreSQL it goes with the next query or the COMMIT), so
+  // a failure may be thrown by a later call or fail the transaction after
+  // the body returned: do not catch it to carry on.
   void execute(std::string_view sql, std::string_view params_json) {
     detail::StringSink error;
     ah_status status =

@@ -68,6 +68,30 @@ TEST_F(Transactions, AFailedStatementUndoesOnlyItselfWhenTheBodyGoesOn) {
   EXPECT_EQ(count(), 2);
 }
 
+// Unread writes may travel later (PostgreSQL sends them with the next
+// statement read or the COMMIT), so their failure cannot be handled in the
+// body: it fails the body on both engines, with everything the body wrote.
+TEST_F(Transactions, AFailedUnreadWriteFailsItsBodyEvenWhenTheBodyGoesOn) {
+  ASSERT_TRUE(db_->transaction([&](Transaction& tx) { return insert(tx, 1); }).ok());
+  const auto unread_insert = [](Transaction& tx, int id) {
+    return tx.execute("INSERT INTO item (id, v) VALUES ($1, 'x')", "[" + std::to_string(id) + "]");
+  };
+  const Outcome read_later = db_->transaction([&](Transaction& tx) {
+    unread_insert(tx, 2);
+    unread_insert(tx, 1);  // a duplicate key; the body does not look
+    return insert(tx, 3);
+  });
+  EXPECT_EQ(read_later.status, AH_ERR_CONFLICT) << read_later.error;
+  const Outcome never_read = db_->transaction([&](Transaction& tx) {
+    unread_insert(tx, 4);
+    unread_insert(tx, 1);
+    return Outcome{};
+  });
+  EXPECT_EQ(never_read.status, AH_ERR_CONFLICT) << never_read.error;
+  EXPECT_NE(never_read.error.find("INSERT INTO item"), std::string::npos) << never_read.error;
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_F(Transactions, AThrowingBodyRollsBackAndIsInternal) {
   const Outcome outcome = db_->transaction([&](Transaction& tx) -> Outcome {
     EXPECT_TRUE(insert(tx, 1).ok());
