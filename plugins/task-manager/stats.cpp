@@ -75,8 +75,9 @@ struct StateCounts {
 StateCounts state_counts(agent_host::Sql& sql, int64_t to_ms) {
   const json rows = sql.query(
       std::string("SELECT status, priority, assignee, sum(n) AS n FROM (") + store::kTaskCounts +
-          " UNION ALL SELECT status, priority, coalesce(assignee, '') AS assignee, -1 AS n FROM tasks "
-      "WHERE created_at >= $1) AS c GROUP BY status, priority, assignee HAVING sum(n) <> 0",
+          " UNION ALL SELECT status, priority, coalesce(assignee, '') AS assignee, -1 AS n FROM "
+          "tasks "
+          "WHERE created_at >= $1) AS c GROUP BY status, priority, assignee HAVING sum(n) <> 0",
       json::array({to_ms}));
   StateCounts counts;
   for (const auto& row : rows) {
@@ -109,9 +110,9 @@ std::map<std::string, int64_t> overdue_by_assignee(agent_host::Sql& sql, int64_t
                                                    int64_t overdue_at) {
   const json rows = sql.query(
       "SELECT coalesce(assignee, '') AS a, count(*) AS n FROM " + store::open_due_tasks(sql) +
-      " WHERE due_at IS NOT NULL AND "
-      "status IN ('todo', 'in_progress', 'blocked') AND due_at < $1 AND created_at < $2 "
-      "GROUP BY a",
+          " WHERE due_at IS NOT NULL AND "
+          "status IN ('todo', 'in_progress', 'blocked') AND due_at < $1 AND created_at < $2 "
+          "GROUP BY a",
       json::array({overdue_at, to_ms}));
   std::map<std::string, int64_t> out;
   for (const auto& row : rows) out[row.at("a").get<std::string>()] = row.at("n").get<int64_t>();

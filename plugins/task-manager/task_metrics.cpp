@@ -21,9 +21,9 @@ TaskMetrics::TaskMetrics(agent_host::Host& host)
 }
 
 int64_t TaskMetrics::refresh(agent_host::Sql& sql) {
-  const json rows = sql.query(
-      std::string("SELECT status, sum(n) AS n FROM (") + store::kTaskCounts +
-      ") AS c WHERE status IN ('todo', 'in_progress', 'blocked') GROUP BY status");
+  const json rows =
+      sql.query(std::string("SELECT status, sum(n) AS n FROM (") + store::kTaskCounts +
+                ") AS c WHERE status IN ('todo', 'in_progress', 'blocked') GROUP BY status");
   std::map<std::string, double> counts;
   for (const auto& row : rows)
     counts[row.at("status").get<std::string>()] = row.at("n").get<double>();

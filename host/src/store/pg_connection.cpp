@@ -84,9 +84,9 @@ Outcome PgConnection::connect() {
   const std::string timeout = std::to_string(std::max(2, settings_.connect_timeout_ms / 1000));
   const std::string options = "-c search_path=" + settings_.schema;
   // Keepalives notice a server that vanished without closing the connection (failover).
-  const char* keywords[] = {"dbname",     "password",   "connect_timeout", "application_name",
-                            "options",    "keepalives", "keepalives_idle", "keepalives_interval",
-                            "keepalives_count", nullptr};
+  const char* keywords[] = {
+      "dbname",     "password",        "connect_timeout",     "application_name", "options",
+      "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", nullptr};
   const char* values[] = {settings_.conninfo.c_str(),
                           settings_.password.empty() ? nullptr : settings_.password.c_str(),
                           timeout.c_str(),
@@ -108,7 +108,8 @@ Outcome PgConnection::connect() {
     return Outcome{AH_ERR_UNAVAILABLE, message};
   }
   // Server notices ("schema already exists, skipping") are not the host's log.
-  PQsetNoticeProcessor(connection_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection_, [](void*, const char*) {}, nullptr);
   health_.mark_up();
   return {};
 }
@@ -125,9 +126,8 @@ void PgConnection::forget_prepared() {
 }
 
 Outcome PgConnection::lost(std::string_view what) {
-  const std::string message = std::string(what) + ": the connection to " +
-                              pg_target(settings_) + " was lost: " +
-                              connection_error(connection_);
+  const std::string message = std::string(what) + ": the connection to " + pg_target(settings_) +
+                              " was lost: " + connection_error(connection_);
   health_.mark_down(message);
   return Outcome{AH_ERR_UNAVAILABLE, message};
 }
@@ -278,7 +278,7 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
                                  std::string& rows_json) {
   const bool guarded = reading != nullptr && in_transaction();
   const std::vector<Kept> kept = std::exchange(kept_, {});
-  const std::string what = reading != nullptr  ? "statement " + quoted_excerpt(reading->sql)
+  const std::string what = reading != nullptr   ? "statement " + quoted_excerpt(reading->sql)
                            : closing != nullptr ? "'" + std::string(closing) + "'"
                                                 : "sending kept writes";
   if (prepared_.size() + kept.size() + 1 > kPreparedCapacity) {
@@ -474,9 +474,10 @@ bool PgConnection::take_retry_request() {
 
 Outcome PgConnection::lock_for_migration() {
   std::string rows;
-  return execute("SELECT pg_advisory_xact_lock(hashtext('agent-host migrations ' || "
-                 "current_schema())) AS locked",
-                 "", rows);
+  return execute(
+      "SELECT pg_advisory_xact_lock(hashtext('agent-host migrations ' || "
+      "current_schema())) AS locked",
+      "", rows);
 }
 
 }  // namespace agent_host::store

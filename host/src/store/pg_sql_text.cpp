@@ -6,9 +6,8 @@
 namespace agent_host::store {
 namespace {
 
-constexpr const char* kRefusedKeywords[] = {"BEGIN",   "START",   "COMMIT", "END",
-                                            "ROLLBACK", "ABORT",  "SAVEPOINT", "RELEASE",
-                                            "PREPARE", "COPY"};
+constexpr const char* kRefusedKeywords[] = {"BEGIN", "START",     "COMMIT",  "END",     "ROLLBACK",
+                                            "ABORT", "SAVEPOINT", "RELEASE", "PREPARE", "COPY"};
 
 // Calls `visit(i)` for every character of `sql` outside quotes ('...',
 // "...", $tag$...$tag$) and comments: where statements end and $n stand.

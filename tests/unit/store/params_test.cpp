@@ -125,7 +125,8 @@ TEST_F(Params, NumbersOutOfRangeAreRefusedNotThrown) {
 }
 
 TEST_F(Params, OtherPlaceholderFormsAreRefused) {
-  SKIP_ON_POSTGRES("PostgreSQL refuses ?, :name and @name as syntax errors (AH_ERR_INVALID_ARGUMENT too)");
+  SKIP_ON_POSTGRES(
+      "PostgreSQL refuses ?, :name and @name as syntax errors (AH_ERR_INVALID_ARGUMENT too)");
   expect_invalid(query_failing(*db_, "SELECT ?", "[1]"), "$1, $2");
   expect_invalid(query_failing(*db_, "SELECT :name", "[1]"), ":name");
   expect_invalid(query_failing(*db_, "SELECT ?1", "[1]"), "?1");

@@ -1,12 +1,12 @@
 #include "store_test_support.hpp"
 
-#include "store/postgres_database.hpp"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <stdexcept>
 #include <vector>
+
+#include "store/postgres_database.hpp"
 
 namespace agent_host::store::testing {
 
