@@ -18,27 +18,24 @@ RUN tools/install-deps.sh && rm -rf /var/lib/apt/lists/*
 
 # Swagger UI comes with the context when tools/fetch-swagger-ui.sh already ran
 # (see .dockerignore); otherwise it is fetched here (npm registry needed).
-# Warnings are errors in the CI builds (debug, asan), not here: GCC's -O2-only
-# false positives must not stop a release image.
+# The Debian packages, as the README makes them (release build, no tests;
+# warnings are errors in the CI builds, not here: GCC's -O2-only false
+# positives must not stop a release): build/package/packages/*.deb.
 COPY . .
 RUN if [ -x tools/fetch-swagger-ui.sh ]; then tools/fetch-swagger-ui.sh; fi \
- && cmake --preset release -DAH_BUILD_TESTS=OFF -DAH_WERROR=OFF \
- && cmake --build --preset release \
- && DESTDIR=/staging cmake --install build/release --prefix /usr
+ && cmake --workflow --preset package
 
 # ---------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS runtime
 ARG DEBIAN_FRONTEND=noninteractive
 ARG VERSION=0.1.0
 
-# Runtime libraries only: the shared libraries of the build dependencies.
-# (Header-only ones - nlohmann-json, CLI11, valijson, Boost.DLL - need nothing.)
+# The agent-host package, the one way to install the product: apt brings the
+# runtime libraries its Depends name (dpkg-shlibdeps), nothing else.
+COPY --from=build /src/build/package/packages/agent-host_*.deb /tmp/
 RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      libpistache0 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libyaml-cpp0.7 \
-      libcurl4 libsqlite3-0 libpq5 libhiredis0.14 libuv1 libboost-filesystem1.74.0 \
-      libdate-tz3 libnettle8 tzdata ca-certificates \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+ && apt-get install -y --no-install-recommends /tmp/agent-host_*.deb \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /tmp/agent-host_*.deb
 
 # UID/GID 1000 as in the Kubernetes security context. The writable paths are
 # the volumes below and /tmp; everything else may be mounted read-only.
@@ -48,13 +45,6 @@ RUN groupadd --gid 1000 agent-host \
  && mkdir -p /etc/agent-host/config /etc/agent-host/secrets \
       /var/lib/agent-host/data /var/lib/agent-host/reports /var/log/agent-host \
  && chown -R 1000:1000 /var/lib/agent-host /var/log/agent-host
-
-# Host binary, plugins (/usr/lib/agent-host/plugins), Swagger UI and the
-# default configs/templates (/usr/share/agent-host). Not the SDK (headers,
-# CMake package, fake-host archive) the same install puts in include/ and lib/.
-COPY --from=build /staging/usr/bin/agent-host /usr/bin/agent-host
-COPY --from=build /staging/usr/lib/agent-host/ /usr/lib/agent-host/
-COPY --from=build /staging/usr/share/agent-host/ /usr/share/agent-host/
 
 # Fail the build, not the first pod, when a file or a runtime library is missing.
 RUN for plugin in task-manager workflow reporting hello; do \

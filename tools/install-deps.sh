@@ -22,8 +22,9 @@ for flag in "$@"; do
   case "$flag" in
     --test)
       # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl
-      # checks, and the PostgreSQL server the tests start on loopback.
-      packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip
+      # checks, the PostgreSQL server the tests start on loopback, and lintian
+      # (Debian's checker) for the packages.
+      packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip lintian
         postgresql-15)
       # The fuzz preset: clang with libFuzzer and the sanitizer runtimes, and
       # llvm-symbolizer (package llvm) so a crash's stack names the lines.

@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (*check) return check_config(check_file, check_connect);
   if (*plugins) return list_plugins(plugin_dirs, plugins_config, plugins_json);
