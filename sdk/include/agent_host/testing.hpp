@@ -113,6 +113,8 @@ class FakeHost {
   void reload(const std::string& plugin, nlohmann::json config);
 
   // Requests, dispatched through the host's router as real HTTP requests would be.
+  // `body` is the raw request body (bytes as sent); post/patch/put send the
+  // JSON's text with Content-Type application/json.
   FakeResponse request(const std::string& method, const std::string& path_and_query,
                        const std::string& body = {}, const Headers& headers = {});
   FakeResponse get(const std::string& path, const Headers& headers = {});
