@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Agent Host image with podman from a locally made Debian base (no
-# registry), runs it the way Kubernetes does (UID 1000, read-only root) and
+# registry); checks the Debian packages its build stage made (lintian, apt
+# install in a fresh container, a scaffolded plugin built, tested and served:
+# package_test.sh); runs the image the way Kubernetes does (UID 1000, read-only root) and
 # checks /readyz, /health and /metrics, a clean SIGTERM exit and the CronJob
 # subcommand; builds and runs the in-cluster development PostgreSQL image
 # (deploy/postgres: initdb from the db-secret, psql, restart); then brings up
@@ -96,6 +98,14 @@ log "building $image"
 podman build --pull=never --runtime runc "${limits[@]}" -t "$image" -f "$repo/Dockerfile" "$repo" \
   >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; fail "podman build failed (log above)"; }
 log "image size: $(podman image inspect --format '{{.Size}}' "$image") bytes"
+
+# --- the Debian packages (the build stage made them; its layers are cached) --
+build_stage=localhost/agent-host-build:image-test
+podman build --pull=never --runtime runc "${limits[@]}" --target build -t "$build_stage" \
+  -f "$repo/Dockerfile" "$repo" >"$work/build-stage.log" 2>&1 ||
+  { tail -20 "$work/build-stage.log"; fail "tagging the build stage failed (log above)"; }
+"$repo/tests/deploy/package_test.sh" "$build_stage" "$base_image" "$work/packages" --runtime runc "${limits[@]}" ||
+  fail "the Debian packages (above)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
