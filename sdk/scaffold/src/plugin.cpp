@@ -5,7 +5,6 @@
 #include <agent_host/sdk.hpp>
 #include <atomic>
 #include <chrono>
-#include <cstdint>
 #include <cstdio>
 #include <random>
 #include <string>
