@@ -1,5 +1,6 @@
-// The smallest useful plugin: one route, one metric, one config key and one
-// scheduled job. docs/plugin-guide.md walks through it line by line.
+// The smallest useful plugin: one route, one metric, one config section and
+// one scheduled job. docs/plugin-guide.md shows it whole as the first
+// complete plugin file.
 #include <agent_host/sdk.hpp>
 
 namespace {

@@ -58,6 +58,17 @@ int main(int argc, char** argv) {
   job->add_option("--api-key-file", key_file, "File whose first key is sent as a Bearer token");
   job->add_option("--timeout", timeout_seconds, "Seconds to wait for the job (default 600)");
 
+  auto* scaffold = app.add_subcommand(
+      "new-plugin", "Write a new plugin project (CMake, source, unit test, README) to start from");
+  NewPluginRequest new_plugin_request;
+  scaffold->add_option("name", new_plugin_request.name, "The plugin's name, e.g. demo-notes")
+      ->required();
+  scaffold->add_option("--dir", new_plugin_request.directory,
+                       "Where to write it (default ./NAME); must be absent or empty");
+  scaffold->add_option("--templates", new_plugin_request.templates,
+                       "The templates folder (default $AH_SCAFFOLD_DIR, else "
+                       "share/agent-host/scaffold beside the binary's bin/)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -67,6 +78,7 @@ int main(int argc, char** argv) {
   if (*check) return check_config(check_file, check_connect);
   if (*plugins) return list_plugins(plugin_dirs, plugins_config, plugins_json);
   if (*jobs) return list_jobs(jobs_config, jobs_json);
+  if (*scaffold) return new_plugin(new_plugin_request, std::cout, std::cerr);
   if (*job) return run_job(target, job_name, key_file, std::chrono::seconds(timeout_seconds));
   if (config_file.empty()) {
     std::cerr

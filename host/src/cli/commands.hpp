@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ constexpr int kExitRestartForConfig = 3;
 // handler still running: it exits at once rather than wait for that handler,
 // so a stop is bounded whatever a plugin does. Committed writes are durable.
 constexpr int kExitDrainTimedOut = 4;
+
+// Exit code of a command refused before it changed anything: an argument that
+// breaks a rule, or a destination it will not overwrite.
+constexpr int kExitRefused = 2;
 
 // Runs the host until SIGTERM/SIGINT (exit 0 after draining); SIGHUP or a
 // change of the config file reloads it, or drains and exits with
@@ -45,5 +50,17 @@ int list_jobs(const std::string& config_file, bool as_json);
 // What a Kubernetes CronJob runs: POST <target>/jobs/<plugin>/<job>.
 int run_job(const std::string& target, const std::string& job, const std::string& api_key_file,
             std::chrono::seconds timeout);
+
+struct NewPluginRequest {
+  std::string name;       // the plugin's name, checked with the loader's rule
+  std::string directory;  // where to write the project; empty = ./<name>
+  std::string templates;  // --templates; empty = AH_SCAFFOLD_DIR, else beside the binary
+};
+
+// Writes a plugin project (CMake, source, unit test, README) from the SDK's
+// templates. kExitRefused for an invalid name or a non-empty destination, 1
+// when the templates are missing or a file cannot be written; the messages
+// name the rule or the path.
+int new_plugin(const NewPluginRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace agent_host::cli

@@ -67,6 +67,16 @@ cp "$work/counter-build/ah-counter.so" "$plugins/"
 step "run the counter plugin's unit tests (installed fake host)"
 "$work/counter-build/counter_test" --gtest_brief=1 || fail "the counter plugin's unit tests failed"
 
+step "build the guide's first complete plugin (plugins/hello/hello.cpp) out of tree"
+mkdir -p "$work/hello"
+cp "$source_dir/hello_out_of_tree/CMakeLists.txt" "$source_dir/../../../plugins/hello/hello.cpp" "$work/hello/"
+{ "$cmake" -S "$work/hello" -B "$work/hello/build" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$prefix" && "$cmake" --build "$work/hello/build"; } >"$work/hello.log" 2>&1 || {
+  cat "$work/hello.log"
+  fail "the guide's hello.cpp and CMakeLists.txt do not build out of tree"
+}
+[[ -f $work/hello/build/ah-hello.so ]] || fail "the out-of-tree hello build made no ah-hello.so"
+
 step "compile the C99 plugin against abi.h alone"
 "$cc" -std=c99 -pedantic -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden \
   -I"$prefix/include" "$source_dir/c_plugin/c_echo.c" -o "$plugins/ah-c-echo.so" \
