@@ -32,8 +32,6 @@ foreach(component host sdk)
   endif()
   install(FILES ${ah_debian}/copyright ${ah_debian_build}/changelog.gz
           DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${package} COMPONENT ${component})
-  install(FILES ${ah_debian}/lintian-overrides/${package}
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides COMPONENT ${component})
 endforeach()
 install(FILES ${ah_debian_build}/agent-host.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
         COMPONENT host)
@@ -57,12 +55,16 @@ set(CPACK_DEBIAN_HOST_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_HOST_PACKAGE_SHLIBDEPS ON)
 # libcurl is opened on the first outbound call (dlopen), tzdata read by date-tz.
 set(CPACK_DEBIAN_HOST_PACKAGE_DEPENDS "libcurl4, tzdata, ca-certificates")
-set(CPACK_COMPONENT_HOST_DESCRIPTION
+# First line: the synopsis; the rest: the extended description. CPackDeb
+# would put the project's one summary before both packages' descriptions
+# unless the summary is CPack's default, so it is set to that default.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CPACK_PACKAGE_NAME} built using CMake")
+set(CPACK_DEBIAN_HOST_DESCRIPTION
     "plugin host for AI employee agents\n\
- One generic process that loads agents as shared-library plugins through a\n\
- stable C ABI, with HTTP routes, Prometheus metrics, JSON logs, health,\n\
- scheduled jobs, SQL storage (SQLite or PostgreSQL) and calls between agents.\n\
- Ships the Task Manager, Workflow Automation and Reporting agents.")
+One generic process that loads agents as shared-library plugins through a\n\
+stable C ABI, with HTTP routes, Prometheus metrics, JSON logs, health,\n\
+scheduled jobs, SQL storage (SQLite or PostgreSQL) and calls between agents.\n\
+Ships the Task Manager, Workflow Automation and Reporting agents.")
 
 get_property(ah_testing_debian GLOBAL PROPERTY AH_TESTING_DEBIAN_PACKAGES)
 set(CPACK_DEBIAN_SDK_PACKAGE_NAME agent-host-sdk)
@@ -70,10 +72,10 @@ set(CPACK_DEBIAN_SDK_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS
     "g++, cmake (>= 3.25), nlohmann-json3-dev, libgtest-dev, ${ah_testing_debian}")
 set(CPACK_DEBIAN_SDK_PACKAGE_RECOMMENDS "agent-host (= ${PROJECT_VERSION})")
-set(CPACK_COMPONENT_SDK_DESCRIPTION
+set(CPACK_DEBIAN_SDK_DESCRIPTION
     "SDK to write agent-host plugins\n\
- The C ABI header and the C++ layer, the CMake package (find_package\n\
- AgentHostSDK), a fake host that runs the real host runtime in-process for\n\
- plugin unit tests, and the templates of `agent-host new-plugin`.")
+The C ABI header and the C++ layer, the CMake package (find_package\n\
+AgentHostSDK), a fake host that runs the real host runtime in-process for\n\
+plugin unit tests, and the templates of agent-host new-plugin.")
 
 include(CPack)

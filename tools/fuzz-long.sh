@@ -6,7 +6,9 @@
 # build/fuzz/long/crashes/<harness>/; the seed corpus is only read. Prints
 # one table row per harness: executions, coverage, features, corpus, crashes.
 #   tools/fuzz-long.sh [SECONDS] [HARNESS...]
-# AH_FUZZ_BUILD names another build folder of the fuzz preset (default build/fuzz).
+# AH_FUZZ_BUILD names another build folder of the fuzz preset (default build/fuzz);
+# AH_FUZZ_TIMEOUT the seconds after which one input counts as a hang (default
+# 10; a loaded machine with the run niced may need more: the alarm is wall-clock).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -28,7 +30,7 @@ for name in "${harnesses[@]}"; do
   mkdir -p "$out/$name" "$out/crashes/$name"
   log="$out/$name.log"
   rc=0
-  nice -n 10 "$bin/fuzz_$name" -max_total_time="$seconds" -runs=10000000 -timeout=10 \
+  nice -n 10 "$bin/fuzz_$name" -max_total_time="$seconds" -runs=10000000 -timeout="${AH_FUZZ_TIMEOUT:-10}" \
     -rss_limit_mb=2048 -artifact_prefix="$out/crashes/$name/" -print_final_stats=1 \
     "$out/$name" "tests/fuzz/corpus/$name" >"$log" 2>&1 || rc=$?
   # libFuzzer's last status line ("#N DONE cov: C ft: F corp: K/..") and its final stats.
