@@ -125,6 +125,26 @@ void PgConnection::forget_prepared() {
   prepared_.clear();
 }
 
+// Statements stay prepared across transactions; the cache is trimmed only
+// between them, since DEALLOCATE fails in a transaction that is aborted.
+Outcome PgConnection::trim_prepared() {
+  if (prepared_.size() < kPreparedCapacity) return {};
+  Outcome cleared = simple("DEALLOCATE ALL", "clearing prepared statements");
+  if (cleared.ok()) forget_prepared();
+  return cleared;
+}
+
+// A pipeline that could not be sent or read whole leaves the connection in
+// an unknown state: it is closed, and the next use connects again (with
+// whatever transaction it held gone, as the server sees it too).
+Outcome PgConnection::abandon_connection(std::string_view what) {
+  Outcome gone = lost(what);
+  PQfinish(connection_);
+  connection_ = nullptr;
+  forget_prepared();
+  return gone;
+}
+
 Outcome PgConnection::lost(std::string_view what) {
   const std::string message = std::string(what) + ": the connection to " + pg_target(settings_) +
                               " was lost: " + connection_error(connection_);
@@ -157,6 +177,7 @@ struct PgConnection::Answer {
 
 Outcome PgConnection::checked_statement(std::string_view sql, std::string_view params_json,
                                         Statement& statement) const {
+  if (!holds_statement(sql)) return invalid("the SQL text holds no statement");
   if (refused(sql)) {
     return invalid(
         "transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE), PREPARE and COPY are "
@@ -185,6 +206,12 @@ Outcome PgConnection::checked_statement(std::string_view sql, std::string_view p
 Outcome PgConnection::pending_failure() const {
   if (!body_failure_.ok()) return body_failure_;
   if (late_failure_) return late_failure_->outcome;
+  // The connection went away inside a transaction: a statement now would
+  // run on a new connection, outside it, and commit on its own.
+  if (transaction_open_ && !in_transaction())
+    return Outcome{AH_ERR_UNAVAILABLE, "the connection to " + pg_target(settings_) +
+                                           " was lost during the transaction; nothing of it "
+                                           "was committed"};
   return {};
 }
 
@@ -281,12 +308,11 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
   const std::string what = reading != nullptr   ? "statement " + quoted_excerpt(reading->sql)
                            : closing != nullptr ? "'" + std::string(closing) + "'"
                                                 : "sending kept writes";
-  if (prepared_.size() + kept.size() + 1 > kPreparedCapacity) {
-    Outcome cleared = simple("DEALLOCATE ALL", "clearing prepared statements");
-    if (!cleared.ok()) return cleared;
-    forget_prepared();
+  if (!in_transaction()) {
+    Outcome trimmed = trim_prepared();
+    if (!trimmed.ok()) return trimmed;
   }
-  if (PQenterPipelineMode(connection_) != 1) return lost(what);
+  if (PQenterPipelineMode(connection_) != 1) return abandon_connection(what);
   std::vector<Answer> answers;
   bool sent = send_kept(kept, answers);
   const std::size_t own_answers = answers.size();
@@ -298,14 +324,11 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
   if (sent && guarded) sent = send_text("RELEASE SAVEPOINT ah_statement", body_, answers);
   if (sent && closing != nullptr) sent = send_text(closing, body_, answers);
   if (sent) sent = PQpipelineSync(connection_) == 1;
-  if (!sent) {
-    PQexitPipelineMode(connection_);
-    return lost(what);
-  }
+  if (!sent) return abandon_connection(what);
   std::size_t failed_at = answers.size();
   Outcome outcome = read_answers(answers, rows_json, failed_at);
-  if (PQstatus(connection_) != CONNECTION_OK) return outcome;
-  PQexitPipelineMode(connection_);
+  if (PQstatus(connection_) != CONNECTION_OK || PQexitPipelineMode(connection_) != 1)
+    return abandon_connection(what);
   if (outcome.ok()) return outcome;
   if (failed_at < own_answers) return blame(answers[failed_at].body, outcome, closing == nullptr);
   if (guarded) {
@@ -391,9 +414,12 @@ Outcome PgConnection::execute_script(const std::string& sql) {
 
 Outcome PgConnection::control(ControlStatement which) {
   switch (which) {
-    case ControlStatement::begin:
+    case ControlStatement::begin: {
       forget_transaction();
-      return run_control(which);
+      Outcome begun = run_control(which);
+      transaction_open_ = begun.ok();
+      return begun;
+    }
     case ControlStatement::savepoint:
       ++body_;
       savepoint_ = Savepoint::wanted;
@@ -410,6 +436,7 @@ Outcome PgConnection::control(ControlStatement which) {
       return {};
     case ControlStatement::rollback:
       forget_transaction();
+      transaction_open_ = false;
       return run_control(which);
     case ControlStatement::commit:
       return commit();
@@ -435,7 +462,8 @@ Outcome PgConnection::commit() {
   if (connection_ == nullptr) return lost("'COMMIT'");
   std::string no_rows;
   Outcome outcome = round_trip(nullptr, kCommit, no_rows);
-  if (PQstatus(connection_) != CONNECTION_OK)
+  transaction_open_ = in_transaction();  // open still if something in it failed
+  if (connection_ == nullptr || PQstatus(connection_) != CONNECTION_OK)
     outcome.error += "; whether the transaction was committed is unknown";
   return outcome;
 }
@@ -445,6 +473,7 @@ Outcome PgConnection::run_control(ControlStatement which) {
   const char* control = which == ControlStatement::begin ? "BEGIN" : "ROLLBACK";
   if (which == ControlStatement::begin) {
     Outcome connected = ensure_connected();
+    if (connected.ok()) connected = trim_prepared();
     if (!connected.ok()) return connected;
   }
   if (connection_ == nullptr) return lost(control);

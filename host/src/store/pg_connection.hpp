@@ -86,6 +86,8 @@ class PgConnection final : public Session {
   void forget_transaction();
   Outcome commit();
   Outcome run_control(ControlStatement which);
+  Outcome trim_prepared();
+  Outcome abandon_connection(std::string_view what);
   Outcome lost(std::string_view what);
   Outcome simple(const char* sql, std::string_view what);
   Result next_result();
@@ -98,6 +100,7 @@ class PgConnection final : public Session {
   std::size_t next_statement_ = 0;
   bool retry_requested_ = false;
   // The open transaction's state on this side.
+  bool transaction_open_ = false;  // BEGIN succeeded, no COMMIT or ROLLBACK since
   std::vector<Kept> kept_;
   std::size_t body_ = 0;  // the running body, as LateFailure numbers them
   Savepoint savepoint_ = Savepoint::none;

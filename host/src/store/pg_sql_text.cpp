@@ -84,6 +84,15 @@ std::vector<std::string> script_keywords(std::string_view script) {
   return keywords;
 }
 
+bool holds_statement(std::string_view sql) {
+  bool found = false;
+  for_each_code_char(sql, [&](std::size_t i) {
+    const char c = sql[i];
+    if (c != ';' && std::isspace(static_cast<unsigned char>(c)) == 0) found = true;
+  });
+  return found;
+}
+
 std::size_t highest_placeholder(std::string_view sql) {
   std::size_t highest = 0;
   for_each_code_char(sql, [&](std::size_t i) {

@@ -21,6 +21,9 @@ bool refused_keyword(const std::string& keyword);
 // The first keyword of every statement of a script.
 std::vector<std::string> script_keywords(std::string_view script);
 
+// Whether the text holds anything but blanks, comments and semicolons.
+bool holds_statement(std::string_view sql);
+
 // The highest $n a statement names (0 for none).
 std::size_t highest_placeholder(std::string_view sql);
 

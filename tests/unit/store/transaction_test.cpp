@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -89,6 +90,47 @@ TEST_F(Transactions, AFailedUnreadWriteFailsItsBodyEvenWhenTheBodyGoesOn) {
   });
   EXPECT_EQ(never_read.status, AH_ERR_CONFLICT) << never_read.error;
   EXPECT_NE(never_read.error.find("INSERT INTO item"), std::string::npos) << never_read.error;
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_F(Transactions, AnUnreadWriteWithoutAStatementIsRefusedAtOnce) {
+  const Outcome outcome = db_->transaction([&](Transaction& tx) {
+    EXPECT_EQ(tx.execute("  ; -- nothing", "").status, AH_ERR_INVALID_ARGUMENT);
+    return insert(tx, 5);
+  });
+  EXPECT_EQ(outcome.status, AH_ERR_INVALID_ARGUMENT) << outcome.error;
+  EXPECT_EQ(count(), 0);
+}
+
+// The server ends the write connection in the middle of a body: what the body
+// sends next must fail, not run on a new connection outside the transaction
+// and commit on its own.
+TEST_F(Transactions, AWriteAfterTheConnectionWasLostInABodyIsNotCommittedAlone) {
+  if (!on_postgres()) GTEST_SKIP() << "PostgreSQL only: SQLite has no connection to lose";
+  const Outcome outcome = db_->transaction([&](Transaction& tx) {
+    std::string rows;
+    EXPECT_TRUE(tx.query("SELECT pg_backend_pid() AS pid", "", rows).ok());
+    const auto pid = nlohmann::json::parse(rows).at(0).at("pid").get<long long>();
+    PGconn* admin = PQconnectdb(postgres_->url().c_str());
+    PQclear(PQexec(admin, ("SELECT pg_terminate_backend(" + std::to_string(pid) + ")").c_str()));
+    PQfinish(admin);
+    EXPECT_FALSE(tx.query("SELECT 1 AS one", "", rows).ok());
+    // Past the reconnect backoff, so that connecting again would be allowed.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    EXPECT_FALSE(insert(tx, 7).ok());
+    EXPECT_FALSE(tx.execute("INSERT INTO item (id, v) VALUES (8, 'x')", "").ok());
+    return Outcome{};
+  });
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_EQ(count(), 0);
+  // A later transaction connects again, once the reconnect backoff allows.
+  Outcome again;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    again = db_->transaction([&](Transaction& tx) { return insert(tx, 9); });
+    if (again.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(again.ok()) << again.error;
   EXPECT_EQ(count(), 1);
 }
 
