@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build, the product and the tests need.
+# Installs the Debian packages the build, the product, its packaging (CPack:
+# dpkg-shlibdeps from dpkg-dev, which needs file) and the tests need.
 # Idempotent: installs only what is missing, and fails loudly when apt does.
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates file dpkg-dev
   libboost-dev libboost-filesystem-dev libpistache-dev nlohmann-json3-dev libspdlog-dev
   prometheus-cpp-dev libuv1-dev libsqlite3-dev sqlite3 libpq-dev libhiredis-dev redis-server redis-tools
   libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev nettle-dev libbenchmark-dev
