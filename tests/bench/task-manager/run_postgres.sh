@@ -72,14 +72,21 @@ JSON
   done
 }
 
-# wrk against every host at once, the connections split evenly; prints the total rate.
+# The machine's CPU jiffies: "busy total" (busy: all but idle and iowait).
+cpu_jiffies() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat; }
+
+# wrk against every host at once, the connections split evenly; prints the
+# total rate, and to stderr how busy the whole machine was meanwhile.
 creates() {
-  local per=$((connections / ${#bases[@]})) i total=0 loaders=()
+  local per=$((connections / ${#bases[@]})) i total=0 loaders=() before after
+  before=$(cpu_jiffies)
   for i in "${!bases[@]}"; do
     wrk -t1 -c"$per" -d"${duration}s" -s "$here/create.lua" "${bases[$i]}/task/tasks" >"$work/wrk$i.txt" &
     loaders+=($!)
   done
   wait "${loaders[@]}"
+  after=$(cpu_jiffies)
+  python3 -c "b0, t0, b1, t1 = map(int, '$before $after'.split()); print(f'{100 * (b1 - b0) / (t1 - t0):.0f}')" >"$work/busy"
   for i in "${!bases[@]}"; do
     if grep -q Non-2xx "$work/wrk$i.txt"; then
       echo "creates answered non-2xx; see $work/host*.log" >&2; cat "$work/wrk$i.txt" >&2; exit 1
@@ -89,14 +96,14 @@ creates() {
   printf '%.0f\n' "$total"
 }
 
-raws=() ones=() threes=() ratios=() scales=()
+raws=() ones=() threes=() ratios=() scales=() busy_one=() busy_three=()
 for round in $(seq "$rounds"); do
   echo "== round $round: raw libpq, $connections connections, ${duration}s" >&2
   raw=$("$bin/raw_postgres_inserts" "$url" "$connections" "$duration")
   echo "== round $round: creates through 1 host" >&2
-  start_hosts 1; one=$(creates)
+  start_hosts 1; one=$(creates); busy_one+=("$(cat "$work/busy")%")
   echo "== round $round: creates through 3 hosts" >&2
-  start_hosts 3; three=$(creates)
+  start_hosts 3; three=$(creates); busy_three+=("$(cat "$work/busy")%")
   raws+=("$raw") ones+=("$one") threes+=("$three")
   ratios+=("$(python3 -c "print(f'{$one/$raw:.2f}')")")
   scales+=("$(python3 -c "print(f'{$three/$one:.2f}')")")
@@ -110,4 +117,5 @@ cat <<TABLE
 | POST /task/tasks, 3 hosts on one schema ($((connections / 3)) connections each) | ${threes[*]} creates/s |
 | ratio 1 host / raw (target >= 0.5) | ${ratios[*]} (median $(median "${ratios[@]}")) |
 | ratio 3 hosts / 1 host (target >= 1.0) | ${scales[*]} (median $(median "${scales[@]}")) |
+| machine CPU busy during 1 host · 3 hosts (all cores) | ${busy_one[*]} · ${busy_three[*]} |
 TABLE
