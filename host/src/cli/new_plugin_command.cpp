@@ -2,9 +2,9 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
-#include "loader/descriptor_check.hpp"
 #include "scaffold/project_writer.hpp"
 #include "scaffold/template_dir.hpp"
+#include "text/plugin_name.hpp"
 
 namespace agent_host::cli {
 namespace {
@@ -13,7 +13,7 @@ constexpr const char* kCommand = "agent-host new-plugin: ";
 
 // The loader's rule, so a generated plugin is never one the host refuses.
 bool refuse_invalid_name(const std::string& name, std::ostream& err) {
-  const std::string problem = loader::name_problem(name);
+  const std::string problem = text::plugin_name_problem(name);
   if (problem.empty()) return false;
   err << kCommand << '"' << name << "\" is not a valid plugin name: " << problem
       << ". Plugin names use lower-case letters, digits and '-', starting with a letter "

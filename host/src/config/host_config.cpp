@@ -1,12 +1,12 @@
 #include "config/host_config.hpp"
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "config/schema_validator.hpp"
 #include "config/yaml_to_json.hpp"
 #include "files/regular_file.hpp"
+#include "text/plugin_name.hpp"
 
 namespace agent_host::config {
 namespace {
@@ -20,14 +20,15 @@ const SchemaValidator& host_validator() {
 // cannot, so map keys that name plugins are checked here.
 void check_plugin_names(const nlohmann::json& document, const char* map_key,
                         std::vector<Problem>& problems) {
-  static const std::regex plugin_name("^[a-z][a-z0-9-]*$");
   const auto map = document.find(map_key);
   if (map == document.end() || !map->is_object()) return;
   for (const auto& member : map->items()) {
-    if (!std::regex_match(member.key(), plugin_name)) {
-      problems.push_back({std::string(map_key) + "." + member.key(), "is not a valid plugin name",
+    const std::string problem = text::plugin_name_problem(member.key());
+    if (!problem.empty()) {
+      problems.push_back({std::string(map_key) + "." + member.key(),
+                          "is not a valid plugin name: " + problem,
                           "plugin names use lower-case letters, digits and dashes, starting "
-                          "with a letter, e.g. task-manager"});
+                          "with a letter, at most 63 characters, e.g. task-manager"});
     }
   }
 }

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "text/plugin_name.hpp"
+
 namespace agent_host::loader {
 namespace {
 
@@ -16,16 +18,6 @@ const std::string kThisSdk =
     std::string("the SDK of Agent Host ") + AH_VERSION + " (ABI " + kHostAbi + ")";
 
 }  // namespace
-
-std::string name_problem(const std::string& name) {
-  if (name.empty()) return "the name is empty";
-  if (name.size() > 63) return "the name is longer than 63 characters";
-  if (name.front() < 'a' || name.front() > 'z') return "the name must start with a letter a-z";
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-      return std::string("the name may hold only a-z, 0-9 and '-' (found '") + c + "')";
-  return {};
-}
 
 void check_descriptor(const ah_plugin_descriptor* d, const std::string& origin) {
   if (d == nullptr)
@@ -43,7 +35,7 @@ void check_descriptor(const ah_plugin_descriptor* d, const std::string& origin) 
     throw PluginRefused(origin + ": descriptor struct_size " + std::to_string(d->struct_size) +
                         " is smaller than ABI " + plugin_abi + " defines; rebuild the plugin");
   const std::string name = d->name ? d->name : "";
-  if (const std::string problem = name_problem(name); !problem.empty())
+  if (const std::string problem = text::plugin_name_problem(name); !problem.empty())
     throw PluginRefused(origin + ": invalid plugin name \"" + name + "\": " + problem);
   if (!d->default_prefix || d->default_prefix[0] != '/')
     throw PluginRefused(origin + ": plugin \"" + name +

@@ -20,7 +20,4 @@ class PluginRefused : public std::runtime_error {
 // a name that is not [a-z][a-z0-9-]*, a prefix that does not start with '/'.
 void check_descriptor(const ah_plugin_descriptor* descriptor, const std::string& origin);
 
-// Checks a plugin name; empty string when valid, otherwise why not.
-std::string name_problem(const std::string& name);
-
 }  // namespace agent_host::loader

@@ -230,6 +230,18 @@ TEST(HostConfig, PluginAndPeerNamesAreChecked) {
   EXPECT_THAT(error, HasSubstr("peers.Other: is not a valid plugin name"));
 }
 
+// The config holds plugin names to the loader's rule, length included: a
+// config that passes names only plugins that could load.
+TEST(HostConfig, PluginNamesFollowTheLoadersRuleIncludingItsLength) {
+  json document = minimal();
+  document["plugins"][std::string(64, 'a')] = json::object();
+  document["plugins"][std::string(63, 'b')] = json::object();
+  const std::string error = error_of(document);
+  EXPECT_THAT(error, HasSubstr(std::string(64, 'a') + ": is not a valid plugin name: the name is "
+                                                      "longer than 63 characters"));
+  EXPECT_THAT(error, Not(HasSubstr(std::string(63, 'b') + ": is not a valid plugin name")));
+}
+
 TEST(HostConfig, PluginPrefixMustBeAPath) {
   json document = minimal();
   document["plugins"]["task-manager"]["prefix"] = "task";
