@@ -16,8 +16,8 @@ bool refuse_invalid_name(const std::string& name, std::ostream& err) {
   const std::string problem = text::plugin_name_problem(name);
   if (problem.empty()) return false;
   err << kCommand << '"' << name << "\" is not a valid plugin name: " << problem
-      << ". Plugin names use lower-case letters, digits and '-', starting with a letter "
-         "(e.g. demo-notes).\n";
+      << ". Plugin names use lower-case letters, digits and '-', starting with a letter, at "
+         "most 63 characters (e.g. demo-notes).\n";
   return true;
 }
 
@@ -41,7 +41,8 @@ void report_written(const std::filesystem::path& destination,
   for (const auto& file : files) out << "  " << file.string() << "\n";
   const std::string dir = destination.string();
   out << "build and test it against the installed SDK (see its README.md):\n"
-      << "  cmake -S " << dir << " -B " << dir << "/build -DCMAKE_PREFIX_PATH=<SDK prefix>\n"
+      << "  cmake -S " << dir << " -B " << dir
+      << "/build   # plus -DCMAKE_PREFIX_PATH=<SDK prefix> unless it is /usr\n"
       << "  cmake --build " << dir << "/build && ctest --test-dir " << dir << "/build\n";
 }
 

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
+
+#include "files/regular_file.hpp"
 
 namespace agent_host::scaffold {
 namespace {
@@ -15,13 +16,8 @@ std::vector<std::filesystem::path> template_files(const std::filesystem::path& t
   return files;
 }
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw ScaffoldError(file.string() + ": cannot read the template");
-  return text.str();
-}
+// Templates are small source files; anything larger is not one of ours.
+constexpr std::size_t kTemplateLimit = 1 << 20;
 
 void write_text(const std::filesystem::path& file, const std::string& text) {
   std::filesystem::create_directories(file.parent_path());
@@ -52,7 +48,8 @@ std::vector<std::filesystem::path> write_project(const std::filesystem::path& te
     throw ScaffoldError(problem);
   const auto files = template_files(templates);
   for (const auto& file : files)
-    write_text(destination / file, render(read_text(templates / file), placeholders));
+    write_text(destination / file,
+               render(files::read_regular_file(templates / file, kTemplateLimit), placeholders));
   return files;
 }
 

@@ -139,10 +139,14 @@ Outcome PgConnection::trim_prepared() {
 // whatever transaction it held gone, as the server sees it too).
 Outcome PgConnection::abandon_connection(std::string_view what) {
   Outcome gone = lost(what);
+  close_connection();
+  return gone;
+}
+
+void PgConnection::close_connection() {
   PQfinish(connection_);
   connection_ = nullptr;
   forget_prepared();
-  return gone;
 }
 
 Outcome PgConnection::lost(std::string_view what) {
@@ -305,14 +309,17 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
                                  std::string& rows_json) {
   const bool guarded = reading != nullptr && in_transaction();
   const std::vector<Kept> kept = std::exchange(kept_, {});
-  const std::string what = reading != nullptr   ? "statement " + quoted_excerpt(reading->sql)
-                           : closing != nullptr ? "'" + std::string(closing) + "'"
-                                                : "sending kept writes";
+  // Named only when something fails: this is every write's path.
+  const auto what = [&] {
+    return reading != nullptr   ? "statement " + quoted_excerpt(reading->sql)
+           : closing != nullptr ? "'" + std::string(closing) + "'"
+                                : std::string("sending kept writes");
+  };
   if (!in_transaction()) {
     Outcome trimmed = trim_prepared();
     if (!trimmed.ok()) return trimmed;
   }
-  if (PQenterPipelineMode(connection_) != 1) return abandon_connection(what);
+  if (PQenterPipelineMode(connection_) != 1) return abandon_connection(what());
   std::vector<Answer> answers;
   bool sent = send_kept(kept, answers);
   const std::size_t own_answers = answers.size();
@@ -324,11 +331,15 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
   if (sent && guarded) sent = send_text("RELEASE SAVEPOINT ah_statement", body_, answers);
   if (sent && closing != nullptr) sent = send_text(closing, body_, answers);
   if (sent) sent = PQpipelineSync(connection_) == 1;
-  if (!sent) return abandon_connection(what);
+  if (!sent) return abandon_connection(what());
   std::size_t failed_at = answers.size();
   Outcome outcome = read_answers(answers, rows_json, failed_at);
+  if (PQstatus(connection_) != CONNECTION_OK && !outcome.ok()) {
+    close_connection();  // read_answers said what was lost
+    return outcome;
+  }
   if (PQstatus(connection_) != CONNECTION_OK || PQexitPipelineMode(connection_) != 1)
-    return abandon_connection(what);
+    return abandon_connection(what());
   if (outcome.ok()) return outcome;
   if (failed_at < own_answers) return blame(answers[failed_at].body, outcome, closing == nullptr);
   if (guarded) {
@@ -356,11 +367,12 @@ Outcome PgConnection::read_answers(const std::vector<Answer>& answers, std::stri
   Outcome outcome;
   for (std::size_t i = 0; i < answers.size(); ++i) {
     const Answer& answer = answers[i];
-    const std::string what = answer.statement != nullptr
-                                 ? "statement " + quoted_excerpt(answer.statement->sql)
-                                 : "'" + std::string(answer.control) + "'";
+    const auto what = [&] {
+      return answer.statement != nullptr ? "statement " + quoted_excerpt(answer.statement->sql)
+                                         : "'" + std::string(answer.control) + "'";
+    };
     Result result = next_result();
-    if (result == nullptr) return lost(what);
+    if (result == nullptr) return lost(what());
     const ExecStatusType status = PQresultStatus(result.get());
     if (answer.kind == Answer::Kind::parse && failed(result.get()))
       prepared_.erase(answer.prepared_key);
@@ -374,7 +386,7 @@ Outcome PgConnection::read_answers(const std::vector<Answer>& answers, std::stri
                               quoted_excerpt(answer.statement->sql) +
                               "); send one statement per call, or group them with "
                               "sql_transaction")
-                    : pg_failure(result.get(), what + " failed");
+                    : pg_failure(result.get(), what() + " failed");
       failed_at = i;
     } else if (outcome.ok() && answer.control == kCommit &&
                std::string_view(PQcmdStatus(result.get())) == "ROLLBACK") {
@@ -384,7 +396,7 @@ Outcome PgConnection::read_answers(const std::vector<Answer>& answers, std::stri
     if (answer.rows && outcome.ok()) append_pg_rows_json(result.get(), rows_json);
     while (Result rest = next_result()) {
     }
-    if (PQstatus(connection_) != CONNECTION_OK) return lost(what);
+    if (PQstatus(connection_) != CONNECTION_OK) return lost(what());
   }
   Result sync = next_result();
   if (sync == nullptr || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)

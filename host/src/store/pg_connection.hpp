@@ -88,6 +88,7 @@ class PgConnection final : public Session {
   Outcome run_control(ControlStatement which);
   Outcome trim_prepared();
   Outcome abandon_connection(std::string_view what);
+  void close_connection();
   Outcome lost(std::string_view what);
   Outcome simple(const char* sql, std::string_view what);
   Result next_result();

@@ -13,19 +13,8 @@
 set -euo pipefail
 
 build_dir=$1 cmake=$2 ctest=$3 generator=$4
-work=$(mktemp -d "${TMPDIR:-/tmp}/ah-scaffold.XXXXXX")
-host_pid=""
-cleanup() {
-  if [[ -n $host_pid ]] && kill -0 "$host_pid" 2>/dev/null; then kill -KILL "$host_pid"; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -f $work/host.log ]] && { echo "--- agent-host log:" >&2; tail -n 40 "$work/host.log" >&2; }
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../../support/host_script.sh"
+host_script_init ah-scaffold
 # run_logged LOG COMMAND...: the command's output goes to LOG, shown on failure.
 run_logged() {
   local log=$1
@@ -40,9 +29,6 @@ step() {
 step_done() {
   awk -v name="$1" -v started="$step_started" -v now="$(date +%s.%N)" \
     'BEGIN { printf "step %-12s %6.1f s\n", name, now - started }'
-}
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 agent_host=$build_dir/bin/agent-host

@@ -12,23 +12,9 @@
 set -euo pipefail
 
 build_dir=$1 source_dir=$2 cmake=$3 cc=$4 generator=$5
-work=$(mktemp -d "${TMPDIR:-/tmp}/ah-sdk-package.XXXXXX")
-host_pid=""
-cleanup() {
-  if [[ -n $host_pid ]] && kill -0 "$host_pid" 2>/dev/null; then kill -KILL "$host_pid"; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -f $work/host.log ]] && { echo "--- agent-host log:" >&2; tail -n 40 "$work/host.log" >&2; }
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../../support/host_script.sh"
+host_script_init ah-sdk-package
 step() { echo "== $*"; }
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 prefix=$work/prefix
 plugins=$work/plugins

@@ -5,13 +5,14 @@
 
 #include <fstream>
 #include <functional>
-#include <random>
 
 #include "config/yaml_to_json.hpp"
+#include "temp_dir.hpp"
 
 namespace agent_host::config {
 namespace {
 
+using agent_host::testing::TempDir;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
@@ -31,24 +32,6 @@ std::string error_of(const json& document) {
 std::string error_of_yaml(const std::string& yaml) {
   return error_of(yaml_to_json(yaml, "host.yaml"));
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() / ("ah-config-test-" + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::filesystem::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return path_ / name;
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 TEST(HostConfig, MinimalConfigGetsEveryDefault) {
   const HostConfig config = parse_host_config(minimal(), "host.yaml");
@@ -264,13 +247,13 @@ TEST(HostConfig, EmptySectionsMeanDefaults) {
 }
 
 TEST(LoadHostConfig, ReadsAFile) {
-  TempDir dir;
+  TempDir dir{"ah-config-test"};
   const auto file = dir.write("host.yaml", "service: demo\nplugins:\n  hello: {}\n");
   EXPECT_EQ(load_host_config(file).service, "demo");
 }
 
 TEST(LoadHostConfig, MissingFileSaysToPassConfig) {
-  TempDir dir;
+  TempDir dir{"ah-config-test"};
   try {
     load_host_config(dir.path() / "absent.yaml");
     FAIL() << "expected ConfigError";
@@ -281,7 +264,7 @@ TEST(LoadHostConfig, MissingFileSaysToPassConfig) {
 }
 
 TEST(LoadHostConfig, YamlSyntaxErrorNamesTheFileAndLine) {
-  TempDir dir;
+  TempDir dir{"ah-config-test"};
   const auto file = dir.write("bad.yaml", "service: demo\nplugins:\n  hello: {\n");
   try {
     load_host_config(file);
@@ -293,7 +276,7 @@ TEST(LoadHostConfig, YamlSyntaxErrorNamesTheFileAndLine) {
 }
 
 TEST(LoadHostConfig, SchemaProblemsNameTheFile) {
-  TempDir dir;
+  TempDir dir{"ah-config-test"};
   const auto file = dir.write("h.yaml", "service: demo\nplugins: {a: {}}\nhttp: {port: \"80\"}\n");
   try {
     load_host_config(file);

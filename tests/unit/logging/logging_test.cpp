@@ -6,13 +6,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
+
+#include "temp_dir.hpp"
 
 namespace agent_host::logging {
 namespace {
 
+using agent_host::testing::TempDir;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -213,21 +215,6 @@ TEST_F(LoggingTest, ConcurrentLinesNeverInterleave) {
   for (const std::string& line : lines) EXPECT_NO_THROW(json::parse(line)) << line;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ =
-        std::filesystem::temp_directory_path() / ("ah-logging-test-" + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& directory) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory))
@@ -237,7 +224,7 @@ std::vector<std::filesystem::path> files_in(const std::filesystem::path& directo
 }
 
 TEST_F(LoggingTest, FileOutputGetsTheSameLines) {
-  TempDir dir;
+  TempDir dir{"ah-logging-test"};
   std::filesystem::create_directories(dir.path() / "logs");
   const auto expired = dir.path() / "logs" / "agent-host_2001-01-01.log";
   std::ofstream(expired) << "{}\n";
@@ -257,7 +244,7 @@ TEST_F(LoggingTest, FileOutputGetsTheSameLines) {
 }
 
 TEST_F(LoggingTest, UnwritableLogFileIsAClearError) {
-  TempDir dir;
+  TempDir dir{"ah-logging-test"};
   std::ofstream(dir.path() / "blocker") << "a file where a directory should be";
   try {
     configure(options("info", "json", (dir.path() / "blocker" / "x.log").string()));

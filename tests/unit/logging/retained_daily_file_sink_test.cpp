@@ -4,26 +4,14 @@
 #include <spdlog/logger.h>
 
 #include <fstream>
-#include <random>
+
+#include "temp_dir.hpp"
 
 namespace agent_host::logging {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("ah-sink-test-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using agent_host::testing::TempDir;
 
 void touch(const fs::path& file, std::chrono::hours age) {
   std::ofstream(file) << "old line\n";
@@ -38,7 +26,7 @@ TEST(RetainedDailyFileSink, NamesCarryDayAndIndex) {
 }
 
 TEST(RetainedDailyFileSink, OldFilesOfTheFamilyAreDeletedAtStart) {
-  TempDir dir;
+  TempDir dir{"ah-sink-test"};
   const fs::path base = dir.path() / "agent-host.log";
   touch(dir.path() / "agent-host_2020-01-01.log", std::chrono::hours(24 * 30));
   touch(dir.path() / "agent-host_2020-01-02.1.log", std::chrono::hours(24 * 8));
@@ -57,7 +45,7 @@ TEST(RetainedDailyFileSink, OldFilesOfTheFamilyAreDeletedAtStart) {
 }
 
 TEST(RetainedDailyFileSink, RotatesWhenTheFileOutgrowsItsLimit) {
-  TempDir dir;
+  TempDir dir{"ah-sink-test"};
   auto sink = std::make_shared<RetainedDailyFileSink>(dir.path() / "a.log", 7, 4096);
   spdlog::logger logger("sink-test", sink);
   logger.set_pattern("%v");
@@ -73,7 +61,7 @@ TEST(RetainedDailyFileSink, RotatesWhenTheFileOutgrowsItsLimit) {
 }
 
 TEST(RetainedDailyFileSink, OldFilesAreAlsoDeletedAtEachRotation) {
-  TempDir dir;
+  TempDir dir{"ah-sink-test"};
   auto sink = std::make_shared<RetainedDailyFileSink>(dir.path() / "a.log", 3, 4096);
   spdlog::logger logger("sink-test", sink);
   logger.set_pattern("%v");
@@ -84,7 +72,7 @@ TEST(RetainedDailyFileSink, OldFilesAreAlsoDeletedAtEachRotation) {
 }
 
 TEST(RetainedDailyFileSink, ARestartContinuesTodaysFileUnlessItIsFull) {
-  TempDir dir;
+  TempDir dir{"ah-sink-test"};
   fs::path first;
   {
     RetainedDailyFileSink sink(dir.path() / "a.log", 7, 4096);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -18,12 +19,10 @@ using agent_host::cli::NewPluginRequest;
 class NewPluginCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::remove_all(root_);
     fs::create_directories(templates_ / "src");
     write(templates_ / "CMakeLists.txt", "project(SCAFFOLD_PLUGIN_NAME)\n");
     write(templates_ / "src" / "plugin.cpp", "namespace SCAFFOLD_NAMESPACE {}\n");
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   static void write(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
   static std::string read(const fs::path& file) {
@@ -37,9 +36,8 @@ class NewPluginCommand : public ::testing::Test {
   }
 
   // Declared first: the paths below are made from it.
-  fs::path root_ = fs::temp_directory_path() /
-                   ("ah-new-plugin-" +
-                    std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+  agent_host::testing::TempDir dir_{"ah-new-plugin-test"};
+  const fs::path root_ = dir_.path();
   fs::path templates_ = root_ / "templates";
   std::ostringstream out_, err_;
 };

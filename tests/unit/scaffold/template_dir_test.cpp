@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -13,18 +15,15 @@ using agent_host::scaffold::templates_beside;
 class TemplateSearch : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::remove_all(root_);
     for (const auto& dir : {option_, environment_, installed_}) {
       fs::create_directories(dir);
       std::ofstream(dir / "CMakeLists.txt") << "\n";
     }
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   // Declared first: the paths below are made from it.
-  fs::path root_ = fs::temp_directory_path() /
-                   ("ah-templates-" +
-                    std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+  agent_host::testing::TempDir dir_{"ah-templates-test"};
+  const fs::path root_ = dir_.path();
   fs::path option_ = root_ / "option";
   fs::path environment_ = root_ / "environment";
   fs::path executable_ = root_ / "prefix" / "bin" / "agent-host";

@@ -9,21 +9,11 @@
 
 #include "scratch_postgres.hpp"
 #include "store/sqlite_database.hpp"
+#include "temp_dir.hpp"
 
 namespace agent_host::store::testing {
 
-// A fresh folder under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using agent_host::testing::TempDir;
 
 // Test fixture state: a temp dir and a database file in it.
 // The engine under test is SQLite, or PostgreSQL when AH_TEST_POSTGRES_URL is
@@ -34,7 +24,7 @@ class StoreFixture {
   // The same database each time within one test.
   std::unique_ptr<Database> open_db(const Options& options = {});
   bool on_postgres() const { return postgres_ != nullptr; }
-  TempDir dir_;
+  TempDir dir_{"ah-store-test"};
   std::unique_ptr<agent_host::testing::ScratchPostgres> postgres_ =
       agent_host::testing::ScratchPostgres::from_environment();
 };
