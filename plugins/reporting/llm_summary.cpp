@@ -73,12 +73,12 @@ json summarize(agent_host::Host& host, const SummarySettings& settings, const js
     return summary("generated", text, {}, answer.value("model", json(settings.model)), seconds);
   } catch (const agent_host::Error& e) {
     const double seconds = elapsed();
-    if (e.status() == AH_ERR_UNSUPPORTED)
+    if (e.status() == agent_host::Status::unsupported)
       return summary("not_configured", nullptr,
                      std::string("No summary: no language model is configured for this host (") +
                          e.what() + ").",
                      nullptr, nullptr);
-    if (e.status() == AH_ERR_TIMEOUT) {
+    if (e.status() == agent_host::Status::timeout) {
       observe(seconds, "timeout");
       return summary("timeout", nullptr,
                      "No summary: the language model did not answer within " +

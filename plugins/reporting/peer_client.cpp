@@ -5,13 +5,13 @@
 namespace reporting {
 namespace {
 
-std::string status_name(ah_status status) {
+std::string status_name(agent_host::Status status) {
   switch (status) {
-    case AH_ERR_NOT_FOUND:
+    case agent_host::Status::not_found:
       return "not reachable (no such agent here and no peer URL configured)";
-    case AH_ERR_UNAVAILABLE:
+    case agent_host::Status::unavailable:
       return "unavailable";
-    case AH_ERR_TIMEOUT:
+    case agent_host::Status::timeout:
       return "timed out";
     default:
       return "failed";

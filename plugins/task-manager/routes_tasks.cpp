@@ -9,10 +9,10 @@
 namespace task_manager {
 namespace {
 
+using agent_host::DeferredResponse;
 using agent_host::HttpError;
 using agent_host::Preconditions;
 using agent_host::Request;
-using agent_host::Responder;
 using agent_host::Response;
 using agent_host::RouteDoc;
 
@@ -91,7 +91,7 @@ RouteDoc list_tasks_doc() {
 void add_task_routes(agent_host::Host& host, TaskService& service) {
   // Answered from the commit: validation runs on the network thread and no
   // thread waits while concurrent creates share one commit.
-  host.route_async(
+  host.route_deferred(
       "POST", "/tasks",
       RouteDoc{"Create a task (Idempotency-Key header: the same key returns the same task)",
                schemas::new_task()}
@@ -104,19 +104,19 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
                     schemas::task())
           .responds(400, "Invalid task, header or query parameter")
           .responds(415, "The body is not JSON"),
-      [&service](const Request& request, Responder responder) {
+      [&service](const Request& request, DeferredResponse response) {
         reject_query(request);
         auto plan =
             service.plan_create(parse_new_task(request.json_body()), idempotency_key(request));
         // Rendered here, so the writer thread only sends it.
         Response created = created_response(plan.task, false, std::move(plan.task_json));
         service.create(
-            std::move(plan), [responder, created = std::move(created)](
+            std::move(plan), [response, created = std::move(created)](
                                  std::exception_ptr failure, const TaskService::Created& result) {
               if (failure)
-                responder.fail(failure);
+                response.fail(failure);
               else
-                responder.send(result.replayed ? created_response(result.task, true) : created);
+                response.send(result.replayed ? created_response(result.task, true) : created);
             });
       },
       agent_host::RouteMode::non_blocking);

@@ -1,6 +1,6 @@
 # Install rules of the SDK CMake package and the product.
 #
-#   include/agent_host/{abi.h,sdk.hpp,conditional.hpp,list_params.hpp,testing.hpp}
+#   include/agent_host/   abi.h, sdk.hpp and the headers it gathers, detail/, testing.hpp
 #   lib/cmake/AgentHostSDK/{AgentHostSDKConfig.cmake, ...ConfigVersion.cmake,
 #                           AgentHostPlugin.cmake, AgentHostSDKTargets.cmake, ...}
 #   lib/libagent_host_testing.a   the fake host (installed by host/src/testing)
@@ -21,9 +21,9 @@ target_include_directories(agent_host_abi INTERFACE
 set_target_properties(agent_host_abi PROPERTIES EXPORT_NAME abi)
 set_target_properties(agent_host_sdk PROPERTIES EXPORT_NAME sdk)
 
-install(FILES include/agent_host/abi.h include/agent_host/sdk.hpp include/agent_host/list_params.hpp
-              include/agent_host/conditional.hpp include/agent_host/testing.hpp
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/agent_host COMPONENT sdk)
+# Every header of the contract, so a new one cannot be forgotten here.
+install(DIRECTORY include/agent_host DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT sdk
+        FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 install(TARGETS agent_host_abi agent_host_sdk EXPORT AgentHostSDKTargets)
 install(EXPORT AgentHostSDKTargets NAMESPACE AgentHost:: DESTINATION ${AH_SDK_CMAKE_DIR}
         COMPONENT sdk)

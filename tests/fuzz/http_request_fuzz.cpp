@@ -38,7 +38,7 @@ void read_chunked(std::string_view input) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   const std::string_view input(bytes);
-  agent_host::runtime::HttpRequest request;
+  agent_host::http_wire::HttpRequest request;
   agent_host::http_wire::HeadFacts facts;
   agent_host::http_wire::Refusal refusal;
   std::size_t scanned = 0;

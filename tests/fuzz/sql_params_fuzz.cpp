@@ -3,7 +3,7 @@
 #include <sqlite3.h>
 
 #include "fuzz_input.hpp"
-#include "store/json_params.hpp"
+#include "store/sqlite_params.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static sqlite3* db = [] {
@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db, std::string(sql).c_str(), -1, &statement, nullptr) != SQLITE_OK)
     return 0;
-  agent_host::store::BoundParams storage;
-  (void)agent_host::store::bind_json_params(statement, params, storage);
+  std::vector<agent_host::store::SqlParam> storage;
+  (void)agent_host::store::bind_sql_params(statement, params, storage);
   sqlite3_finalize(statement);
   return 0;
 }

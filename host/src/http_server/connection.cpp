@@ -124,18 +124,34 @@ bool Connection::read_body() {
   return true;
 }
 
+namespace {
+// The connection whose serve() is running on this thread, if any: an answer
+// given before serve() returns is written by serve() itself, in order,
+// without a trip through the Mailbox.
+thread_local const Connection* serving_on_this_thread = nullptr;
+}  // namespace
+
 void Connection::serve() {
   state_ = State::Busy;
   request_.request_id.clear();
   request_.in_process = false;
-  // Captures one pointer, so the std::function needs no allocation.
-  const runtime::AnswerLater later = [this]() -> runtime::LateAnswer {
-    return [mailbox = mailbox_, self = shared_from_this()](runtime::HttpResponse response) {
-      mailbox->post(self, std::move(response));
-    };
-  };
-  runtime::HttpResponse response;
-  if (port_.service->serve(request_, response, later)) answer(response);
+  serving_on_this_thread = this;
+  port_.service->serve(request_, [self = shared_from_this()](runtime::HttpResponse response) {
+    complete(self, std::move(response));
+  });
+  serving_on_this_thread = nullptr;
+  if (!answered_in_serve_) return;  // deferred: on_answer() writes it
+  runtime::HttpResponse response = std::move(*answered_in_serve_);
+  answered_in_serve_.reset();
+  answer(response);
+}
+
+void Connection::complete(const std::shared_ptr<Connection>& self, runtime::HttpResponse response) {
+  if (serving_on_this_thread == self.get()) {
+    self->answered_in_serve_ = std::move(response);
+    return;
+  }
+  self->mailbox_->post(self, std::move(response));
 }
 
 void Connection::on_answer(runtime::HttpResponse response) {

@@ -68,6 +68,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool read_head();
   bool read_body();
   void serve();
+  // Where the service sends the response: kept while serve() runs on this
+  // thread (answered when it returns), else handed to the Mailbox.
+  static void complete(const std::shared_ptr<Connection>& self, runtime::HttpResponse response);
   void answer(runtime::HttpResponse& response);
   // Answers for the wire layer itself (the service renders the JSON), then closes.
   void refuse(const http_wire::Refusal& refusal, const std::string& method);
@@ -99,6 +102,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   runtime::HttpRequest request_;
   http_wire::HeadFacts facts_;
   std::optional<http_wire::ChunkedBody> chunked_;
+  std::optional<runtime::HttpResponse> answered_in_serve_;
 };
 
 }  // namespace agent_host::http_server

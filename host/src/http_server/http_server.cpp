@@ -32,24 +32,21 @@ class ApiService : public Service {
   // `pool` may be null: every handler then runs on the network threads.
   ApiService(runtime::Runtime& runtime, HandlerPool* pool) : runtime_(runtime), pool_(pool) {}
 
-  bool serve(runtime::HttpRequest& request, runtime::HttpResponse& response,
-             const runtime::AnswerLater& later) override {
-    if (pool_ == nullptr || runtime_.answers_inline(request))
-      return runtime_.dispatch(request, response, later);
-    // The pool thread answers through the connection's mailbox.
-    auto pooled = std::make_shared<Pooled>(Pooled{std::move(request), later()});
+  void serve(runtime::HttpRequest& request, runtime::Completion done) override {
+    if (pool_ == nullptr || runtime_.answers_inline(request)) {
+      runtime_.dispatch(request, std::move(done));
+      return;
+    }
+    auto pooled = std::make_shared<Pooled>(Pooled{std::move(request), std::move(done)});
     std::function<void()> task = [runtime = &runtime_, pooled] {
-      const runtime::AnswerLater same = [&pooled]() { return pooled->late; };
-      runtime::HttpResponse answer;
-      if (runtime->dispatch(pooled->request, answer, same)) pooled->late(std::move(answer));
+      runtime->dispatch(pooled->request, std::move(pooled->done));
     };
-    if (pool_->submit(task)) return false;
-    pooled->late(refuse({503, "overloaded",
+    if (pool_->submit(task)) return;
+    pooled->done(refuse({503, "overloaded",
                          "the host has more requests waiting than it queues "
                          "(http.handler_threads are all busy); retry later",
                          ""},
                         pooled->request.method));
-    return false;
   }
 
   runtime::HttpResponse refuse(const http_wire::Refusal& refusal,
@@ -60,7 +57,7 @@ class ApiService : public Service {
  private:
   struct Pooled {
     runtime::HttpRequest request;
-    runtime::LateAnswer late;
+    runtime::Completion done;
   };
   runtime::Runtime& runtime_;
   HandlerPool* pool_;
@@ -71,8 +68,8 @@ class MetricsService : public Service {
  public:
   explicit MetricsService(runtime::Runtime& runtime) : runtime_(runtime) {}
 
-  bool serve(runtime::HttpRequest& request, runtime::HttpResponse& response,
-             const runtime::AnswerLater&) override {
+  void serve(runtime::HttpRequest& request, runtime::Completion done) override {
+    runtime::HttpResponse response;
     if (request.path == "/metrics" && (request.method == "GET" || request.method == "HEAD")) {
       response.body = runtime_.metrics().serialize();
       response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -80,7 +77,7 @@ class MetricsService : public Service {
       response =
           runtime::json_error(404, "not_found", "the metrics port serves GET /metrics only", "");
     }
-    return true;
+    done(std::move(response));
   }
 
   runtime::HttpResponse refuse(const http_wire::Refusal& refusal, const std::string&) override {

@@ -12,10 +12,9 @@ namespace agent_host::http_server {
 class Service {
  public:
   virtual ~Service() = default;
-  // Answers now (true, `response` filled) or later (false, after asking
-  // `later` once for where the answer goes; it may be called on any thread).
-  virtual bool serve(runtime::HttpRequest& request, runtime::HttpResponse& response,
-                     const runtime::AnswerLater& later) = 0;
+  // Answers through `done`, exactly once: before returning, or later from
+  // any thread.
+  virtual void serve(runtime::HttpRequest& request, runtime::Completion done) = 0;
   // The JSON answer to a request the wire layer refused before serving it
   // (`method` may be empty when the request line was unreadable).
   virtual runtime::HttpResponse refuse(const http_wire::Refusal& refusal,

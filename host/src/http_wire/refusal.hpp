@@ -1,5 +1,5 @@
 // Why the wire layer refuses a request before any handler sees it: the status
-// and the fields of the host's JSON error shape (runtime::json_error).
+// and the fields of the host's JSON error shape (http_wire::json_error).
 #pragma once
 
 #include <string>

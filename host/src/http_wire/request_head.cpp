@@ -59,7 +59,7 @@ bool has_control(std::string_view text) {
 }
 
 // "METHOD SP request-target SP HTTP/1.x"
-bool parse_request_line(std::string_view line, runtime::HttpRequest& request, HeadFacts& facts,
+bool parse_request_line(std::string_view line, HttpRequest& request, HeadFacts& facts,
                         Refusal& refusal) {
   const std::size_t first = line.find(' ');
   const std::size_t last = line.rfind(' ');
@@ -205,7 +205,7 @@ bool check_framing(const HeadFacts& facts, const FramingFields& seen, Refusal& r
 }
 
 // The header lines of a complete head (between the request line and the empty line).
-bool parse_fields(std::string_view lines, runtime::HttpRequest& request, HeadFacts& facts,
+bool parse_fields(std::string_view lines, HttpRequest& request, HeadFacts& facts,
                   Refusal& refusal) {
   FramingFields seen;
   std::size_t count = 0;
@@ -274,7 +274,7 @@ std::size_t find_head_end(std::string_view input, std::size_t from, std::size_t&
 }  // namespace
 
 HeadStatus parse_request_head(std::string_view input, std::size_t max_head_bytes,
-                              std::size_t& scanned, runtime::HttpRequest& request, HeadFacts& facts,
+                              std::size_t& scanned, HttpRequest& request, HeadFacts& facts,
                               Refusal& refusal) {
   // Empty lines before a request are ignored (RFC 9112 2.2).
   std::size_t start = 0;

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http_wire/exchange.hpp"
 #include "http_wire/refusal.hpp"
-#include "runtime/http_types.hpp"
 
 namespace agent_host::http_wire {
 
@@ -33,7 +33,7 @@ enum class HeadStatus { Incomplete, Complete, Refused };
 // filled. Refused: `refusal` says why; the connection cannot be trusted after
 // it and must be closed once answered.
 HeadStatus parse_request_head(std::string_view input, std::size_t max_head_bytes,
-                              std::size_t& scanned, runtime::HttpRequest& request, HeadFacts& facts,
+                              std::size_t& scanned, HttpRequest& request, HeadFacts& facts,
                               Refusal& refusal);
 
 }  // namespace agent_host::http_wire

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent_host/abi.h"
+#include <agent_host/abi.h>
 
 namespace agent_host::logging {
 

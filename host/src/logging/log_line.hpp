@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent_host/abi.h"
+#include <agent_host/abi.h>
 
 namespace agent_host::logging {
 

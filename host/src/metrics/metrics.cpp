@@ -19,8 +19,11 @@ bool valid_metric_name(std::string_view name) {
 }
 
 template <typename T>
-prometheus::Family<T>& family_of(void* family) {
-  return *static_cast<prometheus::Family<T>*>(family);
+prometheus::Family<T>& family_of(
+    const std::variant<prometheus::Family<prometheus::Counter>*,
+                       prometheus::Family<prometheus::Gauge>*,
+                       prometheus::Family<prometheus::Histogram>*>& family) {
+  return *std::get<prometheus::Family<T>*>(family);
 }
 
 }  // namespace
@@ -86,28 +89,18 @@ ah_metric* Metrics::plugin_metric(const std::string& plugin, ah_metric_kind kind
   auto family_it = families_.find(full_name);
   try {
     if (family_it == families_.end()) {
-      void* family = nullptr;
       const std::string help_text = help.empty() ? full_name : std::string(help);
-      switch (kind) {
-        case AH_METRIC_COUNTER:
-          family = &prometheus::BuildCounter().Name(full_name).Help(help_text).Register(*registry_);
-          break;
-        case AH_METRIC_GAUGE:
-          family = &prometheus::BuildGauge().Name(full_name).Help(help_text).Register(*registry_);
-          break;
-        case AH_METRIC_HISTOGRAM:
-          family =
-              &prometheus::BuildHistogram().Name(full_name).Help(help_text).Register(*registry_);
-          break;
-      }
-      family_it = families_.emplace(full_name, PluginFamily{plugin, kind, family}).first;
+      family_it = families_
+                      .emplace(full_name, PluginFamily{plugin, kind,
+                                                       register_family(kind, full_name, help_text)})
+                      .first;
     } else if (family_it->second.kind != kind) {
       error = "metric \"" + full_name + "\" already exists with another kind";
       return nullptr;
     }
     auto handle = std::make_unique<ah_metric>();
     handle->kind = kind;
-    void* family = family_it->second.family;
+    const AnyFamily& family = family_it->second.family;
     switch (kind) {
       case AH_METRIC_COUNTER:
         handle->counter = &family_of<prometheus::Counter>(family).Add(labels);
@@ -132,6 +125,19 @@ ah_metric* Metrics::plugin_metric(const std::string& plugin, ah_metric_kind kind
   }
 }
 
+Metrics::AnyFamily Metrics::register_family(ah_metric_kind kind, const std::string& name,
+                                            const std::string& help) {
+  switch (kind) {
+    case AH_METRIC_COUNTER:
+      return &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
+    case AH_METRIC_GAUGE:
+      return &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
+    case AH_METRIC_HISTOGRAM:
+      break;
+  }
+  return &prometheus::BuildHistogram().Name(name).Help(help).Register(*registry_);
+}
+
 void Metrics::remove_plugin(const std::string& plugin) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string prefix = plugin + "|";
@@ -142,17 +148,7 @@ void Metrics::remove_plugin(const std::string& plugin) {
       ++it;
       continue;
     }
-    switch (it->second.kind) {
-      case AH_METRIC_COUNTER:
-        registry_->Remove(family_of<prometheus::Counter>(it->second.family));
-        break;
-      case AH_METRIC_GAUGE:
-        registry_->Remove(family_of<prometheus::Gauge>(it->second.family));
-        break;
-      case AH_METRIC_HISTOGRAM:
-        registry_->Remove(family_of<prometheus::Histogram>(it->second.family));
-        break;
-    }
+    std::visit([this](auto* family) { registry_->Remove(*family); }, it->second.family);
     it = families_.erase(it);
   }
 }

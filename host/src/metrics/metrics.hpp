@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 // The handle the ABI hands to plugins: one labelled series.
@@ -51,11 +52,15 @@ class Metrics {
             double& value) const;
 
  private:
+  using AnyFamily =
+      std::variant<prometheus::Family<prometheus::Counter>*, prometheus::Family<prometheus::Gauge>*,
+                   prometheus::Family<prometheus::Histogram>*>;
   struct PluginFamily {
     std::string plugin;
     ah_metric_kind kind;
-    void* family;  // prometheus::Family<T>*, T by kind
+    AnyFamily family;  // the alternative matches `kind`
   };
+  AnyFamily register_family(ah_metric_kind kind, const std::string& name, const std::string& help);
   std::shared_ptr<prometheus::Registry> registry_;
   std::mutex mutex_;
   std::map<std::string, PluginFamily> families_;              // full name -> family

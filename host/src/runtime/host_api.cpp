@@ -105,14 +105,14 @@ void api_response_set_body(ah_response* response, ah_str body, ah_str content_ty
 ah_response* api_response_defer(ah_response* response) {
   if (!response) return nullptr;
   try {
-    return DeferredAnswer::defer(*response);
+    return DeferredResponse::defer(*response);
   } catch (...) {
     return nullptr;  // out of memory: the handler's failure is answered now instead
   }
 }
 
 void api_response_finish(ah_response* deferred, ah_status status, ah_str error) {
-  if (deferred && deferred->deferred) DeferredAnswer::finish(deferred, status, to_view(error));
+  if (deferred && deferred->deferred) DeferredResponse::finish(deferred, status, to_view(error));
 }
 
 void api_log(ah_host* host, ah_log_level level, ah_str message, ah_str fields_json) {

@@ -1,77 +1,22 @@
-// The host's own view of one HTTP exchange, independent of the HTTP library,
-// so the same dispatch serves the network, in-process agent calls and the fake host.
+// The HTTP exchange as the runtime answers it: the wire layer's request and
+// response types (http_wire/exchange.hpp), and where a response goes.
 #pragma once
 
 #include <functional>
-#include <nlohmann/json.hpp>
-#include <string>
-#include <utility>
-#include <vector>
 
-namespace agent_host::metrics {
-class RouteSeries;
-}
+#include "http_wire/exchange.hpp"
 
 namespace agent_host::runtime {
 
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
+using http_wire::HeaderList;
+using http_wire::HttpRequest;
+using http_wire::HttpResponse;
+using http_wire::json_error;
+using http_wire::json_response;
 
-struct HttpRequest {
-  std::string method;
-  std::string path;    // without the query
-  std::string query;   // raw, without '?'
-  HeaderList headers;  // names lower-case
-  std::string body;
-  std::string request_id;  // empty: the host assigns one
-  bool in_process = false;
-  std::string remote;  // peer address, for logs
-
-  const std::string* header(const std::string& lower_name) const {
-    for (const auto& [name, value] : headers)
-      if (name == lower_name) return &value;
-    return nullptr;
-  }
-};
-
-struct HttpResponse {
-  int status = 200;
-  HeaderList headers;
-  std::string body;
-  std::string content_type = "application/json";
-  // For metrics and logs: who answered and which route pattern matched.
-  std::string plugin = "host";
-  std::string route;
-  // The matched route's metric series, resolved once at registration so the
-  // request path takes no lock; null when no plugin route matched.
-  metrics::RouteSeries* series = nullptr;
-};
-
-// Where a response goes when its handler answers after returning (abi.h
-// response_defer). Called once, on whichever thread finished the response.
-using LateAnswer = std::function<void(HttpResponse)>;
-// Asked once, and only when a handler defers: the server hands over whatever
-// it needs to send later (its connection), so answering now costs nothing.
-using AnswerLater = std::function<LateAnswer()>;
-
-// The one JSON error shape every host-made error uses (the SDK's HttpError
-// writes the same): {"error":{"status","code","message",["field"]},"request_id"}.
-inline HttpResponse json_error(int status, const std::string& code, const std::string& message,
-                               const std::string& request_id, const std::string& field = {},
-                               const nlohmann::json& extra = nullptr) {
-  nlohmann::json error = {{"status", status}, {"code", code}, {"message", message}};
-  if (!field.empty()) error["field"] = field;
-  if (extra.is_object()) error.update(extra);
-  HttpResponse response;
-  response.status = status;
-  response.body = nlohmann::json{{"error", error}, {"request_id", request_id}}.dump();
-  return response;
-}
-
-inline HttpResponse json_response(int status, const nlohmann::json& body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = body.dump();
-  return response;
-}
+// Where the response to one request goes: called exactly once, on the thread
+// that dispatched the request when the answer is ready at once, or later on
+// whichever thread finished a deferred response (abi.h response_defer).
+using Completion = std::function<void(HttpResponse)>;
 
 }  // namespace agent_host::runtime

@@ -76,7 +76,7 @@ void PluginSlot::stop() {
 void PluginSlot::destroy() {
   if (!instance_) return;
   stop();
-  wait_for_deferred_answers();
+  wait_for_deferred_responses();
   // Transactions queued with sql_transaction_async call back into the plugin.
   // Waited for without the lock: a `done` may queue the next transaction.
   store::Database* database = nullptr;
@@ -89,12 +89,23 @@ void PluginSlot::destroy() {
   instance_ = nullptr;
 }
 
-void PluginSlot::wait_for_deferred_answers() {
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(runtime_.config().http.drain_timeout_ms);
-  while (deferred_.load(std::memory_order_acquire) > 0 &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+void PluginSlot::deferred_finished() {
+  std::size_t count = deferred_.load(std::memory_order_relaxed);
+  while (count > 1)  // not the last: nobody to wake
+    if (deferred_.compare_exchange_weak(count, count - 1, std::memory_order_release)) return;
+  // The last one is counted down under the lock, so destroy() cannot see zero
+  // and free this slot before the notification is done with it.
+  std::lock_guard<std::mutex> lock(deferred_mutex_);
+  if (deferred_.fetch_sub(1, std::memory_order_acq_rel) == 1) all_deferred_finished_.notify_all();
+}
+
+void PluginSlot::wait_for_deferred_responses() {
+  {
+    std::unique_lock<std::mutex> lock(deferred_mutex_);
+    all_deferred_finished_.wait_for(
+        lock, std::chrono::milliseconds(runtime_.config().http.drain_timeout_ms),
+        [this] { return deferred_.load(std::memory_order_acquire) == 0; });
+  }
   if (const std::size_t left = deferred_.load(std::memory_order_acquire); left > 0)
     logging::Logging::log(
         AH_LOG_ERROR, "host", "plugin never finished deferred responses",

@@ -5,6 +5,7 @@
 #include <agent_host/abi.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -16,7 +17,7 @@
 #include "loader/plugin_library.hpp"
 #include "metrics/host_metrics.hpp"
 #include "router/route_pattern.hpp"
-#include "runtime/deferred_answer.hpp"
+#include "runtime/deferred_response.hpp"
 #include "runtime/http_types.hpp"
 #include "store/database.hpp"
 
@@ -99,7 +100,7 @@ class PluginSlot {
   // Responses deferred by this plugin's handlers and not finished yet:
   // destroy() waits for them, so no answer outlives the plugin's code.
   void deferred_started() { deferred_.fetch_add(1, std::memory_order_relaxed); }
-  void deferred_finished() { deferred_.fetch_sub(1, std::memory_order_release); }
+  void deferred_finished();
 
  private:
   Runtime& runtime_;
@@ -119,8 +120,11 @@ class PluginSlot {
   mutable std::mutex database_mutex_;
   std::unique_ptr<store::Database> database_;
   std::atomic<std::size_t> deferred_{0};
+  // Wakes destroy() when the last deferred response finishes.
+  std::mutex deferred_mutex_;
+  std::condition_variable all_deferred_finished_;
 
-  void wait_for_deferred_answers();
+  void wait_for_deferred_responses();
 };
 
 // Collects what a C callee writes into a sink.

@@ -347,40 +347,25 @@ nlohmann::json Runtime::health() const {
           {"plugins", plugins}};
 }
 
-bool Runtime::dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater& later) {
+void Runtime::dispatch(HttpRequest& request, Completion done) {
   const auto began = std::chrono::steady_clock::now();
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   requests_started_.fetch_add(1, std::memory_order_relaxed);
-  if (!usable_request_id(request.request_id)) {
-    const std::string* incoming = request.header("x-request-id");
-    if (incoming && usable_request_id(*incoming)) {
-      request.request_id = *incoming;
-    } else {
-      char counter[17];
-      const auto end =
-          std::to_chars(counter, counter + sizeof counter, request_counter_.fetch_add(1) + 1, 16)
-              .ptr;
-      request.request_id.reserve(request_id_prefix_.size() + 1 + (end - counter));
-      request.request_id.assign(request_id_prefix_).append(1, '-').append(counter, end);
-    }
-  }
+  assign_request_id(request);
   auto snap = snapshot();
+  HttpResponse response;
   bool handled = false;
   try {
-    if (snap)
-      response = host_endpoint(*snap, request, handled);
-    else {
-      static const Snapshot kEmpty;
-      response = host_endpoint(kEmpty, request, handled);
-    }
-    if (!handled) {
-      if (snap) {
-        if (!dispatch_plugin(*snap, request, response, later, began)) return false;
-      } else {
-        response =
-            json_error(503, "unavailable", "the host is not serving plugins (starting or stopping)",
-                       request.request_id);
-      }
+    static const Snapshot kEmpty;
+    response = host_endpoint(snap ? *snap : kEmpty, request, handled);
+    if (!handled && snap) {
+      std::optional<HttpResponse> now = dispatch_plugin(*snap, request, done, began);
+      if (!now) return;  // deferred: its DeferredResponse completes `done`
+      response = std::move(*now);
+    } else if (!handled) {
+      response =
+          json_error(503, "unavailable", "the host is not serving plugins (starting or stopping)",
+                     request.request_id);
     }
   } catch (const std::exception& e) {
     response = json_error(500, "internal",
@@ -392,11 +377,25 @@ bool Runtime::dispatch(HttpRequest& request, HttpResponse& response, const Answe
   if (!response.series && response.route.empty())
     response.route = handled ? request.path : "unmatched";
   conclude(response, began, request.request_id, request.method, request.in_process);
-  return true;
+  done(std::move(response));
+}
+
+void Runtime::assign_request_id(HttpRequest& request) {
+  if (usable_request_id(request.request_id)) return;
+  const std::string* incoming = request.header("x-request-id");
+  if (incoming && usable_request_id(*incoming)) {
+    request.request_id = *incoming;
+    return;
+  }
+  char counter[17];
+  const auto end =
+      std::to_chars(counter, counter + sizeof counter, request_counter_.fetch_add(1) + 1, 16).ptr;
+  request.request_id.reserve(request_id_prefix_.size() + 1 + (end - counter));
+  request.request_id.assign(request_id_prefix_).append(1, '-').append(counter, end);
 }
 
 HttpResponse Runtime::dispatch(HttpRequest& request) {
-  // Shared with the late answer, which may come from another thread after
+  // Shared with the completion, which may come from another thread after
   // this caller has been woken.
   struct Wait {
     std::mutex mutex;
@@ -404,15 +403,11 @@ HttpResponse Runtime::dispatch(HttpRequest& request) {
     std::optional<HttpResponse> response;
   };
   auto wait = std::make_shared<Wait>();
-  const AnswerLater later = [wait]() -> LateAnswer {
-    return [wait](HttpResponse response) {
-      std::lock_guard<std::mutex> lock(wait->mutex);
-      wait->response = std::move(response);
-      wait->answered.notify_one();
-    };
-  };
-  HttpResponse response;
-  if (dispatch(request, response, later)) return response;
+  dispatch(request, [wait](HttpResponse response) {
+    std::lock_guard<std::mutex> lock(wait->mutex);
+    wait->response = std::move(response);
+    wait->answered.notify_one();
+  });
   std::unique_lock<std::mutex> lock(wait->mutex);
   wait->answered.wait(lock, [&] { return wait->response.has_value(); });
   return std::move(*wait->response);
@@ -538,15 +533,13 @@ bool Runtime::answers_inline(const HttpRequest& request) const {
   return !route || route->non_blocking;  // 404 and 405 are answered at once
 }
 
-bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpResponse& response,
-                              const AnswerLater& later,
-                              std::chrono::steady_clock::time_point began) {
+std::optional<HttpResponse> Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request,
+                                                     Completion& done,
+                                                     std::chrono::steady_clock::time_point began) {
   PluginSlot* slot = plugin_for(snap.plugins, request.path);
-  if (!slot) {
-    response = json_error(404, "not_found", "no route for " + request.path, request.request_id);
-    return true;
-  }
-  response = HttpResponse{};
+  if (!slot)
+    return json_error(404, "not_found", "no route for " + request.path, request.request_id);
+  HttpResponse response;
   response.plugin = slot->name();
   if (!request.in_process && api_keys_.enabled()) {
     const std::string* authorization = request.header("authorization");
@@ -556,7 +549,7 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
                      request.request_id);
       response.plugin = slot->name();
       response.headers.emplace_back("www-authenticate", "Bearer");
-      return true;
+      return response;
     }
   }
   const std::string_view relative = path_below_prefix(request.path, *slot);
@@ -573,7 +566,7 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
       response = json_error(404, "not_found", "no route for " + request.method + " " + request.path,
                             request.request_id);
       response.plugin = slot->name();
-      return true;
+      return response;
     }
     std::string allow;
     for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
@@ -583,7 +576,7 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
                    request.request_id);
     response.plugin = slot->name();
     response.headers.emplace_back("allow", allow);
-    return true;
+    return response;
   }
   // The series carries the route label; the text is spelled out only for a
   // failure's log line.
@@ -594,7 +587,7 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
     response = std::move(*refused);
     response.plugin = slot->name();
     response.series = best->series;
-    return true;
+    return response;
   }
   const PairList headers(request.headers), path_params(params);
   const PairList query_params(query);
@@ -616,8 +609,8 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
   raw.request_id = {request.request_id.data(), request.request_id.size()};
   raw.in_process = request.in_process ? 1 : 0;
 
-  Answering answering{this, slot, later, &request, &route_text, began};
-  ah_response out{&response, &answering, nullptr};
+  HandlerCall call{this, slot, &done, &request, &route_text, began};
+  ah_response out{&response, &call, nullptr};
   SinkString error;
   ah_status status = AH_ERR_INTERNAL;
   try {
@@ -625,10 +618,10 @@ bool Runtime::dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpRe
   } catch (...) {
     error.text() = "an exception escaped the plugin's handler (the SDK should have caught it)";
   }
-  if (answering.deferred) return false;  // the plugin finishes it (DeferredAnswer)
+  if (call.deferred) return std::nullopt;  // the plugin finishes it (DeferredResponse)
   if (status != AH_OK)
-    response = handler_failed(*slot, answering.facts(), error.text(), response.series);
-  return true;
+    response = handler_failed(*slot, call.facts(), error.text(), response.series);
+  return response;
 }
 
 std::vector<std::string> Runtime::job_names(const std::string& plugin) const {

@@ -96,11 +96,10 @@ class Runtime {
   void stop();
 
   // Answers one request: host endpoints, then plugin routes. Never throws.
-  // Returns true with `response` filled, or false when a handler deferred its
-  // answer (abi.h response_defer): `later` was then asked once for where the
-  // answer goes.
-  bool dispatch(HttpRequest& request, HttpResponse& response, const AnswerLater& later);
-  // The same, waiting for a deferred answer (agent calls, the fake host).
+  // `done` gets the response exactly once: before this returns, or later
+  // from another thread when the handler deferred it (abi.h response_defer).
+  void dispatch(HttpRequest& request, Completion done);
+  // The same, waiting for the response (agent calls, the fake host).
   HttpResponse dispatch(HttpRequest& request);
   // Whether the network thread that read `request` may answer it itself: host
   // endpoints (except /jobs, which runs a job), 404/405, and plugin routes
@@ -186,9 +185,13 @@ class Runtime {
   // Peers' base URLs: the configured URL plus the agent's default prefix,
   // which the plugin file tells (the same image serves every pod).
   std::map<std::string, std::string> peer_bases(const config::HostConfig& config);
-  // False when the handler deferred its answer.
-  bool dispatch_plugin(const Snapshot& snap, HttpRequest& request, HttpResponse& response,
-                       const AnswerLater& later, std::chrono::steady_clock::time_point began);
+  // Gives the request an id: the client's X-Request-Id when usable, else ours.
+  void assign_request_id(HttpRequest& request);
+  // The plugin's response, or nullopt when its handler deferred it (the
+  // DeferredResponse then took `done`).
+  std::optional<HttpResponse> dispatch_plugin(const Snapshot& snap, HttpRequest& request,
+                                              Completion& done,
+                                              std::chrono::steady_clock::time_point began);
   // The end of every request, now or deferred: request id header, metrics,
   // the in-flight count.
   void conclude(HttpResponse& response, std::chrono::steady_clock::time_point began,
@@ -197,7 +200,7 @@ class Runtime {
   // Logs and counts a handler's failure; the 500 the client gets instead.
   HttpResponse handler_failed(PluginSlot& slot, const RequestFacts& facts, const std::string& error,
                               metrics::RouteSeries* series);
-  friend class DeferredAnswer;
+  friend class DeferredResponse;
   HttpResponse host_endpoint(const Snapshot& snap, HttpRequest& request, bool& handled);
   HttpResponse docs_file(const std::string& name, const HttpRequest& request) const;
   HttpResponse jobs_endpoint(const Snapshot& snap, const std::string& rest, HttpRequest& request);

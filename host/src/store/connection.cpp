@@ -4,8 +4,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "store/json_params.hpp"
 #include "store/row_json.hpp"
+#include "store/sqlite_params.hpp"
 #include "store/sqlite_status.hpp"
 
 namespace agent_host::store {
@@ -201,8 +201,8 @@ Outcome Connection::run(sqlite3_stmt* statement, std::string_view params_json,
                         std::string& rows_json) {
   StatementReset reset(statement);
   rows_json.clear();
-  BoundParams params;
-  Outcome bound = bind_json_params(statement, params_json, params);
+  std::vector<SqlParam> params;
+  Outcome bound = bind_sql_params(statement, params_json, params);
   if (!bound.ok()) {
     bound.error += " (in " + quoted_excerpt(sqlite3_sql(statement)) + ")";
     return bound;

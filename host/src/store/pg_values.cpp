@@ -1,60 +1,45 @@
 #include "store/pg_values.hpp"
 
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "store/json_text.hpp"
+#include "store/sql_params.hpp"
 
 namespace agent_host::store {
 namespace {
 
 // Type OIDs from PostgreSQL's pg_type.dat (stable since 7.x).
-constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26,
-              kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700;
 
 Outcome invalid(std::string message) {
   return Outcome{AH_ERR_INVALID_ARGUMENT, std::move(message)};
 }
 
-Outcome add_param(const nlohmann::json& value, std::size_t number, PgParams& params) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::null:
+Outcome add_param(SqlParam& value, std::size_t number, PgParams& params) {
+  switch (value.kind) {
+    case SqlParam::Kind::null:
       params.values.emplace_back(std::nullopt);
       params.types.push_back(0);
       return {};
-    case nlohmann::json::value_t::boolean:
-      params.values.emplace_back(value.get<bool>() ? "1" : "0");
+    case SqlParam::Kind::integer:
+      params.values.emplace_back(std::to_string(value.integer));
       params.types.push_back(kInt8);
       return {};
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-      if (value.is_number_unsigned() && value.get<std::uint64_t>() > INT64_MAX) {
-        return invalid("parameter $" + std::to_string(number) + ": integer " + value.dump() +
-                       " is outside the signed 64-bit range; pass it as a string");
-      }
-      params.values.emplace_back(value.dump());
-      params.types.push_back(kInt8);
-      return {};
-    case nlohmann::json::value_t::number_float:
-      params.values.emplace_back(value.dump());
+    case SqlParam::Kind::real:
+      params.values.emplace_back(std::move(value.text));  // as the client wrote it
       params.types.push_back(kFloat8);
       return {};
-    case nlohmann::json::value_t::string: {
-      const auto& text = value.get_ref<const std::string&>();
-      if (text.find('\0') != std::string::npos) {
+    case SqlParam::Kind::text:
+      if (value.text.find('\0') != std::string::npos) {
         return invalid("parameter $" + std::to_string(number) +
                        ": a NUL character cannot be stored in PostgreSQL text");
       }
-      params.values.emplace_back(text);
+      params.values.emplace_back(std::move(value.text));
       params.types.push_back(0);
       return {};
-    }
-    default:
-      return invalid("parameter $" + std::to_string(number) + " is a JSON " +
-                     std::string(value.type_name()) +
-                     "; only null, bool, number or string can be bound (serialize nested JSON "
-                     "to a string)");
   }
+  return {};
 }
 
 bool is_number_type(Oid type) {
@@ -75,9 +60,7 @@ void append_bytea(std::string& out, const char* text) {
   // The text form of bytea is "\x" then two hex digits per byte.
   std::vector<unsigned char> bytes;
   const std::size_t length = std::strlen(text);
-  const auto hex = [](char c) {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-  };
+  const auto hex = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   for (std::size_t i = 2; i + 1 < length; i += 2)
     bytes.push_back(static_cast<unsigned char>(hex(text[i]) * 16 + hex(text[i + 1])));
   append_base64_string(out, bytes.data(), bytes.size());
@@ -96,8 +79,8 @@ void append_value(std::string& out, const PGresult* result, int row, int column)
     return;
   }
   if (type == kBytea) return append_bytea(out, text);
-  append_json_string(out, std::string_view(text, static_cast<std::size_t>(
-                                                     PQgetlength(result, row, column))));
+  append_json_string(
+      out, std::string_view(text, static_cast<std::size_t>(PQgetlength(result, row, column))));
 }
 
 ah_status status_for_sqlstate(std::string_view state) {
@@ -138,20 +121,13 @@ std::string PgParams::signature() const {
 
 Outcome pg_params_from_json(std::string_view params_json, PgParams& params) {
   params = PgParams{};
-  if (params_json.empty()) return {};
-  nlohmann::json parsed;
-  try {
-    parsed = nlohmann::json::parse(params_json);
-  } catch (const nlohmann::json::exception& error) {
-    // parse_error, and out_of_range for a number such as 1e999.
-    return invalid(std::string("params_json is not valid JSON: ") + error.what());
-  }
-  if (!parsed.is_array()) {
-    return invalid(std::string("params_json must be a JSON array of values for $1, $2, ...; got a ") +
-                   parsed.type_name());
-  }
-  for (std::size_t i = 0; i < parsed.size(); ++i) {
-    Outcome added = add_param(parsed[i], i + 1, params);
+  std::vector<SqlParam> values;
+  Outcome read = read_sql_params(params_json, values);
+  if (!read.ok()) return read;
+  params.values.reserve(values.size());
+  params.types.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    Outcome added = add_param(values[i], i + 1, params);
     if (!added.ok()) return added;
   }
   return {};

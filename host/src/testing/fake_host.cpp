@@ -8,7 +8,7 @@
 #include "config/host_config.hpp"
 #include "loader/plugin_library.hpp"
 #include "runtime/runtime.hpp"
-#include "scratch_postgres.hpp"
+#include "testing/scratch_postgres.hpp"
 
 namespace agent_host::testing {
 namespace {
@@ -73,7 +73,7 @@ struct FakeHost::Impl {
   ah_status stubbed(std::function<StubResult(const OutboundCall&)> stub, const OutboundCall& call,
                     runtime::HttpResponse& response) {
     StubResult result = stub(call);
-    if (result.failure != AH_OK) return result.failure;
+    if (result.failure != Status::ok) return static_cast<ah_status>(result.failure);
     response = from_stub(result);
     return AH_OK;
   }
@@ -134,7 +134,8 @@ struct FakeHost::Impl {
       nlohmann::json parsed =
           fields.empty() ? nlohmann::json::object() : nlohmann::json::parse(fields, nullptr, false);
       std::lock_guard<std::mutex> lock(mutex);
-      log_lines.push_back(LogLine{plugin, level, std::string(message), parsed});
+      log_lines.push_back(
+          LogLine{plugin, static_cast<LogLevel>(level), std::string(message), parsed});
     };
     world.secrets = secrets;  // set_secret is only allowed before start()
     return world;

@@ -1,4 +1,4 @@
-#include "scratch_postgres.hpp"
+#include "testing/scratch_postgres.hpp"
 
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -32,8 +32,7 @@ void run_on_server(const std::string& server_url, const std::string& sql, bool t
 // The server's URI with another database name (the path after host:port).
 std::string with_database(const std::string& server_url, const std::string& name) {
   const std::size_t scheme = server_url.find("://");
-  const std::size_t slash =
-      server_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  const std::size_t slash = server_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   const std::size_t query = server_url.find('?');
   std::string base = server_url.substr(0, slash == std::string::npos ? query : slash);
   std::string rest = query == std::string::npos ? "" : server_url.substr(query);

@@ -13,7 +13,7 @@ nlohmann::json parse_document(std::string_view text, const YamlReader& yaml) {
   } catch (const agent_host::InvalidJson& e) {
     throw DocumentError(std::string("invalid JSON: ") + e.what());
   } catch (const agent_host::Error& e) {
-    if (e.status() != AH_ERR_INVALID_ARGUMENT) throw;
+    if (e.status() != agent_host::Status::invalid_argument) throw;
     throw DocumentError(std::string("invalid YAML: ") + e.what());
   }
 }

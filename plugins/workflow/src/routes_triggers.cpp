@@ -153,10 +153,9 @@ void add_trigger_routes(agent_host::Host& host, Engine& engine, Metrics& metrics
           body = std::string(request.body());
         }
         json headers = json::object();
-        for (size_t i = 0; i < request.raw()->header_count; ++i) {
-          const std::string name(agent_host::detail::view(request.raw()->headers[i].name));
+        for (const auto& [name, value] : request.headers()) {
           if (name == "authorization" || name == "x-signature" || name == "cookie") continue;
-          headers[name] = std::string(agent_host::detail::view(request.raw()->headers[i].value));
+          headers[std::string(name)] = std::string(value);
         }
         StartRequest start;
         start.definition = definition;

@@ -16,12 +16,12 @@ std::string code_for_status(int status) {
   return "status_mismatch";
 }
 
-std::string code_for_failure(ah_status status) {
+std::string code_for_failure(agent_host::Status status) {
   switch (status) {
-    case AH_ERR_TIMEOUT:
+    case agent_host::Status::timeout:
       return "timeout";
-    case AH_ERR_UNAVAILABLE:
-    case AH_ERR_NOT_FOUND:
+    case agent_host::Status::unavailable:
+    case agent_host::Status::not_found:
       return "unavailable";
     default:
       return "unavailable";
@@ -172,12 +172,12 @@ StepOutcome StepRunner::llm(const json& with, int64_t timeout_ms) {
     return out;
   } catch (const agent_host::Error& e) {
     // "Not configured" ran no inference; the histogram counts only calls that did.
-    if (e.status() != AH_ERR_UNSUPPORTED)
+    if (e.status() != agent_host::Status::unsupported)
       metrics_.llm_latency(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    const std::string code = e.status() == AH_ERR_TIMEOUT       ? "timeout"
-                             : e.status() == AH_ERR_UNAVAILABLE ? "unavailable"
-                                                                : "llm_error";
+    const std::string code = e.status() == agent_host::Status::timeout       ? "timeout"
+                             : e.status() == agent_host::Status::unavailable ? "unavailable"
+                                                                             : "llm_error";
     return failure(with, code, std::string("llm: ") + e.what());
   }
 }

@@ -13,7 +13,7 @@
 #ifndef AGENT_HOST_CONDITIONAL_HPP
 #define AGENT_HOST_CONDITIONAL_HPP
 
-#include <agent_host/sdk.hpp>
+#include <agent_host/http.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -16,7 +16,7 @@
 #ifndef AGENT_HOST_LIST_PARAMS_HPP
 #define AGENT_HOST_LIST_PARAMS_HPP
 
-#include <agent_host/sdk.hpp>
+#include <agent_host/http.hpp>
 #include <charconv>
 #include <cstdint>
 #include <optional>

@@ -19,6 +19,8 @@
 
 #include <agent_host/abi.h>
 
+#include <agent_host/error.hpp>
+#include <agent_host/host.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -60,21 +62,21 @@ struct OutboundCall {
 // One log line a plugin wrote.
 struct LogLine {
   std::string plugin;
-  ah_log_level level;
+  LogLevel level;
   std::string message;
   nlohmann::json fields;
 };
 
-// What a stub returns: an answer, or a failure status (AH_ERR_UNAVAILABLE to
-// simulate a peer that is down, AH_ERR_TIMEOUT, ...).
+// What a stub returns: an answer, or a failure status (Status::unavailable to
+// simulate a peer that is down, Status::timeout, ...).
 struct StubResult {
   FakeResponse response;
-  ah_status failure = AH_OK;
+  Status failure = Status::ok;
   static StubResult ok(int status, const nlohmann::json& body) {
     return StubResult{FakeResponse{status, {{"content-type", "application/json"}}, body.dump()},
-                      AH_OK};
+                      Status::ok};
   }
-  static StubResult fail(ah_status status) { return StubResult{{}, status}; }
+  static StubResult fail(Status status) { return StubResult{{}, status}; }
 };
 
 class FakeHost {
@@ -134,12 +136,12 @@ class FakeHost {
                std::chrono::system_clock::time_point fire_time = std::chrono::system_clock::now());
 
   // Outbound calls. An agent call to a plugin added here is dispatched to it; to
-  // any other agent it goes to the stub (no stub: AH_ERR_NOT_FOUND).
+  // any other agent it goes to the stub (no stub: Status::not_found).
   void stub_agent(const std::string& agent, std::function<StubResult(const OutboundCall&)> stub);
   // http_request to a URL starting with `url_prefix` goes to the stub (none: unavailable).
   void stub_http(const std::string& url_prefix,
                  std::function<StubResult(const OutboundCall&)> stub);
-  // llm_generate answers through the stub (none: AH_ERR_UNSUPPORTED "not configured").
+  // llm_generate answers through the stub (none: Status::unsupported "not configured").
   void stub_llm(std::function<nlohmann::json(const nlohmann::json& request)> stub);
   std::vector<OutboundCall> outbound_calls() const;
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "runtime/storage.hpp"
-#include "scratch_postgres.hpp"
 #include "store/postgres_database.hpp"
+#include "testing/scratch_postgres.hpp"
 
 namespace agent_host::runtime {
 namespace {
@@ -28,8 +28,7 @@ TEST(CronClaims, EachFireIsClaimedByExactlyOneOfManyReplicas) {
     threads.emplace_back([&, db = replica.get()] {
       for (int fire = 0; fire < kFires; ++fire) {
         std::string error;
-        if (claim_cron_fire(*db, "daily-report", 1'700'000'000'000 + fire * 60'000, error))
-          ++taken;
+        if (claim_cron_fire(*db, "daily-report", 1'700'000'000'000 + fire * 60'000, error)) ++taken;
         if (!error.empty()) ++failures;
       }
     });

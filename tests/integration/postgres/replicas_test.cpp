@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "postgres_server.hpp"
-#include "scratch_postgres.hpp"
+#include "testing/scratch_postgres.hpp"
 
 namespace agent_host::test {
 namespace {
@@ -38,14 +38,13 @@ json task_manager_on(const std::string& url, const std::string& sink_url = {}) {
           {"storage", storage_on(url)},
           {"peers", sink_url.empty() ? json::object() : json{{"event-sink", sink_url}}},
           {"plugins",
-           {{"task-manager",
-             {{"config", {{"metrics_refresh_ms", 200}, {"events", events}}}}}}}};
+           {{"task-manager", {{"config", {{"metrics_refresh_ms", 200}, {"events", events}}}}}}}};
 }
 
 Reply create_task(const HostProcess& host, const std::string& title, Headers headers = {}) {
   headers.emplace_back("content-type", "application/json");
-  return try_http("POST", host.base_url() + "/task/tasks", json{{"title", title}}.dump(),
-                  headers, milliseconds(10000));
+  return try_http("POST", host.base_url() + "/task/tasks", json{{"title", title}}.dump(), headers,
+                  milliseconds(10000));
 }
 
 class Replicas : public ::testing::Test {
@@ -150,8 +149,7 @@ TEST_F(Replicas, AKilledReplicaLosesNoAcknowledgedWriteAndNoEvent) {
     const json received = http("GET", sink.base_url() + "/event-sink/events").json();
     for (const json& event : received["events"])
       delivered.insert(event["task"]["id"].get<std::string>());
-    if (std::includes(delivered.begin(), delivered.end(), expected.begin(), expected.end()))
-      break;
+    if (std::includes(delivered.begin(), delivered.end(), expected.begin(), expected.end())) break;
     std::this_thread::sleep_for(milliseconds(200));
   }
   EXPECT_TRUE(std::includes(delivered.begin(), delivered.end(), expected.begin(), expected.end()))
@@ -192,9 +190,10 @@ TEST(PostgresOutage, HostsReportNotReadyAndRecoverByThemselves) {
 }
 
 TEST_F(Replicas, AReportStoredByOneReportingReplicaIsServedByAnother) {
-  const json config = {{"service", "reporting"},
-                       {"storage", storage_on(database_->url())},
-                       {"plugins", {{"reporting", {{"config", {{"summary", {{"enabled", false}}}}}}}}}};
+  const json config = {
+      {"service", "reporting"},
+      {"storage", storage_on(database_->url())},
+      {"plugins", {{"reporting", {{"config", {{"summary", {{"enabled", false}}}}}}}}}};
   HostProcess first(config);
   HostProcess second(config);
   const Reply generated =
@@ -203,8 +202,8 @@ TEST_F(Replicas, AReportStoredByOneReportingReplicaIsServedByAnother) {
   ASSERT_LT(generated.status, 300) << generated.body;
   const std::string id = generated.json()["id"];
   for (const std::string format : {"json", "html", "md"}) {
-    const Reply document = http(
-        "GET", second.base_url() + "/reporting/reports/" + id + "?format=" + format);
+    const Reply document =
+        http("GET", second.base_url() + "/reporting/reports/" + id + "?format=" + format);
     EXPECT_EQ(document.status, 200) << format << ": " << document.body;
   }
 }

@@ -30,7 +30,8 @@ step "install the SDK into $prefix"
   cat "$work/install.log"
   fail "cmake --install --component sdk failed"
 }
-for file in include/agent_host/abi.h include/agent_host/sdk.hpp include/agent_host/testing.hpp \
+for file in include/agent_host/abi.h include/agent_host/sdk.hpp include/agent_host/detail/c_bridge.hpp \
+  include/agent_host/testing.hpp \
   lib/cmake/AgentHostSDK/AgentHostSDKConfig.cmake \
   lib/cmake/AgentHostSDK/AgentHostSDKConfigVersion.cmake \
   lib/cmake/AgentHostSDK/AgentHostPlugin.cmake; do

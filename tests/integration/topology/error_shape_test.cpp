@@ -51,7 +51,7 @@ TEST_F(ErrorShape, ErrorsOfPluginSyncRoutes) {
 }
 
 TEST_F(ErrorShape, ErrorsOfPluginAsyncRoutes) {
-  // POST /task/tasks answers from its commit (Host::route_async).
+  // POST /task/tasks answers from its commit (Host::route_deferred).
   expect_shape("POST", "/task/tasks", R"({"title":""})", 400);
   expect_shape("POST", "/task/tasks", R"({"title":"x","colour":"red"})", 400);
 }

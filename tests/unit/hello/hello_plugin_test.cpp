@@ -96,7 +96,7 @@ TEST_F(HelloPlugin, HeartbeatJobLogsThatThePluginIsAlive) {
     if (line.message != "hello is alive") continue;
     found = true;
     EXPECT_EQ(line.plugin, "hello");
-    EXPECT_EQ(line.level, AH_LOG_INFO);
+    EXPECT_EQ(line.level, agent_host::LogLevel::info);
     EXPECT_EQ(line.fields, (nlohmann::json{{"greeting", "Hey"}}));
   }
   EXPECT_TRUE(found) << "no 'hello is alive' log line after running the heartbeat job";

@@ -13,7 +13,7 @@ constexpr std::size_t kMaxHead = 1024;
 
 struct Parsed {
   HeadStatus status;
-  runtime::HttpRequest request;
+  HttpRequest request;
   HeadFacts facts;
   Refusal refusal;
 };
@@ -28,7 +28,7 @@ Parsed parse(const std::string& bytes) {
 TEST(RequestHead, AHeadArrivingByteByByteIsReadWhenComplete) {
   const std::string head =
       "POST /task/tasks?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nX-A: b\r\n\r\n";
-  runtime::HttpRequest request;
+  HttpRequest request;
   HeadFacts facts;
   Refusal refusal;
   std::size_t scanned = 0;

@@ -43,7 +43,7 @@ class ReportingApi : public ::testing::Test {
 
   StubResult task_manager(const OutboundCall& call) {
     ++task_calls_;
-    if (task_manager_down_) return StubResult::fail(AH_ERR_UNAVAILABLE);
+    if (task_manager_down_) return StubResult::fail(agent_host::Status::unavailable);
     if (call.path.rfind("/stats?", 0) == 0) {
       if (refuse_fields_ && call.path.find("fields=") != std::string::npos)
         return StubResult::ok(400, {{"error",

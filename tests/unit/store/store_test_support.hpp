@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "scratch_postgres.hpp"
 #include "store/sqlite_database.hpp"
 #include "temp_dir.hpp"
+#include "testing/scratch_postgres.hpp"
 
 namespace agent_host::store::testing {
 

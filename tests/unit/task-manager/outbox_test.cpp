@@ -24,7 +24,7 @@ struct Sink {
   StubResult receive(const OutboundCall& call) {
     if (down) {
       ++refused;
-      return StubResult::fail(AH_ERR_UNAVAILABLE);
+      return StubResult::fail(agent_host::Status::unavailable);
     }
     std::lock_guard<std::mutex> lock(mutex);
     events.push_back(json::parse(call.body));
@@ -123,8 +123,9 @@ TEST(OutboxRestart, UndeliveredEventsSurviveAHostRestart) {
   const FakeHost::Options options = shared_data("tm-outbox");
   {
     FakeHost first(options);
-    first.stub_agent("sink",
-                     [](const OutboundCall&) { return StubResult::fail(AH_ERR_UNAVAILABLE); });
+    first.stub_agent("sink", [](const OutboundCall&) {
+      return StubResult::fail(agent_host::Status::unavailable);
+    });
     first.add_plugin_file(kPluginFile, kSinkEvents);
     first.start();
     for (int i = 0; i < 3; ++i)

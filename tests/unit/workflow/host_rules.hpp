@@ -18,7 +18,7 @@ inline nlohmann::json host_yaml(std::string_view text) {
   try {
     return agent_host::config::yaml_to_json(std::string(text), "document");
   } catch (const agent_host::config::ConfigError& e) {
-    throw agent_host::Error(AH_ERR_INVALID_ARGUMENT, e.what());
+    throw agent_host::Error(agent_host::Status::invalid_argument, e.what());
   }
 }
 

@@ -178,8 +178,9 @@ TEST_F(WorkflowPlugin, NonRetryableErrorsAndExhaustedAttemptsFail) {
     ++calls;
     return StubResult::ok(404, {{"error", "no"}});
   });
-  host_.stub_http("http://gone.test",
-                  [&](const OutboundCall&) { return StubResult::fail(AH_ERR_UNAVAILABLE); });
+  host_.stub_http("http://gone.test", [&](const OutboundCall&) {
+    return StubResult::fail(agent_host::Status::unavailable);
+  });
   start();
   define(
       "name: nf\nsteps: [{id: get, type: http, with: {url: 'http://down.test/'}, retry: "
@@ -258,7 +259,8 @@ TEST_F(WorkflowPlugin, DelayWaitsThenContinuesAndRunTimeoutEndsAWaitingRun) {
 TEST_F(WorkflowPlugin, StepTimeoutIsClassifiedAndRetried) {
   std::atomic<int> calls{0};
   host_.stub_http("http://slow.test", [&](const OutboundCall&) {
-    return ++calls == 1 ? StubResult::fail(AH_ERR_TIMEOUT) : StubResult::ok(200, {{"ok", true}});
+    return ++calls == 1 ? StubResult::fail(agent_host::Status::timeout)
+                        : StubResult::ok(200, {{"ok", true}});
   });
   start();
   define(

@@ -45,10 +45,10 @@ class CounterPlugin : public agent_host::Plugin {
                              {{"type", "object"}, {"properties", {{"by", {{"type", "integer"}}}}}},
                              {{"type", "object"}}},
         [this](const agent_host::Request& request) { return increment(request); });
-    host.route_async(
+    host.route_deferred(
         "PUT", "/counters/{name}", "Sets a counter; answered from the commit",
-        [this](const agent_host::Request& request, agent_host::Responder responder) {
-          set(request, responder);
+        [this](const agent_host::Request& request, agent_host::DeferredResponse response) {
+          set(request, response);
         },
         agent_host::RouteMode::non_blocking);
     host.route("DELETE", "/counters/{name}",
@@ -117,7 +117,7 @@ class CounterPlugin : public agent_host::Plugin {
 
   // Validates on the network thread, writes on the host's writer thread and
   // answers from the commit: no thread waits while the write is batched.
-  void set(const agent_host::Request& request, const agent_host::Responder& responder) {
+  void set(const agent_host::Request& request, const agent_host::DeferredResponse& response) {
     const std::string name = valid_name(request);
     const auto body = request.json_body();
     if (!body.contains("value") || !body["value"].is_number_integer())
@@ -131,13 +131,13 @@ class CounterPlugin : public agent_host::Plugin {
                             : "UPDATE counters SET value = $2, updated_at = $3 WHERE name = $1",
                    {name, value, now});
         },
-        [this, responder, name, value, created](std::exception_ptr failure) {
+        [this, response, name, value, created](std::exception_ptr failure) {
           if (failure) {
-            responder.fail(failure);
+            response.fail(failure);
             return;
           }
           if (*created) counters_.add(1);
-          responder.send(
+          response.send(
               agent_host::Response::json({{"name", name}, {"value", value}}, *created ? 201 : 200));
         });
   }
@@ -176,7 +176,7 @@ class CounterPlugin : public agent_host::Plugin {
           {{"prompt", "Summarise these counters in one sentence: " + rows.dump()}});
       return agent_host::Response::json({{"summary", answer.at("response")}});
     } catch (const agent_host::Error& e) {
-      if (e.status() != AH_ERR_UNSUPPORTED) throw;
+      if (e.status() != agent_host::Status::unsupported) throw;
       throw agent_host::HttpError(503, "llm_not_configured", e.what());
     }
   }

@@ -79,7 +79,8 @@ TEST_F(CounterPlugin, GreetingAsksTheHelloAgent) {
 }
 
 TEST_F(CounterPlugin, GreetingIs502WhenHelloIsDown) {
-  host_.stub_agent("hello", [](const auto&) { return StubResult::fail(AH_ERR_UNAVAILABLE); });
+  host_.stub_agent("hello",
+                   [](const auto&) { return StubResult::fail(agent_host::Status::unavailable); });
   start();
   EXPECT_EQ(host_.get("/counter/greeting/ada").status, 502);
 }

@@ -1,4 +1,4 @@
-// Host::route_async, Responder and Sql::transaction_async: answers given after
+// Host::route_deferred, DeferredResponse and Sql::transaction_async: answers given after
 // the handler returned reach the client exactly once, failures become the
 // same errors a plain route gives, and stopping waits for answers in flight.
 #include <gtest/gtest.h>
@@ -12,9 +12,9 @@
 
 namespace {
 
+using agent_host::DeferredResponse;
 using agent_host::HttpError;
 using agent_host::Request;
-using agent_host::Responder;
 using agent_host::Response;
 using agent_host::Transaction;
 using namespace std::chrono_literals;
@@ -27,9 +27,9 @@ class Later : public agent_host::Plugin {
   Later(agent_host::Host& host, const nlohmann::json& /*config*/) : Plugin(host) {
     host.sql().migrate({"CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT UNIQUE NOT NULL)"});
     // Writes through the writer thread and answers from the commit.
-    host.route_async(
+    host.route_deferred(
         "POST", "/notes", "Stores a note",
-        [&host](const Request& request, Responder responder) {
+        [&host](const Request& request, DeferredResponse response) {
           const auto body = request.json_body();
           const std::string text = body.value("text", "");
           if (text.empty()) throw HttpError::bad_request("text", "text is required");
@@ -41,38 +41,41 @@ class Later : public agent_host::Plugin {
                     tx.query("INSERT INTO note (text) VALUES ($1) RETURNING id", {text});
                 *id = rows.at(0).at("id").get<int64_t>();
               },
-              [responder, id](std::exception_ptr failure) {
+              [response, id](std::exception_ptr failure) {
                 if (failure)
-                  responder.fail(failure);
+                  response.fail(failure);
                 else
-                  responder.send(Response::json({{"id", *id}}, 201));
+                  response.send(Response::json({{"id", *id}}, 201));
               });
         },
         agent_host::RouteMode::non_blocking);
     // Answers from a thread of its own, after the handler returned.
-    host.route_async("GET", "/slow", "Answers after a while",
-                     [](const Request&, Responder responder) {
-                       std::thread([responder] {
-                         std::this_thread::sleep_for(300ms);
-                         responder.send(Response::json({{"slow", true}}));
-                       }).detach();
-                     });
+    host.route_deferred("GET", "/slow", "Answers after a while",
+                        [](const Request&, DeferredResponse response) {
+                          std::thread([response] {
+                            std::this_thread::sleep_for(300ms);
+                            response.send(Response::json({{"slow", true}}));
+                          }).detach();
+                        });
     // Answers at once and leaves writes behind, each queued by the last one's `done`.
     host.route("POST", "/chain", "Starts a chain of writes", [this](const Request&) {
       g_chain_steps = 0;
       chain(100);
       return Response::json({{"started", true}}, 202);
     });
-    host.route_async("GET", "/dropped", "Never answers", [](const Request&, Responder) {});
-    host.route_async("GET", "/throws", "Throws before answering",
-                     [](const Request&, Responder) -> void {
-                       throw HttpError(418, "teapot", "short and stout", "kettle");
-                     });
-    host.route_async("GET", "/twice", "Answers twice", [](const Request&, Responder responder) {
-      const bool first = responder.send(Response::json({{"first", true}}));
-      const bool second = responder.send(Response::json({{"first", false}}));
-      if (!first || second) throw std::logic_error("only the first answer may count");
-    });
+    host.route_deferred("GET", "/dropped", "Never answers",
+                        [](const Request&, DeferredResponse) {});
+    host.route_deferred("GET", "/throws", "Throws before answering",
+                        [](const Request&, DeferredResponse) -> void {
+                          throw HttpError(418, "teapot", "short and stout", "kettle");
+                        });
+    host.route_deferred("GET", "/twice", "Answers twice",
+                        [](const Request&, DeferredResponse response) {
+                          const bool first = response.send(Response::json({{"first", true}}));
+                          const bool second = response.send(Response::json({{"first", false}}));
+                          if (!first || second)
+                            throw std::logic_error("only the first answer may count");
+                        });
   }
 
  private:
@@ -98,16 +101,16 @@ namespace {
 
 using agent_host::testing::FakeHost;
 
-class AsyncRoutes : public ::testing::Test {
+class DeferredResponses : public ::testing::Test {
  protected:
-  AsyncRoutes() {
+  DeferredResponses() {
     host_.add_plugin(agent_host_plugin_entry());
     host_.start();
   }
   FakeHost host_;
 };
 
-TEST_F(AsyncRoutes, AnAnswerFromTheCommitCarriesWhatTheCommitDid) {
+TEST_F(DeferredResponses, AnAnswerFromTheCommitCarriesWhatTheCommitDid) {
   const auto first = host_.post("/later/notes", {{"text", "a"}});
   const auto second = host_.post("/later/notes", {{"text", "b"}});
   ASSERT_EQ(first.status, 201) << first.body;
@@ -117,7 +120,7 @@ TEST_F(AsyncRoutes, AnAnswerFromTheCommitCarriesWhatTheCommitDid) {
   EXPECT_TRUE(first.header("x-request-id").has_value());
 }
 
-TEST_F(AsyncRoutes, FailuresAreAnsweredLikeAPlainRouteWouldAndWriteNothing) {
+TEST_F(DeferredResponses, FailuresAreAnsweredLikeAPlainRouteWouldAndWriteNothing) {
   const auto invalid = host_.post("/later/notes", nlohmann::json::object());
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(invalid.json()["error"]["field"], "text");
@@ -137,26 +140,26 @@ TEST_F(AsyncRoutes, FailuresAreAnsweredLikeAPlainRouteWouldAndWriteNothing) {
   EXPECT_EQ(next.json()["id"], 2) << "the refused and failed writes left no rows behind";
 }
 
-TEST_F(AsyncRoutes, AThrowBeforeAnsweringIsTheThrownError) {
+TEST_F(DeferredResponses, AThrowBeforeAnsweringIsTheThrownError) {
   const auto response = host_.get("/later/throws");
   EXPECT_EQ(response.status, 418);
   EXPECT_EQ(response.json()["error"]["field"], "kettle");
 }
 
-TEST_F(AsyncRoutes, AResponderDroppedUnansweredGivesA500NotAHang) {
+TEST_F(DeferredResponses, ADeferredResponseDroppedUnansweredGivesA500NotAHang) {
   const auto response = host_.get("/later/dropped");
   EXPECT_EQ(response.status, 500);
   EXPECT_NE(response.json()["error"]["message"].get<std::string>().find("later plugin failed"),
             std::string::npos);
 }
 
-TEST_F(AsyncRoutes, OnlyTheFirstAnswerCounts) {
+TEST_F(DeferredResponses, OnlyTheFirstAnswerCounts) {
   const auto response = host_.get("/later/twice");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.json()["first"], true);
 }
 
-TEST_F(AsyncRoutes, StoppingWaitsForAnAnswerStillOnItsWay) {
+TEST_F(DeferredResponses, StoppingWaitsForAnAnswerStillOnItsWay) {
   auto pending = std::async(std::launch::async, [this] { return host_.get("/later/slow"); });
   std::this_thread::sleep_for(50ms);  // the handler has returned; the answer is 250 ms away
   const auto stop_began = std::chrono::steady_clock::now();
@@ -168,7 +171,7 @@ TEST_F(AsyncRoutes, StoppingWaitsForAnAnswerStillOnItsWay) {
   EXPECT_GE(stopping, 150ms) << "the plugin was destroyed with an answer in flight";
 }
 
-TEST_F(AsyncRoutes, StoppingWaitsForWritesThatQueueTheNextWrite) {
+TEST_F(DeferredResponses, StoppingWaitsForWritesThatQueueTheNextWrite) {
   ASSERT_EQ(host_.post("/later/chain", nlohmann::json::object()).status, 202);
   host_.stop();  // must neither deadlock nor destroy the plugin under a `done`
   EXPECT_EQ(g_chain_steps.load(), 100);

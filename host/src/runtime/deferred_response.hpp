@@ -12,7 +12,7 @@
 
 namespace agent_host::runtime {
 
-class DeferredAnswer;
+class DeferredResponse;
 class PluginSlot;
 class Runtime;
 
@@ -25,18 +25,17 @@ struct RequestFacts {
   bool in_process = false;
 };
 
-// Lives on the stack of a plugin handler call: whether, and how, the handler
-// may answer later.
-struct Answering {
+// Lives on the stack of one plugin handler call: what a deferral takes over.
+struct HandlerCall {
   Runtime* runtime;
   PluginSlot* slot;
-  const AnswerLater& later;
+  Completion* done;  // taken by the deferral; else the runtime completes it
   const HttpRequest* request;
   const std::string* route_pattern;
   std::chrono::steady_clock::time_point began;
   ah_response* deferred = nullptr;  // set by response_defer
 
-  // Copied out only when needed: for a late answer or a failure's log line.
+  // Copied out only when needed: for a deferral or a failure's log line.
   RequestFacts facts() const;
 };
 
@@ -46,26 +45,29 @@ struct Answering {
 // dispatching call; a deferred one is a heap copy that owns its response.
 struct ah_response {
   agent_host::runtime::HttpResponse* response;
-  agent_host::runtime::Answering* answering = nullptr;      // during the handler only
-  agent_host::runtime::DeferredAnswer* deferred = nullptr;  // a deferred handle's owner
+  agent_host::runtime::HandlerCall* call = nullptr;           // during the handler only
+  agent_host::runtime::DeferredResponse* deferred = nullptr;  // a deferred handle's owner
 };
 
 namespace agent_host::runtime {
 
-class DeferredAnswer {
+class DeferredResponse {
  public:
-  // Takes over `answering`'s response; counts itself on the slot until finished.
+  // Takes over the call's response and its Completion; counts itself on the
+  // slot until finished. Null when this call deferred already.
   static ah_response* defer(ah_response& during_handler);
-  // Sends the response (or a 500 when `status` is not AH_OK) and frees it.
+  // Concludes the response (a 500 when `status` is not AH_OK), completes the
+  // request with it and frees the handle.
   static void finish(ah_response* deferred, ah_status status, std::string_view error);
 
  private:
-  DeferredAnswer(Runtime& runtime, PluginSlot& slot, RequestFacts facts, HttpResponse response);
+  DeferredResponse(Runtime& runtime, PluginSlot& slot, RequestFacts facts, HttpResponse response,
+                   Completion done);
   Runtime& runtime_;
   PluginSlot& slot_;
   RequestFacts facts_;
-  LateAnswer target_;
   HttpResponse response_;
+  Completion done_;
   ah_response handle_{&response_, nullptr, this};
 };
 

@@ -34,7 +34,7 @@ bool any_finished(std::vector<std::future<int>>& requests) {
   return false;
 }
 
-TEST(HandlerPool, HealthAndFastRoutesAnswerWhileSlowHandlersWait) {
+TEST(HandlerThreads, HealthAndFastRoutesAnswerWhileSlowHandlersWait) {
   HostProcess host(one_network_thread(4));
   auto slow = start_slow_requests(host, 3);
   std::this_thread::sleep_for(300ms);  // the three are now sleeping in their handlers
@@ -44,7 +44,7 @@ TEST(HandlerPool, HealthAndFastRoutesAnswerWhileSlowHandlersWait) {
   for (auto& request : slow) EXPECT_EQ(request.get(), 200);
 }
 
-TEST(HandlerPool, SlowHandlersRunSideBySide) {
+TEST(HandlerThreads, SlowHandlersRunSideBySide) {
   HostProcess host(one_network_thread(4));
   const auto began = std::chrono::steady_clock::now();
   auto slow = start_slow_requests(host, 4);
@@ -53,7 +53,7 @@ TEST(HandlerPool, SlowHandlersRunSideBySide) {
   EXPECT_LT(std::chrono::steady_clock::now() - began, 4s);
 }
 
-TEST(HandlerPool, ZeroThreadsRunsHandlersOnTheNetworkThreads) {
+TEST(HandlerThreads, ZeroThreadsRunsHandlersOnTheNetworkThreads) {
   HostProcess host(one_network_thread(0));
   auto slow = start_slow_requests(host, 1);
   std::this_thread::sleep_for(300ms);
@@ -65,7 +65,7 @@ TEST(HandlerPool, ZeroThreadsRunsHandlersOnTheNetworkThreads) {
   EXPECT_EQ(slow[0].get(), 200);
 }
 
-TEST(HandlerPool, AClientThatHangsUpWhileItsRequestWaitsHarmsNothing) {
+TEST(HandlerThreads, AClientThatHangsUpWhileItsRequestWaitsHarmsNothing) {
   HostProcess host(one_network_thread(1));
   auto gone = std::async(std::launch::async, [url = host.base_url()] {
     return try_http("GET", url + "/probe/slow?ms=800", {}, {}, 200ms).status;
