@@ -127,6 +127,24 @@ TEST(Templating, MissingPathsNameWhatIsMissing) {
   }
 }
 
+// Templates and JSON Logic's var walk paths the same way (json_path): array
+// indexes are plain decimals, as in a JSON pointer.
+TEST(JsonPath, TemplatesAndVarReadTheSameIndexes) {
+  const json context = {{"input", {{"list", {"a", "b"}}}}};
+  EXPECT_EQ(templating::render("{{ input.list[1] }}", context), "b");
+  EXPECT_EQ(logic(R"({"var": "input.list.1"})", context.dump()), "b");
+  EXPECT_THROW(templating::render("{{ input.list[01] }}", context), templating::TemplateError);
+  EXPECT_EQ(logic(R"({"var": "input.list.01"})", context.dump()), nullptr);
+  EXPECT_EQ(logic(R"({"var": "input.list.2"})", context.dump()), nullptr);
+  EXPECT_EQ(logic(R"({"var": ""})", "[1]"), json::array({1}));
+  try {
+    templating::render("{{ input.list[5] }}", context);
+    FAIL();
+  } catch (const templating::TemplateError& e) {
+    EXPECT_NE(std::string(e.what()).find("'input.list' has no '5'"), std::string::npos);
+  }
+}
+
 TEST(Templating, ScanReportsSyntaxErrorsWithTheirLocation) {
   Problems problems;
   templating::scan(json{{"a", "{{ input.x"}, {"b", "{{ input.x + 1 }}"}, {"c", "{{}}"}}, "with",
