@@ -541,7 +541,13 @@ std::optional<HttpResponse> Runtime::dispatch_plugin(const Snapshot& snap, HttpR
     return json_error(404, "not_found", "no route for " + request.path, request.request_id);
   HttpResponse response;
   response.plugin = slot->name();
-  if (!request.in_process && api_keys_.enabled()) {
+  const std::string_view relative = path_below_prefix(request.path, *slot);
+  router::Params params;
+  // Matched before the key check: a route flagged AH_ROUTE_NO_API_KEY (a web
+  // page a browser loads before its user can enter a key) needs none. Misses
+  // still ask for a key, so a 404/405 tells nothing to a caller without one.
+  const Route* best = match_route(*slot, request.method, relative, params);
+  if (!request.in_process && api_keys_.enabled() && !(best && best->without_api_key)) {
     const std::string* authorization = request.header("authorization");
     if (!authorization || !api_keys_.accepts(*authorization)) {
       response =
@@ -552,9 +558,6 @@ std::optional<HttpResponse> Runtime::dispatch_plugin(const Snapshot& snap, HttpR
       return response;
     }
   }
-  const std::string_view relative = path_below_prefix(request.path, *slot);
-  router::Params params;
-  const Route* best = match_route(*slot, request.method, relative, params);
   if (!best) {
     // Only on a miss: which methods the path has, for 404 versus 405 + Allow.
     std::set<std::string> allowed;
