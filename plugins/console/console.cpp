@@ -70,7 +70,9 @@ class Console : public agent_host::Plugin {
         agent_host::RouteDoc{"A static file of the web console"}
             .id("consoleAsset")
             .path_param("file", {{"type", "string"}, {"maxLength", 64}}, "The file's name")
-            .responds(200, "The file", {{"type", "string"}}, "text/plain")
+            .responds(200, "A script", {{"type", "string"}}, "text/javascript")
+            .responds(200, "The stylesheet", {{"type", "string"}}, "text/css")
+            .responds(200, "A licence text", {{"type", "string"}}, "text/plain")
             .responds(404, "No such file")
             .without_api_key(),
         [this](const agent_host::Request& request) { return asset(request); },

@@ -16,6 +16,7 @@
   }
   const ms = (v) => (v === null || v === undefined ? "–" : v < 1000 ? v + " ms" : (v / 1000).toFixed(1) + " s");
   const Json = ({ value }) => html`<pre class="json">${JSON.stringify(value, null, 2)}</pre>`;
+  const triggerOf = (run) => (typeof run.trigger === "string" ? run.trigger : run.trigger ? run.trigger.kind || run.trigger.type || JSON.stringify(run.trigger) : "");
   const Status = ({ value }) => html`<span class=${"status st-" + value}>${value}</span>`;
 
   function List() {
@@ -95,7 +96,7 @@
         ${RUN_STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}</select></label>
       ${runs ? html`<table class="list runs"><thead><tr><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Created</th><th scope="col">Duration</th></tr></thead>
         <tbody>${runs.map((r) => html`<tr><td><a href=${"#/runs/" + enc(r.id)}>${r.id}</a></td><td><${Status} value=${r.status} /></td>
-          <td>${r.trigger}</td><td>${r.created_at}</td><td>${ms(r.duration_ms)}</td></tr>`)}</tbody></table>
+          <td>${triggerOf(r)}</td><td>${r.created_at}</td><td>${ms(r.duration_ms)}</td></tr>`)}</tbody></table>
         ${runs.length === 0 ? html`<p class="muted">No runs.</p>` : null}
         ${next ? html`<button onClick=${more}>Load more</button>` : null}` : html`<p>Loading…</p>`}</section>`;
   }
@@ -111,12 +112,12 @@
     if (!run) return html`<section><h1>Run</h1>${error ? html`<p class="error" role="alert">${error}</p>` : html`<p>Loading…</p>`}</section>`;
     return html`<section aria-labelledby="run-heading"><p><a href=${"#/workflows/" + enc(run.workflow)}>${run.workflow}</a></p>
       <h1 id="run-heading">Run <span class="mono">${run.id}</span></h1>
-      <p><${Status} value=${run.status} /> ${run.trigger} · created ${run.created_at} · ${ms(run.duration_ms)}</p>
+      <p><${Status} value=${run.status} /> ${triggerOf(run)} · created ${run.created_at} · ${ms(run.duration_ms)}</p>
       ${FINISHED.has(run.status) ? null : html`<button class="danger" onClick=${cancel}>Cancel run</button>`}
       ${error ? html`<p class="error" role="alert">${error}</p>` : null}
       ${run.error ? html`<div class="error"><strong>Error</strong><${Json} value=${run.error} /></div>` : null}
       <h2>Steps</h2>
-      <ol class="timeline">${(run.steps || []).map((s) => html`<li class=${"step st-" + s.status}>
+      <ol class="timeline">${(run.steps || []).map((s) => html`<li class=${"step step-" + s.status}>
         <h3>${s.id} <span class="muted">(${s.type})</span> <${Status} value=${s.status} /></h3>
         <p class="muted">${s.started_at || ""}${s.finished_at ? " → " + s.finished_at : ""} · ${ms(s.duration_ms)}</p>
         <ul class="attempts">${(s.attempts || []).map((a) => html`<li>Attempt ${a.attempt}: ${a.ok ? "ok" : "failed"} in ${ms(a.duration_ms)}

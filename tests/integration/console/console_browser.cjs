@@ -158,6 +158,25 @@ async function main() {
   await shot(page, "health");
   await axe(page, "health");
 
+  // A board as people see it, for docs/console.md: overdue, blocked, tags.
+  const day = 86400000;
+  const seeds = [
+    { title: "Renew the TLS certificate", priority: "urgent", assignee: "ada", tags: ["ops"], due_at: new Date(Date.now() - 2 * day).toISOString() },
+    { title: "Migrate reports to the new template", priority: "high", assignee: "grace", tags: ["reporting"], due_at: new Date(Date.now() + 5 * day).toISOString() },
+    { title: "Wait for the vendor's API key", priority: "medium", assignee: "linus", tags: ["integration"] },
+    { title: "Write the onboarding guide", priority: "low", assignee: "ada", tags: ["docs"] },
+  ];
+  for (const seed of seeds) {
+    const task = (await api("POST", "/task/tasks", seed)).body;
+    if (seed.title.startsWith("Wait")) await api("POST", `/task/tasks/${task.id}/transitions`, { to: "blocked" }, { "if-match": '"1"' });
+    if (seed.title.startsWith("Migrate")) await api("POST", `/task/tasks/${task.id}/transitions`, { to: "in_progress" }, { "if-match": '"1"' });
+  }
+  await open(page, "#/tasks");
+  await page.waitForSelector(".card.overdue");
+  check(await page.$eval(".card.overdue", (c) => c.textContent.includes("Overdue")), "an overdue task is flagged on the board");
+  check(await page.$eval(".card.blocked", (c) => c.textContent.includes("Blocked")), "a blocked task is flagged on the board");
+  await shot(page, "board-seeded-1400");
+
   // 375 px: nothing wider than the screen.
   await page.setViewport({ width: 375, height: 800 });
   await open(page, "#/tasks");

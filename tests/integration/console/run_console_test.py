@@ -118,6 +118,10 @@ def check_auth(bin_dir):
 
 def main():
     bin_dir, tools_dir, output = (os.path.abspath(a) for a in sys.argv[1:4])
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        sys.exit("%s not found: install Debian's chromium (tools/install-deps.sh --test) "
+                 "or set CHROMIUM to a Chromium binary" % chromium)
     os.makedirs(output, exist_ok=True)
     check_auth(bin_dir)
     work = tempfile.mkdtemp(prefix="console-test-")
@@ -126,7 +130,7 @@ def main():
         measure_assets(base)
         env = dict(os.environ, NODE_PATH=os.path.join(tools_dir, "node_modules"),
                    CONSOLE_BASE=base, CONSOLE_OUTPUT=output,
-                   CHROMIUM=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+                   CHROMIUM=chromium)
         done = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "console_browser.cjs")],
                               env=env, timeout=150)
         if done.returncode != 0:
