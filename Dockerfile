@@ -47,7 +47,7 @@ RUN groupadd --gid 1000 agent-host \
  && chown -R 1000:1000 /var/lib/agent-host /var/log/agent-host
 
 # Fail the build, not the first pod, when a file or a runtime library is missing.
-RUN for plugin in task-manager workflow reporting hello; do \
+RUN for plugin in task-manager workflow reporting console hello; do \
       test -f /usr/lib/agent-host/plugins/ah-$plugin.so \
         || { echo "missing plugin /usr/lib/agent-host/plugins/ah-$plugin.so (install rules)"; exit 1; }; \
     done \
@@ -60,7 +60,7 @@ RUN for plugin in task-manager workflow reporting hello; do \
  && /usr/bin/agent-host --version
 
 LABEL org.opencontainers.image.title="agent-host" \
-      org.opencontainers.image.description="Plugin host for AI employee agents (task-manager, workflow, reporting)" \
+      org.opencontainers.image.description="Plugin host for AI employee agents (task-manager, workflow, reporting, console)" \
       org.opencontainers.image.version="${VERSION}"
 
 # Anonymous volumes keep `--read-only` runs working without extra flags.

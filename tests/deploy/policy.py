@@ -234,7 +234,7 @@ def check_role(checks, label, role, objects, config_text, storage=None):
 
     ingress = one(checks, objects, "Ingress", name, label + "ingress")
     if ingress:
-        check_ingress(checks, label, role, name, ingress)
+        check_ingress(checks, label, role, name, ingress, config)
 
     monitor = one(checks, objects, "ServiceMonitor", name, label + "servicemonitor")
     if monitor:
@@ -524,7 +524,15 @@ def check_cronjob(checks, label, service, cron):
                   % (service, cron["metadata"]["name"], args))
 
 
-def check_ingress(checks, label, role, name, ingress):
+def enabled_prefixes(config):
+    """The prefixes of the plugins a role's config enables (a plugin is on
+    unless it says enabled: false)."""
+    plugins = (config or {}).get("plugins") or {}
+    return sorted(p.get("prefix") for p in plugins.values()
+                  if isinstance(p, dict) and p.get("enabled", True) and p.get("prefix"))
+
+
+def check_ingress(checks, label, role, name, ingress, config):
     at = label + where(ingress)
     annotations = ingress["metadata"].get("annotations") or {}
     for key in ("proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout"):
@@ -532,8 +540,11 @@ def check_ingress(checks, label, role, name, ingress):
     checks.expect(not any("rewrite-target" in k for k in annotations), at, "no rewrite: routes already carry the prefix")
     checks.expect(ingress["spec"].get("ingressClassName") == "nginx", at, "ingressClassName must be nginx")
     paths = [(p["path"], p["backend"]["service"]["name"]) for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
-    checks.expect(paths == [(ROLE_PREFIX[role], name)], at, "must route %s to service %s, got %s"
-                  % (ROLE_PREFIX[role], name, paths))
+    # The role's own prefix first, then every other prefix its config enables
+    # (workflow also serves the web console, /console): each to this Service.
+    expected = [ROLE_PREFIX[role]] + [p for p in enabled_prefixes(config) if p != ROLE_PREFIX[role]]
+    checks.expect(paths == [(p, name) for p in expected], at, "must route %s to service %s, got %s"
+                  % (expected, name, paths))
 
 
 def check_ingress_variant(checks, label, ingresses, variant):

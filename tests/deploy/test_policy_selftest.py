@@ -73,6 +73,7 @@ CASES = [  # (what, role to break, mutation, expected message fragment)
     ("agent step without its policy", "workflow", lambda o: drop_policy(o, "allow-to-task-manager"), "workflow peers.task-manager"),
     ("LLM blocked", "reporting", lambda o: drop_policy(o, "allow-to-llm"), "reporting LLM"),
     ("http step blocked", "workflow", lambda o: drop_policy(o, "allow-http-steps"), "http step http://chat.internal"),
+    ("console path missing", "workflow", lambda o: policy.find(o, "Ingress")[0]["spec"]["rules"][0]["http"]["paths"].pop(), "'/console']"),
     ("wrong liveness timing", "reporting", lambda o: server(o, "reporting")["livenessProbe"].update(initialDelaySeconds=5), "liveness must be"),
 ]
 

@@ -167,13 +167,16 @@ std::optional<HttpResponse> Dispatcher::dispatch_plugin(
     return json_error(404, "not_found", "no route for " + request.path, request.request_id);
   HttpResponse response;
   response.plugin = slot->name();  // before the handler: a deferral takes the response
-  if (!authorized(api_keys_, request)) {
+  const std::string_view relative = path_below_prefix(request.path, *slot);
+  router::Params params;
+  const Route* route = match_route(*slot, request.method, relative, params);
+  // Matched before the key check: a route flagged AH_ROUTE_NO_API_KEY (a web
+  // page a browser loads before its user can enter a key) needs none. Misses
+  // still ask for a key, so a 404/405 tells nothing to a caller without one.
+  if (!(route && route->without_api_key) && !authorized(api_keys_, request)) {
     response = unauthorized(request);
     response.headers.emplace_back("www-authenticate", "Bearer");
   } else {
-    const std::string_view relative = path_below_prefix(request.path, *slot);
-    router::Params params;
-    const Route* route = match_route(*slot, request.method, relative, params);
     if (!route) {
       response = route_missed(*slot, request, relative);
     } else {

@@ -119,7 +119,10 @@ json plugin_operation(const DocumentedRoute& documented, bool api_keys) {
     if (is_error_status(status) && !response.contains("content"))
       response["content"] = error_content();
   // What the host answers before or instead of the handler.
-  if (api_keys && !responses.contains("401"))
+  // A route open without a key (AH_ROUTE_NO_API_KEY) overrides the document's
+  // global bearer requirement, and the host never answers it 401.
+  if (api_keys && route.without_api_key) operation["security"] = json::array();
+  if (api_keys && !route.without_api_key && !responses.contains("401"))
     responses["401"] = error_response("No valid API key (Authorization: Bearer <key>)");
   if (operation.contains("requestBody") && !responses.contains("413"))
     responses["413"] = error_response("The request is larger than http.max_request_bytes");

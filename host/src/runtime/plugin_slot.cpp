@@ -117,9 +117,9 @@ void PluginSlot::wait_for_deferred_responses() {
 
 namespace {
 // A plugin built against ABI 1.0 passes a struct without `flags`.
-bool non_blocking_flag(const ah_route& route) {
+bool route_flag(const ah_route& route, uint32_t flag) {
   const bool has_flags = route.struct_size >= offsetof(ah_route, flags) + sizeof(route.flags);
-  return has_flags && (route.flags & AH_ROUTE_NON_BLOCKING) != 0;
+  return has_flags && (route.flags & flag) != 0;
 }
 
 // ABI 1.4's openapi_json; a plugin built before passes a struct without it.
@@ -159,7 +159,8 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
               route.handler,
               route.user,
               nullptr,
-              non_blocking_flag(route)};
+              route_flag(route, AH_ROUTE_NON_BLOCKING),
+              route_flag(route, AH_ROUTE_NO_API_KEY)};
   if (!openapi_fragment(route, entry.openapi, error)) return AH_ERR_INVALID_ARGUMENT;
   try {
     entry.pattern = router::RoutePattern::parse(to_view(route.path));

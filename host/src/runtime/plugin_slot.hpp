@@ -46,6 +46,8 @@ struct Route {
   metrics::RouteSeries* series;
   // AH_ROUTE_NON_BLOCKING: runs on the network thread instead of the handler pool.
   bool non_blocking = false;
+  // AH_ROUTE_NO_API_KEY (ABI 1.5): answered without an API key when auth is on.
+  bool without_api_key = false;
 };
 
 struct Job {

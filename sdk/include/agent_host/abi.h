@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define AH_ABI_MAJOR 1
-#define AH_ABI_MINOR 4
+#define AH_ABI_MINOR 5
 
 /* The one symbol a plugin exports. Its name never changes across majors, so a
  * host can always read the descriptor and explain a version mismatch. */
@@ -167,6 +167,13 @@ typedef ah_status (*ah_route_handler)(void* user, const ah_request* request, ah_
  *   flagged non-blocking that does wait stalls every connection of its
  *   network thread: flag only what is really cheap. */
 #define AH_ROUTE_NON_BLOCKING 0x1u
+/* AH_ROUTE_NO_API_KEY (since ABI 1.5): the host answers the route without
+ *   asking for an API key even when auth.api_keys_file is set, and the
+ *   route's OpenAPI operation says so (security: []). For what must load
+ *   before a user can enter a key - a web page and its static assets - and
+ *   never for a route that reads or changes data. A host before 1.5 ignores
+ *   the bit and keeps asking for a key. */
+#define AH_ROUTE_NO_API_KEY 0x2u
 
 /* A route declaration. `path` is relative to the plugin's prefix and may hold
  * `{name}` segments that capture one path segment each. The descriptive fields

@@ -250,7 +250,8 @@ class Host {
     route.response_schema_json = detail::view(response_schema);
     route.handler = handler;
     route.user = user;
-    route.flags = mode == RouteMode::non_blocking ? AH_ROUTE_NON_BLOCKING : 0u;
+    route.flags = (mode == RouteMode::non_blocking ? AH_ROUTE_NON_BLOCKING : 0u) |
+                  (doc.api_key_required ? 0u : AH_ROUTE_NO_API_KEY);
     route.openapi_json = detail::view(openapi);
     detail::StringSink error;
     ah_status status = api_->route_add(host_, &route, error.get());

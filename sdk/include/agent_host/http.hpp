@@ -279,11 +279,20 @@ struct RouteDoc {
     return *this;
   }
 
+  // Answered without an API key even when authentication is on (ABI 1.5,
+  // AH_ROUTE_NO_API_KEY): only for what a browser must load before its user
+  // can enter a key, such as a web page and its static files. Never for data.
+  RouteDoc& without_api_key() {
+    api_key_required = false;
+    return *this;
+  }
+
   std::string summary;
   nlohmann::json request_schema = nullptr;
   nlohmann::json response_schema = nullptr;
   // The rest of the OpenAPI Operation Object (ah_route.openapi_json).
   nlohmann::json openapi = nlohmann::json::object();
+  bool api_key_required = true;
 
  private:
   RouteDoc& parameter(const char* in, std::string name, nlohmann::json schema,

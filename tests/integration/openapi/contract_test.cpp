@@ -186,6 +186,14 @@ void reporting() {
   call("GET", "/reporting/reports/" + id + "?format=json", 404);
 }
 
+void console_pages() {
+  call("GET", "/console/", 200);
+  call("GET", "/console/assets/app.js", 200);
+  call("GET", "/console/assets/console.css", 200);
+  call("GET", "/console/assets/preact.LICENSE", 200);
+  call("GET", "/console/assets/no-such-file.js", 404);
+}
+
 // The checker itself: an answer the document does not describe fails it, so
 // the contract below cannot pass by accepting anything.
 TEST(OpenApiContractChecker, RefusesWhatTheDocumentDoesNotSay) {
@@ -229,6 +237,10 @@ TEST_F(Contract, EveryDocumentedOperationAnswersAsDocumented) {
   {
     SCOPED_TRACE("reporting");
     reporting();
+  }
+  {
+    SCOPED_TRACE("console");
+    console_pages();
   }
   const auto missing = contract_->unexercised();
   EXPECT_TRUE(missing.empty()) << "operations no scenario calls: " << [&] {

@@ -22,6 +22,7 @@ Route route(const std::string& method, const std::string& pattern, json openapi 
                nullptr,
                nullptr,
                nullptr,
+               false,
                false};
 }
 
@@ -73,6 +74,21 @@ TEST(OpenApiDocument, TheHostAddsWhatItAnswersItself) {
   EXPECT_EQ(doc["security"], json::parse(R"([{"bearer":[]}])"));
   EXPECT_EQ(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
   EXPECT_EQ(doc["paths"]["/healthz"]["get"]["security"], json::array());  // probes need no key
+}
+
+TEST(OpenApiDocument, ARouteWithoutApiKeyOverridesTheBearerRequirement) {
+  Route page = route("GET", "/page");
+  page.without_api_key = true;  // AH_ROUTE_NO_API_KEY (ABI 1.5)
+  const json doc = document({page, route("GET", "/items")}, true);
+  const json& open = doc["paths"]["/notes/page"]["get"];
+  EXPECT_EQ(open["security"], json::array());
+  EXPECT_FALSE(open["responses"].contains("401"));  // the host never asks it for a key
+  const json& guarded = doc["paths"]["/notes/items"]["get"];
+  EXPECT_FALSE(guarded.contains("security"));  // the document's bearer requirement applies
+  EXPECT_TRUE(guarded["responses"].contains("401"));
+  // Without API keys nothing changes: the document requires nothing anyway.
+  const json plain = document({page}, false);
+  EXPECT_FALSE(plain["paths"]["/notes/page"]["get"].contains("security"));
 }
 
 TEST(OpenApiDocument, AnotherContentTypeJoinsTheJsonBody) {
