@@ -88,7 +88,9 @@ RouteDoc list_tasks_doc() {
 
 }  // namespace
 
-void add_task_routes(agent_host::Host& host, TaskService& service) {
+namespace {
+
+void add_create_route(agent_host::Host& host, TaskService& service) {
   // Answered from the commit: validation runs on the network thread and no
   // thread waits while concurrent creates share one commit.
   host.route_deferred(
@@ -120,7 +122,9 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
             });
       },
       agent_host::RouteMode::non_blocking);
+}
 
+void add_read_routes(agent_host::Host& host, TaskService& service) {
   host.route("GET", "/tasks", list_tasks_doc(), [&host](const Request& request) {
     return Response::json(list_tasks(host.sql(), parse_list_query(request)));
   });
@@ -142,7 +146,10 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
                  return Response{304, {}, {}, {{"ETag", etag(task.version)}}};
                return task_response(task);
              });
+}
 
+// PATCH, DELETE and transitions: each honours If-Match.
+void add_change_routes(agent_host::Host& host, TaskService& service) {
   host.route(
       "PATCH", "/tasks/{id}",
       RouteDoc{"Change fields of a task; If-Match with the ETag makes it conditional (412 when "
@@ -195,7 +202,9 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
         const std::string to = parse_transition_target(request.json_body());
         return task_response(service.transition(request.param("id"), to, conditions));
       });
+}
 
+void add_bulk_route(agent_host::Host& host, TaskService& service) {
   host.route("POST", "/tasks/bulk",
              RouteDoc{"Create and/or update many tasks in one transaction (all or nothing)",
                       schemas::bulk_request()}
@@ -209,6 +218,15 @@ void add_task_routes(agent_host::Host& host, TaskService& service) {
                reject_query(request);
                return Response::json(service.bulk(request.json_body()));
              });
+}
+
+}  // namespace
+
+void add_task_routes(agent_host::Host& host, TaskService& service) {
+  add_create_route(host, service);
+  add_read_routes(host, service);
+  add_change_routes(host, service);
+  add_bulk_route(host, service);
 }
 
 }  // namespace task_manager
