@@ -70,8 +70,7 @@ void Dispatcher::dispatch(HttpRequest& request, Completion done) {
   }
   if (!response.series && response.route.empty())
     response.route = handled ? request.path : "unmatched";
-  conclude(response,
-           RequestFacts{began, request.request_id, request.method, {}, request.in_process});
+  conclude(response, began, request.request_id, request.method, request.in_process);
   done(std::move(response));
 }
 
@@ -115,15 +114,20 @@ HttpResponse Dispatcher::dispatch(HttpRequest& request) {
 }
 
 void Dispatcher::conclude(HttpResponse& response, const RequestFacts& facts) {
-  response.headers.emplace_back("x-request-id", facts.request_id);
+  conclude(response, facts.began, facts.request_id, facts.method, facts.in_process);
+}
+
+void Dispatcher::conclude(HttpResponse& response, std::chrono::steady_clock::time_point began,
+                          const std::string& request_id, const std::string& method,
+                          bool in_process) {
+  response.headers.emplace_back("x-request-id", request_id);
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.began).count();
-  if (!facts.in_process) {
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  if (!in_process) {
     if (response.series)
       response.series->record(response.status, seconds);
     else
-      metrics_.route(response.plugin, response.route, facts.method)
-          .record(response.status, seconds);
+      metrics_.route(response.plugin, response.route, method).record(response.status, seconds);
   }
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
 }

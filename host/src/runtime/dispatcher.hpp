@@ -43,6 +43,9 @@ class Dispatcher {
   std::uint64_t requests_started() const { return requests_started_.load(); }
 
  private:
+  // The same without copying the request's facts (an immediate answer).
+  void conclude(HttpResponse& response, std::chrono::steady_clock::time_point began,
+                const std::string& request_id, const std::string& method, bool in_process);
   // The client's X-Request-Id when usable, else ours.
   void assign_request_id(HttpRequest& request);
   std::string next_request_id();
