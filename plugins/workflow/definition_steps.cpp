@@ -19,19 +19,6 @@ const std::regex& agent_name_pattern() {
   return pattern;
 }
 
-StepType step_type_of(const std::string& name, bool& known) {
-  static const std::map<std::string, StepType> types = {{"http", StepType::http},
-                                                        {"agent", StepType::agent},
-                                                        {"llm", StepType::llm},
-                                                        {"delay", StepType::delay},
-                                                        {"condition", StepType::condition},
-                                                        {"transform", StepType::transform},
-                                                        {"fail", StepType::fail}};
-  auto it = types.find(name);
-  known = it != types.end();
-  return known ? it->second : StepType::transform;
-}
-
 void check_method(const Fields& with) {
   if (auto method = with.string("method", false, "an HTTP method")) {
     static const std::set<std::string> methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
@@ -187,7 +174,9 @@ void parse_type_and_with(Step& step, const Fields& fields, Problems& problems) {
   bool known = false;
   if (auto type = fields.string("type", true,
                                 "one of http, agent, llm, delay, condition, transform, fail")) {
-    step.type = step_type_of(*type, known);
+    const auto parsed = parse_step_type(*type);
+    known = parsed.has_value();
+    step.type = parsed.value_or(StepType::transform);
     if (!known)
       fields.problem("type", "unknown step type '" + *type +
                                  "'; use http, agent, llm, delay, condition, transform or fail");

@@ -1,20 +1,16 @@
 #include "step_record.hpp"
 
-#include <array>
-#include <utility>
-
 #include "clock.hpp"
+#include "enum_names.hpp"
 
 namespace workflow {
 
 namespace {
-constexpr std::array<std::pair<StepStatus, const char*>, 5> kStatusNames = {{
-    {StepStatus::running, "running"},
-    {StepStatus::waiting, "waiting"},
-    {StepStatus::retrying, "retrying"},
-    {StepStatus::succeeded, "succeeded"},
+constexpr std::pair<StepStatus, const char*> kStatusNames[] = {
+    {StepStatus::running, "running"},   {StepStatus::waiting, "waiting"},
+    {StepStatus::retrying, "retrying"}, {StepStatus::succeeded, "succeeded"},
     {StepStatus::failed, "failed"},
-}};
+};
 
 void put_if_set(json& out, const char* key, const std::optional<json>& value) {
   if (value) out[key] = *value;
@@ -29,15 +25,11 @@ std::optional<json> optional_value(const json& document, const char* key) {
 }  // namespace
 
 const char* to_string(StepStatus status) {
-  for (const auto& [value, name] : kStatusNames)
-    if (value == status) return name;
-  return "running";
+  return name_in(kStatusNames, status);
 }
 
 std::optional<StepStatus> parse_step_status(const std::string& text) {
-  for (const auto& [value, name] : kStatusNames)
-    if (text == name) return value;
-  return std::nullopt;
+  return value_in(kStatusNames, text);
 }
 
 json StepAttempt::to_json() const {

@@ -30,22 +30,28 @@ const std::uint8_t* bytes_of(std::string_view text) {
 }
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  sha256_ctx context;
-  sha256_init(&context);
-  sha256_update(&context, data.size(), bytes_of(data));
-  std::uint8_t digest[SHA256_DIGEST_SIZE];
-  sha256_digest(&context, sizeof digest, digest);
+namespace {
+// One nettle hash of `data`, in hex.
+template <typename Context, size_t kDigestSize>
+std::string digest_hex(std::string_view data, void (*init)(Context*),
+                       void (*update)(Context*, size_t, const std::uint8_t*),
+                       void (*finish)(Context*, size_t, std::uint8_t*)) {
+  Context context;
+  init(&context);
+  update(&context, data.size(), bytes_of(data));
+  std::uint8_t digest[kDigestSize];
+  finish(&context, sizeof digest, digest);
   return hex(digest, sizeof digest);
+}
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  return digest_hex<sha256_ctx, SHA256_DIGEST_SIZE>(data, sha256_init, sha256_update,
+                                                    sha256_digest);
 }
 
 std::string sha1_hex(std::string_view data) {
-  sha1_ctx context;
-  sha1_init(&context);
-  sha1_update(&context, data.size(), bytes_of(data));
-  std::uint8_t digest[SHA1_DIGEST_SIZE];
-  sha1_digest(&context, sizeof digest, digest);
-  return hex(digest, sizeof digest);
+  return digest_hex<sha1_ctx, SHA1_DIGEST_SIZE>(data, sha1_init, sha1_update, sha1_digest);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {

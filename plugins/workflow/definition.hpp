@@ -20,6 +20,7 @@ using json = nlohmann::json;
 
 enum class StepType { http, agent, llm, delay, condition, transform, fail };
 const char* to_string(StepType type);
+std::optional<StepType> parse_step_type(const std::string& name);
 
 // Error codes a step attempt can fail with; `retry_on` picks from them.
 //   timeout, unavailable (no answer / connection failed), http_5xx, http_429,
@@ -53,6 +54,7 @@ struct Step {
 
 enum class Overlap { skip, queue, allow };
 const char* to_string(Overlap overlap);
+std::optional<Overlap> parse_overlap(const std::string& name);
 
 struct Trigger {
   enum class Kind { event, webhook, cron } kind = Kind::event;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -63,6 +64,18 @@ struct Operator {
 
 const Operator* find_operator(const std::string& name);
 
+// {"name": args}, a rule that applies an operator.
+struct Operation {
+  const std::string& name;
+  const json& args;  // as written: one argument, or a list of them
+};
+
+std::optional<Operation> operation_of(const json& rule) {
+  if (!rule.is_object() || rule.size() != 1) return std::nullopt;
+  const auto first = rule.begin();  // the proxy of items() would dangle here
+  return Operation{first.key(), first.value()};
+}
+
 class Evaluator {
  public:
   json eval(const json& rule, const json& data, int depth) {
@@ -72,17 +85,14 @@ class Evaluator {
       for (const auto& item : rule) out.push_back(eval(item, data, depth + 1));
       return out;
     }
-    if (!is_operation(rule)) return rule;
-    const auto first = rule.begin();  // the proxy of items() would dangle here
-    const std::string& name = first.key();
-    const json& raw_args = first.value();
+    const auto operation = operation_of(rule);
+    if (!operation) return rule;
+    const json& raw_args = operation->args;
     const json args = raw_args.is_array() ? raw_args : json::array({raw_args});
-    const Operator* op = find_operator(name);
-    if (!op) throw LogicError("unknown operator '" + name + "'");
+    const Operator* op = find_operator(operation->name);
+    if (!op) throw LogicError("unknown operator '" + operation->name + "'");
     return op->fn(Call{*this, args, data, depth + 1});
   }
-
-  static bool is_operation(const json& rule) { return rule.is_object() && rule.size() == 1; }
 };
 
 json Call::eval(const json& rule, const json& scope) const {
@@ -350,10 +360,10 @@ void check_rule(const json& rule, const std::string& path, Problems& problems, i
       check_rule(rule[i], index_path(path, i), problems, depth + 1);
     return;
   }
-  if (!Evaluator::is_operation(rule)) return;
-  const auto first = rule.begin();
-  const std::string& op = first.key();
-  const json& raw_args = first.value();
+  const auto operation = operation_of(rule);
+  if (!operation) return;
+  const std::string& op = operation->name;
+  const json& raw_args = operation->args;
   const Operator* known = find_operator(op);
   if (!known) {
     problems.add(join_path(path, op),
@@ -381,10 +391,10 @@ void collect(const json& rule, std::vector<std::string>& out, int depth) {
     for (const auto& item : rule) collect(item, out, depth + 1);
     return;
   }
-  if (!Evaluator::is_operation(rule)) return;
-  const auto first = rule.begin();
-  const std::string& op = first.key();
-  const json& args = first.value();
+  const auto operation = operation_of(rule);
+  if (!operation) return;
+  const std::string& op = operation->name;
+  const json& args = operation->args;
   // map/filter/... bodies read the item, not the run data: only their list counts.
   const Operator* known = find_operator(op);
   const bool scoped = known && known->scoped;

@@ -100,6 +100,18 @@ json nullable(int64_t value) {
   return value ? json(value) : json(nullptr);
 }
 
+// One stored version, read in a transaction or outside one.
+template <typename Database>
+std::optional<StoredDefinition> read_definition(Database& db, const std::string& name,
+                                                int version) {
+  auto rows = db.query(
+      "SELECT name, version, hash, document, created_at FROM wf_definitions"
+      " WHERE name = $1 AND version = $2",
+      {name, version});
+  if (rows.empty()) return std::nullopt;
+  return definition_from_row(rows[0]);
+}
+
 }  // namespace
 
 SqlStore::SqlStore(agent_host::Sql& sql) : sql_(sql) {
@@ -114,16 +126,8 @@ PutResult SqlStore::put_definition(const std::string& name, std::optional<int> v
     auto head = tx.query("SELECT latest, deleted FROM wf_workflows WHERE name = $1", {name});
     const int latest = head.empty() ? 0 : head[0]["latest"].get<int>();
     const bool deleted = !head.empty() && head[0]["deleted"].get<int>() != 0;
-    auto stored = [&](int v) -> std::optional<StoredDefinition> {
-      auto rows = tx.query(
-          "SELECT name, version, hash, document, created_at FROM wf_definitions"
-          " WHERE name = $1 AND version = $2",
-          {name, v});
-      if (rows.empty()) return std::nullopt;
-      return definition_from_row(rows[0]);
-    };
     int target = version.value_or(latest + 1);
-    if (auto existing = stored(version.value_or(latest))) {
+    if (auto existing = read_definition(tx, name, version.value_or(latest))) {
       if (existing->hash == hash && !deleted) {
         result.definition = *existing;
         return;
@@ -155,12 +159,7 @@ PutResult SqlStore::put_definition(const std::string& name, std::optional<int> v
 }
 
 std::optional<StoredDefinition> SqlStore::definition(const std::string& name, int version) {
-  auto rows = sql_.query(
-      "SELECT name, version, hash, document, created_at FROM wf_definitions"
-      " WHERE name = $1 AND version = $2",
-      {name, version});
-  if (rows.empty()) return std::nullopt;
-  return definition_from_row(rows[0]);
+  return read_definition(sql_, name, version);
 }
 
 std::optional<int> SqlStore::latest_version(const std::string& name) {
@@ -404,11 +403,12 @@ RunPage SqlStore::list_runs(const RunFilter& filter) {
 json SqlStore::stats(int64_t from, int64_t to) {
   StatsParts parts;
   const json window = {from, to};
-  for (const auto& row : sql_.query("SELECT status, COUNT(*) AS n FROM (SELECT status FROM wf_runs"
-                                    " WHERE created_at >= $1 AND created_at < $2"
-                                    " UNION ALL SELECT 'queued' AS status FROM wf_intake"
-                                    " WHERE created_at >= $1 AND created_at < $2) AS runs GROUP BY status",
-                                    window))
+  for (const auto& row :
+       sql_.query("SELECT status, COUNT(*) AS n FROM (SELECT status FROM wf_runs"
+                  " WHERE created_at >= $1 AND created_at < $2"
+                  " UNION ALL SELECT 'queued' AS status FROM wf_intake"
+                  " WHERE created_at >= $1 AND created_at < $2) AS runs GROUP BY status",
+                  window))
     parts.by_status[row["status"].get<std::string>()] = row["n"].get<int64_t>();
   const auto counted = sql_.query(
       "SELECT COUNT(*) AS n FROM wf_runs WHERE created_at >= $1 AND created_at < $2"

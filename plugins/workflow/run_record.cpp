@@ -25,30 +25,35 @@ json time_or_null(int64_t ms) {
 }
 }  // namespace
 
-json RunRecord::to_storage() const {
+json RunRecord::identity() const {
   return json{{"id", id},
               {"workflow", workflow},
               {"version", version},
               {"status", status},
-              {"trigger", trigger},
-              {"trigger_key", trigger_key},
-              {"input", input},
-              {"steps", steps_json()},
-              {"step_order", step_order},
-              {"cursor", cursor},
-              {"attempts_made", attempts_made},
-              {"created_at", created_at},
-              {"started_at", started_at},
-              {"finished_at", finished_at},
-              {"deadline_at", deadline_at},
-              {"resume_at", resume_at},
-              {"output", output},
-              {"error", error},
-              {"failed_step", failed_step},
-              {"fence", fence},
-              {"owner", owner},
-              {"idempotency_key", idempotency_key},
-              {"gates", gates}};
+              {"trigger", trigger}};
+}
+
+json RunRecord::to_storage() const {
+  json out = identity();
+  out.update(json{{"trigger_key", trigger_key},
+                  {"input", input},
+                  {"steps", steps_json()},
+                  {"step_order", step_order},
+                  {"cursor", cursor},
+                  {"attempts_made", attempts_made},
+                  {"created_at", created_at},
+                  {"started_at", started_at},
+                  {"finished_at", finished_at},
+                  {"deadline_at", deadline_at},
+                  {"resume_at", resume_at},
+                  {"output", output},
+                  {"error", error},
+                  {"failed_step", failed_step},
+                  {"fence", fence},
+                  {"owner", owner},
+                  {"idempotency_key", idempotency_key},
+                  {"gates", gates}});
+  return out;
 }
 
 namespace {
@@ -301,16 +306,13 @@ json RunRecord::steps_json() const {
 }
 
 json RunRecord::to_summary() const {
-  return json{{"id", id},
-              {"workflow", workflow},
-              {"version", version},
-              {"status", status},
-              {"trigger", trigger},
-              {"created_at", format_time(created_at)},
-              {"started_at", time_or_null(started_at)},
-              {"finished_at", time_or_null(finished_at)},
-              {"duration_ms", finished_at ? json(duration_ms()) : json(nullptr)},
-              {"error", error}};
+  json out = identity();
+  out.update(json{{"created_at", format_time(created_at)},
+                  {"started_at", time_or_null(started_at)},
+                  {"finished_at", time_or_null(finished_at)},
+                  {"duration_ms", finished_at ? json(duration_ms()) : json(nullptr)},
+                  {"error", error}});
+  return out;
 }
 
 json RunRecord::to_api() const {

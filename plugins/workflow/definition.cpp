@@ -4,6 +4,7 @@
 
 #include "crypto.hpp"
 #include "definition_parts.hpp"
+#include "enum_names.hpp"
 
 namespace workflow {
 
@@ -140,36 +141,32 @@ void parse_output(Definition& definition, const Fields& top, Problems& problems)
 
 }  // namespace
 
+namespace {
+constexpr std::pair<StepType, const char*> kStepTypeNames[] = {
+    {StepType::http, "http"},
+    {StepType::agent, "agent"},
+    {StepType::llm, "llm"},
+    {StepType::delay, "delay"},
+    {StepType::condition, "condition"},
+    {StepType::transform, "transform"},
+    {StepType::fail, "fail"},
+};
+constexpr std::pair<Overlap, const char*> kOverlapNames[] = {
+    {Overlap::skip, "skip"}, {Overlap::queue, "queue"}, {Overlap::allow, "allow"}};
+}  // namespace
+
 const char* to_string(StepType type) {
-  switch (type) {
-    case StepType::http:
-      return "http";
-    case StepType::agent:
-      return "agent";
-    case StepType::llm:
-      return "llm";
-    case StepType::delay:
-      return "delay";
-    case StepType::condition:
-      return "condition";
-    case StepType::transform:
-      return "transform";
-    case StepType::fail:
-      return "fail";
-  }
-  return "unknown";
+  return name_in(kStepTypeNames, type);
+}
+std::optional<StepType> parse_step_type(const std::string& name) {
+  return value_in(kStepTypeNames, name);
 }
 
 const char* to_string(Overlap overlap) {
-  switch (overlap) {
-    case Overlap::skip:
-      return "skip";
-    case Overlap::queue:
-      return "queue";
-    case Overlap::allow:
-      return "allow";
-  }
-  return "skip";
+  return name_in(kOverlapNames, overlap);
+}
+std::optional<Overlap> parse_overlap(const std::string& name) {
+  return value_in(kOverlapNames, name);
 }
 
 const std::set<std::string>& known_error_codes() {

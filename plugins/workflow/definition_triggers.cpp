@@ -40,12 +40,6 @@ void parse_webhook(Trigger& trigger, const json& value, const std::string& path,
   }
 }
 
-std::optional<Overlap> overlap_of(const std::string& name) {
-  for (Overlap overlap : {Overlap::skip, Overlap::queue, Overlap::allow})
-    if (name == to_string(overlap)) return overlap;
-  return std::nullopt;
-}
-
 void parse_cron(Trigger& trigger, const json& value, const std::string& path,
                 const ScheduleRules& rules, Problems& problems) {
   trigger.kind = Trigger::Kind::cron;
@@ -60,7 +54,7 @@ void parse_cron(Trigger& trigger, const json& value, const std::string& path,
     if (auto problem = rules.time_zone(*zone)) fields.problem("time_zone", *problem);
   }
   if (auto overlap = fields.string("overlap", false, "skip, queue or allow")) {
-    if (auto known = overlap_of(*overlap))
+    if (auto known = parse_overlap(*overlap))
       trigger.overlap = *known;
     else
       fields.problem("overlap", "must be skip, queue or allow, got \"" + *overlap + "\"");

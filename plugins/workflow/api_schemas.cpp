@@ -22,6 +22,12 @@ json count() {
 json statuses() {
   return json(std::vector<std::string>(std::begin(status::kAll), std::end(status::kAll)));
 }
+// `schema` with one more required property.
+json with_required(json schema, const std::string& name, json property) {
+  schema["properties"][name] = std::move(property);
+  schema["required"].push_back(name);
+  return schema;
+}
 
 }  // namespace
 
@@ -39,10 +45,7 @@ json workflow_summary() {
 }
 
 json workflow_detail() {
-  json detail = workflow_summary();
-  detail["properties"]["definition"] = {{"type", "object"}};
-  detail["required"].push_back("definition");
-  return detail;
+  return with_required(workflow_summary(), "definition", {{"type", "object"}});
 }
 
 json workflow_list() {
@@ -99,10 +102,7 @@ json run_page() {
 }
 
 json run_start() {
-  json start = run();
-  start["properties"]["created"] = {{"type", "boolean"}};
-  start["required"].push_back("created");
-  return start;
+  return with_required(run(), "created", {{"type", "boolean"}});
 }
 
 json event() {

@@ -71,6 +71,8 @@ struct RunRecord {
   // The steps as the document's "steps" object.
   json steps_json() const;
 
+  // What every form starts with: id, workflow, version, status, trigger.
+  json identity() const;
   // API forms: with the step details, or the short list form.
   json to_api() const;
   json to_summary() const;
