@@ -70,7 +70,7 @@ get_property(ah_testing_debian GLOBAL PROPERTY AH_TESTING_DEBIAN_PACKAGES)
 set(CPACK_DEBIAN_SDK_PACKAGE_NAME agent-host-sdk)
 set(CPACK_DEBIAN_SDK_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS
-    "g++, make, cmake (>= 3.25), nlohmann-json3-dev, libgtest-dev, ${ah_testing_debian}")
+    "g++, make, cmake (>= 3.25), nlohmann-json3-dev, libvalijson-dev, libgtest-dev, ${ah_testing_debian}")
 set(CPACK_DEBIAN_SDK_PACKAGE_RECOMMENDS "agent-host (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_SDK_DESCRIPTION
     "SDK to write agent-host plugins\n\

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <kainjow/mustache.hpp>
 
 namespace reporting {
 namespace {
+
+// The charts sit in the HTML report: text in them is escaped by the template
+// engine's escaper, the one that escapes the rest of the page.
+using kainjow::mustache::html_escape;
 
 const char* const kBlue = "#3b6ea5";
 const char* const kGreen = "#4c9a5f";
@@ -24,13 +29,13 @@ std::string open_svg(int width, int height, const std::string& title) {
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" +
          std::to_string(width) + "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
          std::to_string(width) + " " + std::to_string(height) + "\" role=\"img\" aria-label=\"" +
-         xml_escape(title) + "\"><title>" + xml_escape(title) + "</title>";
+         html_escape(title) + "\"><title>" + html_escape(title) + "</title>";
 }
 
 std::string text(double x, double y, const std::string& content, const char* anchor = "start",
                  const char* extra = "") {
   return "<text x=\"" + number(x) + "\" y=\"" + number(y) + "\" text-anchor=\"" + anchor +
-         "\" font-size=\"11\" fill=\"#222\"" + extra + ">" + xml_escape(content) + "</text>";
+         "\" font-size=\"11\" fill=\"#222\"" + extra + ">" + html_escape(content) + "</text>";
 }
 
 std::string rect(double x, double y, double w, double h, const std::string& fill) {
@@ -39,33 +44,6 @@ std::string rect(double x, double y, double w, double h, const std::string& fill
 }
 
 }  // namespace
-
-std::string xml_escape(const std::string& input) {
-  std::string out;
-  out.reserve(input.size());
-  for (char c : input) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string bar_chart_svg(const std::string& title, const std::vector<Bar>& bars) {
   const int width = 520, label_width = 140, row = 22, top = 8, value_room = 50;

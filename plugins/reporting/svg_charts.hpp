@@ -29,7 +29,4 @@ struct TrendPoint {
 // (right-hand axis, 0-100 %).
 std::string trend_chart_svg(const std::string& title, const std::vector<TrendPoint>& points);
 
-// Escapes text for XML content and attribute values.
-std::string xml_escape(const std::string& text);
-
 }  // namespace reporting

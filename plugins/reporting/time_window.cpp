@@ -3,7 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include <agent_host/list_params.hpp>
+#include <agent_host/time.hpp>
 #include <stdexcept>
 
 namespace reporting {
@@ -58,9 +58,8 @@ TimePoint parse_rfc3339(const std::string& text) {
 }
 
 std::string format_rfc3339(TimePoint time) {
-  if (time.time_since_epoch() % std::chrono::seconds(1) == std::chrono::milliseconds(0))
-    return date::format("%FT%TZ", std::chrono::time_point_cast<std::chrono::seconds>(time));
-  return date::format("%FT%TZ", time);
+  return agent_host::format_rfc3339(time.time_since_epoch().count(),
+                                    agent_host::Fraction::when_nonzero);
 }
 
 std::string format_local(TimePoint time, const std::string& zone) {

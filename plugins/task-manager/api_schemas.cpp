@@ -1,15 +1,33 @@
 #include "api_schemas.hpp"
 
+#include "task.hpp"
+
+// Enumerations and size limits come from task.hpp, the model's one statement of them.
 namespace task_manager::schemas {
 namespace {
 
 using nlohmann::json;
 
+template <size_t N>
+json names(const std::string_view (&values)[N]) {
+  json list = json::array();
+  for (std::string_view value : values) list.push_back(std::string(value));
+  return list;
+}
 json statuses() {
-  return json::array({"todo", "in_progress", "blocked", "done", "cancelled"});
+  return names(kStatuses);
 }
 json priorities() {
-  return json::array({"low", "medium", "high", "urgent"});
+  return names(kPriorities);
+}
+// Limits are in UTF-8 bytes; JSON Schema's maxLength counts characters, so it
+// states the bound for ASCII text and the description says the rest.
+json text(size_t min_length, size_t max_bytes) {
+  json schema = {{"type", "string"},
+                 {"maxLength", max_bytes},
+                 {"description", "at most " + std::to_string(max_bytes) + " bytes of UTF-8"}};
+  if (min_length > 0) schema["minLength"] = min_length;
+  return schema;
 }
 json nullable(const char* type) {
   return json{{"type", json::array({type, "null"})}};
@@ -22,15 +40,15 @@ json count() {
 }
 
 json editable_properties() {
-  return json{{"title", {{"type", "string"}, {"minLength", 1}, {"maxLength", 500}}},
-              {"description", {{"type", "string"}, {"maxLength", 20000}}},
-              {"priority", {{"enum", priorities()}}},
-              {"assignee", nullable("string")},
-              {"tags",
-               {{"type", "array"},
-                {"maxItems", 20},
-                {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}}}},
-              {"due_at", time_or_null()}};
+  json assignee = text(1, kMaxAssigneeBytes);
+  assignee["type"] = json::array({"string", "null"});
+  return json{
+      {"title", text(1, kMaxTitleBytes)},
+      {"description", text(0, kMaxDescriptionBytes)},
+      {"priority", {{"enum", priorities()}}},
+      {"assignee", assignee},
+      {"tags", {{"type", "array"}, {"maxItems", kMaxTags}, {"items", text(1, kMaxTagBytes)}}},
+      {"due_at", time_or_null()}};
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 
 #include <date/tz.h>
 
+#include <agent_host/time.hpp>
 #include <cstdio>
 #include <stdexcept>
 
 #include "stats.hpp"
-#include "time_text.hpp"
 
 namespace task_manager {
 namespace {
@@ -63,10 +63,10 @@ std::string DailyReports::local_date(std::chrono::system_clock::time_point at,
 }
 
 json DailyReports::compute(const Window& window) {
-  json report = compute_stats(host_.sql(), window.from_ms, window.to_ms, now_ms());
+  json report = compute_stats(host_.sql(), window.from_ms, window.to_ms, agent_host::now_ms());
   report["date"] = window.date;
   report["time_zone"] = zone_name_;
-  report["generated_at"] = format_rfc3339(now_ms());
+  report["generated_at"] = agent_host::format_rfc3339(agent_host::now_ms());
   return report;
 }
 
@@ -93,7 +93,7 @@ json DailyReports::store_previous_day(std::chrono::system_clock::time_point fire
       "INSERT INTO daily_reports (date, time_zone, report, generated_at) VALUES ($1, $2, $3, $4) "
       "ON CONFLICT (date) DO UPDATE SET time_zone = excluded.time_zone, report = excluded.report, "
       "generated_at = excluded.generated_at",
-      json::array({window.date, zone_name_, report.dump(), now_ms()}));
+      json::array({window.date, zone_name_, report.dump(), agent_host::now_ms()}));
   host_.info("daily task report stored", {{"date", window.date},
                                           {"created", report["created"]},
                                           {"completed", report["completed"]},

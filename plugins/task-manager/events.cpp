@@ -1,7 +1,8 @@
 #include "events.hpp"
 
+#include <agent_host/time.hpp>
+
 #include "ids.hpp"
-#include "time_text.hpp"
 
 namespace task_manager {
 namespace {
@@ -11,7 +12,8 @@ namespace {
 Event make_event(std::string_view type, std::string_view task_json, int64_t at_ms,
                  const json& extra = nullptr) {
   Event event{new_id(), {}};
-  json envelope = {{"id", event.id}, {"type", type}, {"occurred_at", format_rfc3339(at_ms)}};
+  json envelope = {
+      {"id", event.id}, {"type", type}, {"occurred_at", agent_host::format_rfc3339(at_ms)}};
   if (extra.is_object()) envelope.update(extra);
   event.json_text = envelope.dump();
   event.json_text.pop_back();  // the closing brace: the task goes in before it

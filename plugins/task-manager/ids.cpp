@@ -1,15 +1,14 @@
 #include "ids.hpp"
 
+#include <agent_host/time.hpp>
 #include <cstdint>
 #include <random>
-
-#include "time_text.hpp"
 
 namespace task_manager {
 
 std::string new_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
-  const uint64_t millis = static_cast<uint64_t>(now_ms());
+  const uint64_t millis = static_cast<uint64_t>(agent_host::now_ms());
   const uint64_t bits_a = random();
   const uint64_t bits_b = random();
   // Layout: 48-bit ms | version 7 | 12 random | variant 10 | 62 random.

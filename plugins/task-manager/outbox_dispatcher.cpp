@@ -1,9 +1,9 @@
 #include "outbox_dispatcher.hpp"
 
+#include <agent_host/time.hpp>
 #include <algorithm>
 
 #include "task_store.hpp"
-#include "time_text.hpp"
 
 namespace task_manager {
 
@@ -12,14 +12,14 @@ using std::chrono::milliseconds;
 
 EventsConfig EventsConfig::from_json(const nlohmann::json& section) {
   EventsConfig config;
-  config.enabled = section.value("enabled", config.enabled);
-  config.target = section.value("target", config.target);
-  config.path = section.value("path", config.path);
-  config.batch = section.value("batch", config.batch);
-  config.retry_initial_ms = section.value("retry_initial_ms", config.retry_initial_ms);
+  config.enabled = section.at("enabled").get<bool>();
+  config.target = section.at("target").get<std::string>();
+  config.path = section.at("path").get<std::string>();
+  config.batch = section.at("batch").get<int64_t>();
+  config.retry_initial_ms = section.at("retry_initial_ms").get<int64_t>();
   config.retry_max_ms =
-      std::max(section.value("retry_max_ms", config.retry_max_ms), config.retry_initial_ms);
-  config.timeout_ms = section.value("timeout_ms", config.timeout_ms);
+      std::max(section.at("retry_max_ms").get<int64_t>(), config.retry_initial_ms);
+  config.timeout_ms = section.at("timeout_ms").get<int64_t>();
   return config;
 }
 
@@ -237,7 +237,7 @@ int64_t OutboxDispatcher::lease_ttl_ms(const EventsConfig& config) {
 }
 
 bool OutboxDispatcher::hold_lease(const EventsConfig& config) {
-  const int64_t now = now_ms();
+  const int64_t now = agent_host::now_ms();
   const int64_t ttl = lease_ttl_ms(config);
   if (now - lease_renewed_at_ < ttl / 4) return true;
   if (!store::hold_outbox_lease(host_.sql(), holder_, now, ttl)) return false;

@@ -19,14 +19,15 @@
 
 namespace task_manager {
 
+// The config's `events` section (defaults and limits: kConfigSchema in plugin.cpp).
 struct EventsConfig {
-  bool enabled = true;
-  std::string target = "workflow";
-  std::string path = "/events";
-  int64_t batch = 100;
-  int64_t retry_initial_ms = 500;
-  int64_t retry_max_ms = 30000;
-  int64_t timeout_ms = 5000;
+  bool enabled = false;
+  std::string target;
+  std::string path;
+  int64_t batch = 0;
+  int64_t retry_initial_ms = 0;
+  int64_t retry_max_ms = 0;
+  int64_t timeout_ms = 0;
 
   static EventsConfig from_json(const nlohmann::json& section);
 };

@@ -14,25 +14,38 @@
 namespace task_manager {
 namespace {
 
+// The config section: every key's default and limits live here; the host fills
+// in the defaults before the plugin sees the section.
 constexpr const char* kConfigSchema = R"json({
   "type": "object",
   "additionalProperties": false,
   "properties": {
-    "time_zone": {"type": "string", "format": "time-zone", "default": "UTC"},
-    "daily_report_cron": {"type": "string", "format": "cron", "default": "0 9 * * *"},
-    "metrics_refresh_ms": {"type": "integer", "minimum": 100, "maximum": 3600000, "default": 5000},
+    "time_zone": {"type": "string", "format": "time-zone", "default": "UTC",
+      "description": "IANA zone of the daily report's day and its schedule (restart to change)"},
+    "daily_report_cron": {"type": "string", "format": "cron", "default": "0 9 * * *",
+      "description": "when the previous day's report is stored, in time_zone (restart to change)"},
+    "metrics_refresh_ms": {"type": "integer", "minimum": 100, "maximum": 3600000, "default": 5000,
+      "description": "how often the task gauges are recounted from the store (restart to change)"},
     "events": {
       "type": "object",
       "additionalProperties": false,
       "default": {},
+      "description": "the outbox: task events delivered to another agent",
       "properties": {
-        "enabled": {"type": "boolean", "default": true},
-        "target": {"type": "string", "default": "workflow"},
-        "path": {"type": "string", "default": "/events"},
-        "batch": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
-        "retry_initial_ms": {"type": "integer", "minimum": 10, "maximum": 600000, "default": 500},
-        "retry_max_ms": {"type": "integer", "minimum": 10, "maximum": 3600000, "default": 30000},
-        "timeout_ms": {"type": "integer", "minimum": 100, "maximum": 120000, "default": 5000}
+        "enabled": {"type": "boolean", "default": true,
+          "description": "record and deliver task events; false = none are recorded"},
+        "target": {"type": "string", "default": "workflow",
+          "description": "the agent events are delivered to"},
+        "path": {"type": "string", "default": "/events",
+          "description": "the route of the target agent that receives them (POST)"},
+        "batch": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100,
+          "description": "events read from the outbox per delivery round"},
+        "retry_initial_ms": {"type": "integer", "minimum": 10, "maximum": 600000, "default": 500,
+          "description": "first wait after a failed delivery; doubles on each further failure"},
+        "retry_max_ms": {"type": "integer", "minimum": 10, "maximum": 3600000, "default": 30000,
+          "description": "longest wait between delivery attempts (at least retry_initial_ms)"},
+        "timeout_ms": {"type": "integer", "minimum": 100, "maximum": 120000, "default": 5000,
+          "description": "how long one delivery call may take"}
       }
     }
   }
@@ -44,17 +57,16 @@ class TaskManager : public agent_host::Plugin {
       : Plugin(host),
         config_(config),
         metrics_(host),
-        dispatcher_(host, metrics_, EventsConfig::from_json(config.value("events", json::object())),
-                    std::chrono::milliseconds(config.value("metrics_refresh_ms", 5000))),
+        dispatcher_(host, metrics_, EventsConfig::from_json(config.at("events")),
+                    std::chrono::milliseconds(config.at("metrics_refresh_ms").get<int64_t>())),
         service_(host, metrics_, [this] { dispatcher_.wake(); }),
-        reports_(host, config.value("time_zone", "UTC")) {
-    service_.set_events_enabled(
-        EventsConfig::from_json(config.value("events", json::object())).enabled);
+        reports_(host, config.at("time_zone").get<std::string>()) {
+    service_.set_events_enabled(EventsConfig::from_json(config.at("events")).enabled);
     host.sql().migrate(store::migrations());
     add_task_routes(host, service_);
     add_report_routes(host, reports_);
     host.cron(
-        "daily-report", config.value("daily_report_cron", "0 9 * * *"),
+        "daily-report", config.at("daily_report_cron").get<std::string>(),
         [this](std::chrono::system_clock::time_point fire_time) {
           reports_.store_previous_day(fire_time);
         },
@@ -68,10 +80,10 @@ class TaskManager : public agent_host::Plugin {
 
   void reload(const nlohmann::json& config) override {
     for (const char* key : {"time_zone", "daily_report_cron", "metrics_refresh_ms"})
-      if (config.value(key, json()) != config_.value(key, json()))
+      if (config.at(key) != config_.at(key))
         throw std::invalid_argument(std::string(key) +
                                     " cannot change while running; restart the host to apply it");
-    const auto events = EventsConfig::from_json(config.value("events", json::object()));
+    const auto events = EventsConfig::from_json(config.at("events"));
     service_.set_events_enabled(events.enabled);
     dispatcher_.configure(events);
     config_ = config;

@@ -1,10 +1,10 @@
 #include <agent_host/list_params.hpp>
+#include <agent_host/time.hpp>
 #include <algorithm>
 
 #include "api_schemas.hpp"
 #include "routes.hpp"
 #include "stats.hpp"
-#include "time_text.hpp"
 #include "validation.hpp"
 
 namespace task_manager {
@@ -39,7 +39,7 @@ void add_report_routes(agent_host::Host& host, DailyReports& reports) {
           .responds(400, "An invalid time, window or field name"),
       [&host](const Request& request) {
         const agent_host::ListParams params(request, {"from", "to", "fields"});
-        const int64_t now = now_ms();
+        const int64_t now = agent_host::now_ms();
         const int64_t to = params.time("to").value_or(now);
         const int64_t from = params.time("from").value_or(to - kDefaultStatsWindowMs);
         if (from >= to) throw HttpError::bad_request("from", "from must be earlier than to");

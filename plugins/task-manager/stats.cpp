@@ -1,10 +1,10 @@
 #include "stats.hpp"
 
+#include <agent_host/time.hpp>
 #include <algorithm>
 #include <map>
 
 #include "task_store.hpp"
-#include "time_text.hpp"
 
 namespace task_manager {
 namespace {
@@ -161,7 +161,8 @@ std::optional<unsigned> parse_stats_fields(std::string_view text, std::string& e
 json compute_stats(agent_host::Sql& sql, int64_t from_ms, int64_t to_ms, int64_t now_ms,
                    unsigned fields) {
   const int64_t overdue_at = std::min(to_ms, now_ms);
-  json answer = {{"from", format_rfc3339(from_ms)}, {"to", format_rfc3339(to_ms)}};
+  json answer = {{"from", agent_host::format_rfc3339(from_ms)},
+                 {"to", agent_host::format_rfc3339(to_ms)}};
 
   const bool need_created = wants(fields, kStatsCreated | kStatsCompletionRate);
   const bool need_completed =

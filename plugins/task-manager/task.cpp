@@ -1,8 +1,7 @@
 #include "task.hpp"
 
+#include <agent_host/time.hpp>
 #include <algorithm>
-
-#include "time_text.hpp"
 
 namespace task_manager {
 namespace {
@@ -28,7 +27,7 @@ constexpr Transition kTransitions[] = {
 };
 
 json optional_time(const std::optional<int64_t>& ms) {
-  return ms ? json(format_rfc3339(*ms)) : json(nullptr);
+  return ms ? json(agent_host::format_rfc3339(*ms)) : json(nullptr);
 }
 
 std::optional<int64_t> optional_int(const json& value) {
@@ -75,8 +74,8 @@ json to_json(const Task& task) {
               {"assignee", task.assignee ? json(*task.assignee) : json(nullptr)},
               {"tags", task.tags},
               {"due_at", optional_time(task.due_at)},
-              {"created_at", format_rfc3339(task.created_at)},
-              {"updated_at", format_rfc3339(task.updated_at)},
+              {"created_at", agent_host::format_rfc3339(task.created_at)},
+              {"updated_at", agent_host::format_rfc3339(task.updated_at)},
               {"completed_at", optional_time(task.completed_at)},
               {"cancelled_at", optional_time(task.cancelled_at)},
               {"version", task.version}};

@@ -1,8 +1,9 @@
 #include "task_metrics.hpp"
 
+#include <agent_host/time.hpp>
+
 #include "task.hpp"
 #include "task_store.hpp"
-#include "time_text.hpp"
 
 namespace task_manager {
 
@@ -32,7 +33,7 @@ int64_t TaskMetrics::refresh(agent_host::Sql& sql) {
       "SELECT count(*) AS n FROM " + store::open_due_tasks(sql) +
           " WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked') AND "
           "due_at < $1",
-      json::array({now_ms()}));
+      json::array({agent_host::now_ms()}));
   overdue_.set(overdue.at(0).at("n").get<double>());
   const int64_t depth = store::outbox_depth(sql);
   outbox_depth_.set(static_cast<double>(depth));

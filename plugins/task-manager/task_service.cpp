@@ -1,9 +1,10 @@
 #include "task_service.hpp"
 
+#include <agent_host/time.hpp>
+
 #include "events.hpp"
 #include "ids.hpp"
 #include "task_store.hpp"
-#include "time_text.hpp"
 
 namespace task_manager {
 
@@ -124,7 +125,8 @@ void TaskService::committed(const Tally& tally) {
 
 TaskService::PlannedCreate TaskService::plan_create(Task input,
                                                     std::optional<std::string> idempotency_key) {
-  return plan_insert(std::move(input), std::move(idempotency_key), events_enabled_, now_ms());
+  return plan_insert(std::move(input), std::move(idempotency_key), events_enabled_,
+                     agent_host::now_ms());
 }
 
 void TaskService::create(PlannedCreate plan, CreatedFn done) {
@@ -159,7 +161,7 @@ Task TaskService::update(const std::string& id, const TaskChanges& changes,
   Task result;
   Tally done;
   host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, now_ms());
+    Batch batch(tx, events_enabled_, agent_host::now_ms());
     result = batch.update(id, changes, conditions, "id");
     done = batch.tally;
   });
@@ -172,7 +174,7 @@ Task TaskService::transition(const std::string& id, const std::string& to,
   Task result;
   Tally done;
   host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, now_ms());
+    Batch batch(tx, events_enabled_, agent_host::now_ms());
     result = batch.transition(id, to, conditions);
     done = batch.tally;
   });
@@ -183,7 +185,7 @@ Task TaskService::transition(const std::string& id, const std::string& to,
 void TaskService::remove(const std::string& id, const Preconditions& conditions) {
   Tally done;
   host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, now_ms());
+    Batch batch(tx, events_enabled_, agent_host::now_ms());
     batch.remove(id, conditions);
     done = batch.tally;
   });
@@ -239,7 +241,7 @@ json TaskService::bulk(const json& body) {
   host_.sql().transaction([&](Transaction& tx) {
     created = json::array();
     updated = json::array();
-    Batch batch(tx, events_enabled_, now_ms());
+    Batch batch(tx, events_enabled_, agent_host::now_ms());
     for (auto& task : new_tasks) created.push_back(to_json(batch.insert(task, std::nullopt)));
     for (size_t i = 0; i < changes.size(); ++i) {
       const std::string prefix = "update[" + std::to_string(i) + "].";

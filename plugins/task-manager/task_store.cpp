@@ -1,6 +1,6 @@
 #include "task_store.hpp"
 
-#include "time_text.hpp"
+#include <agent_host/time.hpp>
 
 namespace task_manager::store {
 
@@ -314,7 +314,7 @@ void delete_task(agent_host::Transaction& tx, const std::string& id) {
 
 Statement append_event(const Event& event) {
   return {"INSERT INTO outbox (event_id, payload, created_at) VALUES ($1, $2, $3)",
-          json::array({event.id, event.json_text, now_ms()}).dump()};
+          json::array({event.id, event.json_text, agent_host::now_ms()}).dump()};
 }
 
 std::vector<PendingEvent> pending_events(agent_host::Sql& sql, int64_t limit) {

@@ -2,9 +2,8 @@
 
 #include <agent_host/list_params.hpp>
 #include <agent_host/sdk.hpp>
+#include <agent_host/time.hpp>
 #include <algorithm>
-
-#include "time_text.hpp"
 
 namespace task_manager {
 namespace {

@@ -1,29 +1,25 @@
 // The input schema of a workflow (JSON Schema), compiled once per version.
 #pragma once
 
-#include <memory>
+#include <agent_host/json_schema.hpp>
 #include <nlohmann/json.hpp>
-#include <string>
-#include <vector>
 
 #include "problems.hpp"
 
 namespace workflow {
 
+// agent_host::JsonSchema with the workflow's problem list and paths under "input".
 class InputSchema {
  public:
-  // Throws std::runtime_error with valijson's reason when `schema` is not a schema.
-  explicit InputSchema(const nlohmann::json& schema);
-  ~InputSchema();
-  InputSchema(const InputSchema&) = delete;
-  InputSchema& operator=(const InputSchema&) = delete;
+  // Throws agent_host::InvalidSchema (a std::invalid_argument) saying why
+  // `schema` is not a usable JSON Schema.
+  explicit InputSchema(const nlohmann::json& schema) : schema_(schema) {}
 
-  // Every way `input` breaks the schema, paths starting at "input".
+  // Every way `input` breaks the schema, paths starting at "input" ("input.team").
   Problems validate(const nlohmann::json& input) const;
 
  private:
-  struct Compiled;
-  std::unique_ptr<Compiled> compiled_;
+  agent_host::JsonSchema schema_;
 };
 
 }  // namespace workflow

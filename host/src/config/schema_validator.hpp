@@ -7,17 +7,16 @@
 
 #include "config/problem.hpp"
 
-namespace valijson {
-class Schema;
+namespace agent_host {
+class JsonSchema;
 }
 
 namespace agent_host::config {
 
-// Validates JSON documents against one JSON Schema (the draft 7 subset the
-// host and plugins use: type, properties, required, enum, items, minimum,
-// maximum, minLength, maxLength, minProperties, pattern, additionalProperties)
-// and turns every failure into a Problem an operator can act on. valijson does
-// the validation; this class only explains its findings. Thread-safe.
+// Validates config documents against one JSON Schema and turns every failure
+// into a Problem an operator can act on: the SDK's agent_host::JsonSchema (the
+// one valijson wrapper, which plugins use for request bodies) under the
+// config's error type. Thread-safe.
 class SchemaValidator {
  public:
   // Throws ConfigError when `schema` is not a usable JSON Schema.
@@ -28,11 +27,10 @@ class SchemaValidator {
   std::vector<Problem> validate(const nlohmann::json& document,
                                 const std::string& path_prefix = "") const;
 
-  const nlohmann::json& schema() const { return schema_; }
+  const nlohmann::json& schema() const;
 
  private:
-  nlohmann::json schema_;
-  std::shared_ptr<const valijson::Schema> compiled_;
+  std::shared_ptr<const JsonSchema> schema_;
 };
 
 // One-shot form of SchemaValidator(schema).validate(document, path_prefix).

@@ -11,12 +11,13 @@
 //   const auto statuses = params.enums("status", {"todo", "done"});  // a,b or repeated
 //
 // Times are Unix milliseconds between kEarliestTimeMs and kLatestTimeMs
-// (1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z); parse_time_ms and
-// require_time give routes the same rule for times in JSON bodies.
+// (1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z), read by time.hpp's
+// parse_time_ms; require_time gives routes the same rule for times in JSON bodies.
 #ifndef AGENT_HOST_LIST_PARAMS_HPP
 #define AGENT_HOST_LIST_PARAMS_HPP
 
 #include <agent_host/http.hpp>
+#include <agent_host/time.hpp>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -25,10 +26,6 @@
 #include <vector>
 
 namespace agent_host {
-
-inline constexpr int64_t kEarliestTimeMs = 0;              // 1970-01-01T00:00:00.000Z
-inline constexpr int64_t kLatestTimeMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
-inline constexpr const char* kTimeRangeText = "1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
 
 // A non-negative integer in plain digits (no sign, space or exponent: "3abc"
 // and "1e2" are not numbers); nullopt otherwise or beyond 18 digits.
@@ -39,74 +36,6 @@ inline std::optional<int64_t> plain_integer(std::string_view text) {
   int64_t value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
   return value;
-}
-
-namespace detail {
-inline std::optional<int> digits(std::string_view text, size_t at, size_t count) {
-  if (at + count > text.size()) return std::nullopt;
-  const auto value = agent_host::plain_integer(text.substr(at, count));
-  return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
-}
-inline bool is_leap_year(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-inline int days_in_month(int year, int month) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
-}
-// Days from 1970-01-01 to year-month-day, for years from 1970 on.
-inline int64_t days_since_epoch(int year, int month, int day) {
-  auto leap_years_before = [](int y) { return (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400; };
-  int64_t days = 365LL * (year - 1970) + leap_years_before(year) - leap_years_before(1970);
-  for (int m = 1; m < month; ++m) days += days_in_month(year, m);
-  return days + day - 1;
-}
-}  // namespace detail
-
-// What an RFC 3339 time such as "2024-05-01T09:00:00.250+02:00" (t/z and a space
-// separator accepted) means, for the span every agent accepts.
-struct ParsedTime {
-  enum class Status { ok, malformed, out_of_range } status = Status::malformed;
-  int64_t unix_ms = 0;
-};
-
-inline ParsedTime parse_time_ms(std::string_view text) {
-  using detail::digits;
-  ParsedTime result;
-  const auto year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-  const auto hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
-    return result;
-  if (*month < 1 || *month > 12 || *day < 1 || *day > detail::days_in_month(*year, *month) ||
-      *hour > 23 || *minute > 59 || *second > 59)
-    return result;
-  size_t at = 19;
-  int64_t millis = 0;
-  if (at < text.size() && text[at] == '.') {
-    size_t end = ++at;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    if (end == at || end - at > 9) return result;
-    for (size_t i = 0; i < 3; ++i) millis = millis * 10 + (at + i < end ? text[at + i] - '0' : 0);
-    at = end;
-  }
-  int64_t offset_minutes = 0;
-  const std::string_view zone = text.substr(std::min(at, text.size()));
-  if (zone != "Z" && zone != "z") {
-    const auto hours = digits(zone, 1, 2), minutes = digits(zone, 4, 2);
-    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !hours ||
-        !minutes || *hours > 23 || *minutes > 59)
-      return result;
-    offset_minutes = (zone[0] == '-' ? -1 : 1) * (*hours * 60 + *minutes);
-  }
-  result.status = ParsedTime::Status::out_of_range;
-  if (*year < 1970) return result;  // the span starts at the epoch
-  const int64_t seconds = detail::days_since_epoch(*year, *month, *day) * 86400 + *hour * 3600 +
-                          *minute * 60 + *second - offset_minutes * 60;
-  result.unix_ms = seconds * 1000 + millis;
-  if (result.unix_ms < kEarliestTimeMs || result.unix_ms > kLatestTimeMs) return result;
-  result.status = ParsedTime::Status::ok;
-  return result;
 }
 
 // A time a client sent as `field` (query parameter or JSON member); a 400

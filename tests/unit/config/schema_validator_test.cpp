@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "config/config_error.hpp"
-#include "config/key_suggestion.hpp"
 
 namespace agent_host::config {
 namespace {
@@ -44,19 +43,6 @@ std::string all_paths(const std::vector<Problem>& problems) {
   std::string text;
   for (const Problem& p : problems) text += p.path + ": " + p.message + " (" + p.suggestion + ")\n";
   return text;
-}
-
-TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
-  EXPECT_EQ(edit_distance("http", "htttp"), 1u);
-  EXPECT_EQ(edit_distance("thread", "threads"), 1u);
-  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
-  EXPECT_EQ(edit_distance("", "abc"), 3u);
-}
-
-TEST(NearestKey, SuggestsOnlyPlausibleTypos) {
-  EXPECT_EQ(nearest_key("htttp", {"http", "metrics", "log"}), "http");
-  EXPECT_EQ(nearest_key("thread", {"address", "port", "threads"}), "threads");
-  EXPECT_FALSE(nearest_key("zzzzzz", {"http", "metrics"}).has_value());
 }
 
 TEST(SchemaValidator, ValidDocumentHasNoProblems) {

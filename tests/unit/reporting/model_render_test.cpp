@@ -6,6 +6,7 @@
 #include "presentation.hpp"
 #include "renderers.hpp"
 #include "report_model.hpp"
+#include "svg_charts.hpp"
 
 namespace reporting {
 namespace {
@@ -160,6 +161,17 @@ TEST(Renderers, MarkdownKeepsTablesIntactAndEscapesCells) {
     if (cells == 0) cells = count;
     EXPECT_EQ(count, cells) << line;
   }
+}
+
+// The charts escape text as the HTML template does (one escaper for the page).
+TEST(Renderers, ChartsEscapeTextLikeTheTemplate) {
+  const std::string svg = bar_chart_svg("Bob's <b> & \"co\"", {{"<script>", 1, ""}});
+  EXPECT_NE(svg.find("<title>Bob&apos;s &lt;b&gt; &amp; &quot;co&quot;</title>"), std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_EQ(svg.find("<script>"), std::string::npos);
+  const std::string trend = trend_chart_svg("a&b", {{"<w1>", 1, 1, false, 0, true}});
+  EXPECT_NE(trend.find("&lt;w1&gt;"), std::string::npos) << trend;
 }
 
 TEST(Renderers, HtmlEscapesDataAndEmbedsCharts) {

@@ -2,28 +2,28 @@
 #include <gtest/gtest.h>
 
 #include <agent_host/sdk.hpp>
+#include <agent_host/time.hpp>
 
 #include "cursor.hpp"
 #include "task.hpp"
-#include "time_text.hpp"
 #include "validation.hpp"
 
 namespace task_manager {
 namespace {
 
 TEST(TimeText, ParsesAndFormatsUtcAndOffsets) {
-  EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z"), 0);
-  EXPECT_EQ(parse_rfc3339("2024-05-01T09:00:00.5Z"), 1714554000500);
-  EXPECT_EQ(parse_rfc3339("2024-05-01T11:00:00+02:00"), 1714554000000);
-  EXPECT_EQ(format_rfc3339(1714554000500), "2024-05-01T09:00:00.500Z");
-  EXPECT_EQ(parse_rfc3339(format_rfc3339(1714554000123)), 1714554000123);
+  EXPECT_EQ(agent_host::parse_rfc3339("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(agent_host::parse_rfc3339("2024-05-01T09:00:00.5Z"), 1714554000500);
+  EXPECT_EQ(agent_host::parse_rfc3339("2024-05-01T11:00:00+02:00"), 1714554000000);
+  EXPECT_EQ(agent_host::format_rfc3339(1714554000500), "2024-05-01T09:00:00.500Z");
+  EXPECT_EQ(agent_host::parse_rfc3339(agent_host::format_rfc3339(1714554000123)), 1714554000123);
 }
 
 TEST(TimeText, RefusesMalformedAndImpossibleDates) {
   for (const char* bad :
        {"", "2024-05-01", "2024-02-30T00:00:00Z", "2024-05-01T25:00:00Z", "2024-05-01T09:00:00",
         "2024-05-01T09:00:00Zjunk", "yesterday", "2024-05-01T09:00:00.Z"})
-    EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
+    EXPECT_FALSE(agent_host::parse_rfc3339(bad).has_value()) << bad;
 }
 
 TEST(Cursor, RoundTripsAndRejectsGarbage) {

@@ -1,8 +1,9 @@
 // The daily-report job and GET /task/reports/daily.
 #include <date/date.h>
 
+#include <agent_host/time.hpp>
+
 #include "fake_host_fixture.hpp"
-#include "time_text.hpp"
 
 namespace task_manager::testing {
 namespace {

@@ -1,0 +1,113 @@
+// agent_host/json_schema.hpp: the one valijson wrapper, explained problems.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <agent_host/json_schema.hpp>
+#include <thread>
+
+namespace {
+
+using agent_host::JsonSchema;
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+const JsonSchema kTask(json::parse(R"({
+  "type": "object", "additionalProperties": false, "required": ["title"],
+  "properties": {
+    "title": {"type": "string", "minLength": 1, "maxLength": 10, "description": "what to do"},
+    "status": {"type": "string", "enum": ["todo", "done"]},
+    "priority": {"type": "integer", "minimum": 1, "maximum": 4},
+    "tags": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$"}}}
+})"));
+
+TEST(JsonSchema, ValidDocumentHasNoProblems) {
+  EXPECT_TRUE(kTask.validate({{"title", "x"}, {"tags", {"a", "b"}}}).empty());
+  EXPECT_TRUE(kTask.accepts({{"title", "x"}}));
+  EXPECT_FALSE(kTask.accepts({{"title", 3}}));
+}
+
+TEST(JsonSchema, NamesTheFieldAndQuotesTheRule) {
+  const auto missing = kTask.validate(json::object());
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].path, "title");
+  EXPECT_EQ(missing[0].message, "required key is missing");
+  EXPECT_EQ(missing[0].suggestion, "add it: what to do");
+
+  const auto too_long = kTask.validate({{"title", "much too long"}});
+  ASSERT_EQ(too_long.size(), 1u);
+  EXPECT_EQ(too_long[0].message, "must be at most 10 characters long, got \"much too long\"");
+
+  const auto wrong_type = kTask.validate({{"title", 5}});
+  ASSERT_EQ(wrong_type.size(), 1u);
+  EXPECT_EQ(wrong_type[0].message, "expected a string, got an integer (5)");
+
+  const auto high = kTask.validate({{"title", "x"}, {"priority", 9}});
+  ASSERT_EQ(high.size(), 1u);
+  EXPECT_EQ(high[0].path, "priority");
+  EXPECT_EQ(high[0].message, "must be at most 4, got 9");
+}
+
+TEST(JsonSchema, PathsIntoArraysAndUnderAPrefix) {
+  const auto problems = kTask.validate({{"title", "x"}, {"tags", {"ok", "NO"}}}, "body");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].path, "body.tags[1]");
+  EXPECT_THAT(problems[0].message, HasSubstr("does not match the pattern ^[a-z]+$"));
+}
+
+TEST(JsonSchema, SuggestsNearMissKeysAndEnumValues) {
+  const auto key = kTask.validate({{"titel", "x"}, {"title", "x"}});
+  ASSERT_EQ(key.size(), 1u);
+  EXPECT_EQ(key[0].path, "titel");
+  EXPECT_EQ(key[0].message, "unknown key");
+  EXPECT_EQ(key[0].suggestion, "did you mean 'title'?");
+
+  const auto far = kTask.validate({{"zzzzzzzz", 1}, {"title", "x"}});
+  ASSERT_EQ(far.size(), 1u);
+  EXPECT_THAT(far[0].suggestion, HasSubstr("valid keys here: 'priority', 'status'"));
+
+  const auto value = kTask.validate({{"title", "x"}, {"status", "dnoe"}});
+  ASSERT_EQ(value.size(), 1u);
+  EXPECT_EQ(value[0].message, "\"dnoe\" is not one of: todo, done");
+  EXPECT_EQ(value[0].suggestion, "did you mean 'done'?");
+}
+
+TEST(JsonSchema, EveryProblemOnceSortedByPath) {
+  const auto problems = kTask.validate({{"status", "x"}, {"priority", 0}});
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems[0].path, "priority");
+  EXPECT_EQ(problems[1].path, "status");
+  EXPECT_EQ(problems[2].path, "title");
+}
+
+TEST(JsonSchema, RefusesAnUnusableSchema) {
+  EXPECT_THROW(JsonSchema(json{{"type", 12}}), agent_host::InvalidSchema);
+  EXPECT_THROW(JsonSchema(json{{"type", 12}}), std::invalid_argument);
+}
+
+TEST(JsonSchema, ValidatesOnManyThreadsAtOnce) {
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&wrong] {
+      for (int i = 0; i < 200; ++i)
+        if (kTask.validate({{"title", "x"}, {"tags", {"NO"}}}).size() != 1) ++wrong;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(NearestKey, SuggestsOnlyPlausibleTypos) {
+  using agent_host::detail::nearest_key;
+  EXPECT_EQ(nearest_key("htttp", {"http", "metrics", "log"}), "http");
+  EXPECT_EQ(nearest_key("thread", {"address", "port", "threads"}), "threads");
+  EXPECT_FALSE(nearest_key("zzzzzz", {"http", "metrics"}).has_value());
+}
+
+TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
+  using agent_host::detail::edit_distance;
+  EXPECT_EQ(edit_distance("http", "htttp"), 1u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+}
+
+}  // namespace
