@@ -27,7 +27,8 @@
 //   plugin.hpp   Plugin, HealthReport, AGENT_HOST_PLUGIN
 //   conditional.hpp, list_params.hpp  ETags/If-Match and list paging helpers
 //   time.hpp     now_ms, parse_rfc3339, format_rfc3339 (Unix ms <-> RFC 3339)
-//   json_schema.hpp  JsonSchema: validation with problems naming the field
+// Not in the umbrella, because it brings valijson and <regex> into every file
+// that includes it: json_schema.hpp (JsonSchema, validation naming the field).
 // detail/c_bridge.hpp is the only place the C++ layer touches abi.h's types.
 #ifndef AGENT_HOST_SDK_HPP
 #define AGENT_HOST_SDK_HPP
@@ -36,7 +37,6 @@
 #include <agent_host/host.hpp>
 #include <agent_host/http.hpp>
 #include <agent_host/json.hpp>
-#include <agent_host/json_schema.hpp>
 #include <agent_host/metrics.hpp>
 #include <agent_host/plugin.hpp>
 #include <agent_host/sql.hpp>
