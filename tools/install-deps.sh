@@ -22,12 +22,13 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 for flag in "$@"; do
   case "$flag" in
     --test)
-      # Tests and benchmarks: load generator, nginx for comparison, promtool, Helm/kubectl
+      # Tests and benchmarks: load generator, nginx for comparison, promtool, ctags (the
+      # shape check), Helm/kubectl
       # checks, the PostgreSQL server the tests start on loopback, and lintian
       # (Debian's checker) for the packages, and Chromium for the console's
       # browser test (driven by puppeteer-core, tools/fetch-browser-test-tools.sh).
-      packages+=(wrk nginx-light prometheus clang-format python3-yaml python3-jsonschema unzip lintian
-        postgresql-15 chromium)
+      packages+=(wrk nginx-light prometheus clang-format universal-ctags python3-yaml python3-jsonschema
+        unzip lintian postgresql-15 chromium)
       # The fuzz preset: clang with libFuzzer and the sanitizer runtimes, and
       # llvm-symbolizer (package llvm) so a crash's stack names the lines.
       packages+=(clang libclang-rt-14-dev llvm)

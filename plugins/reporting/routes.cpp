@@ -176,27 +176,34 @@ ReportRequest parse_report_request(const json& body, TimePoint now) {
   return request;
 }
 
-void register_routes(agent_host::Host& host, ReportService& service) {
-  const json report_schema = {
-      {"type", "object"},
-      {"additionalProperties", false},
-      {"properties",
-       {{"period", {{"type", "string"}, {"enum", {"daily", "weekly", "custom"}}}},
-        {"from", {{"type", "string"}, {"format", "date-time"}}},
-        {"to", {{"type", "string"}, {"format", "date-time"}}},
-        {"at", {{"type", "string"}, {"format", "date-time"}}},
-        {"summary", {{"type", "boolean"}}}}}};
+namespace {
+
+struct ReportSchemas {
+  json request;  // POST /reports
+  json record;   // one stored report
+  json created;  // the answer to POST /reports
+};
+
+ReportSchemas report_schemas() {
+  ReportSchemas schemas;
+  schemas.request = {{"type", "object"},
+                     {"additionalProperties", false},
+                     {"properties",
+                      {{"period", {{"type", "string"}, {"enum", {"daily", "weekly", "custom"}}}},
+                       {"from", {{"type", "string"}, {"format", "date-time"}}},
+                       {"to", {{"type", "string"}, {"format", "date-time"}}},
+                       {"at", {{"type", "string"}, {"format", "date-time"}}},
+                       {"summary", {{"type", "boolean"}}}}}};
   const json text = {{"type", "string"}};
-  const json when = agent_host::param_schema::time();
-  const json record_schema = {
+  schemas.record = {
       {"type", "object"},
       {"required", {"id", "period", "from", "to", "created_at", "outcome", "formats", "location"}},
       {"properties",
        {{"id", text},
         {"period", {{"enum", {"daily", "weekly", "custom"}}}},
-        {"from", when},
-        {"to", when},
-        {"created_at", when},
+        {"from", agent_host::param_schema::time()},
+        {"to", agent_host::param_schema::time()},
+        {"created_at", agent_host::param_schema::time()},
         {"outcome", {{"enum", {"ok", "partial"}}}},
         {"trigger", text},
         {"summary_status", text},
@@ -205,16 +212,21 @@ void register_routes(agent_host::Host& host, ReportService& service) {
         {"sizes", {{"type", "object"}, {"additionalProperties", {{"type", "integer"}}}}},
         {"location", text},
         {"links", {{"type", "object"}, {"additionalProperties", text}}}}}};
-  json created_schema = record_schema;
-  created_schema["properties"]["tasks_available"] = {{"type", "boolean"}};
-  created_schema["properties"]["workflows_available"] = {{"type", "boolean"}};
-  created_schema["properties"]["summary_note"] = {{"type", {"string", "null"}}};
+  schemas.created = schemas.record;
+  schemas.created["properties"]["tasks_available"] = {{"type", "boolean"}};
+  schemas.created["properties"]["workflows_available"] = {{"type", "boolean"}};
+  schemas.created["properties"]["summary_note"] = {{"type", {"string", "null"}}};
+  return schemas;
+}
+
+void add_create_route(agent_host::Host& host, ReportService& service,
+                      const ReportSchemas& schemas) {
   host.route("POST", "/reports",
              agent_host::RouteDoc{"Generate a report now: {\"period\":\"daily\"|\"weekly\"} or "
                                   "{\"from\",\"to\"}; answers its id and location",
-                                  report_schema}
+                                  schemas.request}
                  .id("createReport")
-                 .responds(201, "Generated; Location names it", created_schema)
+                 .responds(201, "Generated; Location names it", schemas.created)
                  .responds(400, "An invalid period, range or field")
                  .responds(415, "The body is not JSON"),
              [&service](const Request& request) {
@@ -224,6 +236,10 @@ void register_routes(agent_host::Host& host, ReportService& service) {
                response.header("location", service.prefix() + "/reports/" + report.record.id);
                return response;
              });
+}
+
+void add_list_route(agent_host::Host& host, ReportService& service, const ReportSchemas& schemas) {
+  const json when = agent_host::param_schema::time();
   host.route("GET", "/reports",
              agent_host::RouteDoc{"List stored reports, newest first (period, outcome, since, "
                                   "until, limit, cursor)"}
@@ -240,7 +256,7 @@ void register_routes(agent_host::Host& host, ReportService& service) {
                            {{"type", "object"},
                             {"required", {"items", "next_cursor"}},
                             {"properties",
-                             {{"items", {{"type", "array"}, {"items", record_schema}}},
+                             {{"items", {{"type", "array"}, {"items", schemas.record}}},
                               {"next_cursor", {{"type", {"string", "null"}}}}}}})
                  .responds(400, "An invalid or unknown query parameter (field names it)"),
              [&service](const Request& request) {
@@ -252,6 +268,9 @@ void register_routes(agent_host::Host& host, ReportService& service) {
                    {{"items", items},
                     {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}});
              });
+}
+
+void add_get_route(agent_host::Host& host, ReportService& service) {
   host.route("GET", "/reports/{id}",
              agent_host::RouteDoc{"One report as HTML, Markdown, JSON or CSV (Accept header or "
                                   "?format=html|markdown|json|csv)"}
@@ -268,6 +287,9 @@ void register_routes(agent_host::Host& host, ReportService& service) {
                  .responds(406, "No stored format matches (available lists them)")
                  .responds(410, "The report's file is missing from the reports volume"),
              [&service](const Request& request) { return get_report(service, request); });
+}
+
+void add_delete_route(agent_host::Host& host, ReportService& service) {
   host.route("DELETE", "/reports/{id}",
              agent_host::RouteDoc{"Delete a report and its files"}
                  .id("deleteReport")
@@ -278,6 +300,16 @@ void register_routes(agent_host::Host& host, ReportService& service) {
                if (!service.remove(id)) throw HttpError::not_found("report " + id);
                return Response::no_content();
              });
+}
+
+}  // namespace
+
+void register_routes(agent_host::Host& host, ReportService& service) {
+  const ReportSchemas schemas = report_schemas();
+  add_create_route(host, service, schemas);
+  add_list_route(host, service, schemas);
+  add_get_route(host, service);
+  add_delete_route(host, service);
 }
 
 }  // namespace reporting

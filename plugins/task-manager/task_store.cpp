@@ -126,10 +126,8 @@ BEGIN
 END $$
 )sql";
 
-std::vector<agent_host::Migration> migrations() {
-  return {
-      // 0: tasks, their tag index, the outbox and stored daily reports. Times are Unix ms.
-      {R"sql(
+// Migration 0: tasks, their tag index, the outbox and stored daily reports.
+constexpr const char* kTasksSchema = R"sql(
 CREATE TABLE tasks (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL,
@@ -174,13 +172,10 @@ CREATE TABLE daily_reports (
   report TEXT NOT NULL,
   generated_at INTEGER NOT NULL
 );
-)sql",
-       kPostgresTables},
-      // 1: the state counters behind /stats (by_status, by_priority, open tasks
-      // per assignee) kept exact by triggers in every write transaction, and
-      // covering indexes for the window and overdue figures (no table reads).
-      // An unassigned task counts under assignee ''.
-      {R"sql(
+)sql";
+
+// Migration 1: the state counters behind /stats.
+constexpr const char* kStateCounters = R"sql(
 CREATE TABLE task_counts (
   status TEXT NOT NULL,
   priority TEXT NOT NULL,
@@ -215,8 +210,17 @@ CREATE INDEX tasks_completed ON tasks (completed_at, created_at, assignee)
 DROP INDEX tasks_open_due;
 CREATE INDEX tasks_open_due ON tasks (due_at, created_at, assignee, status)
   WHERE due_at IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked');
-)sql",
-       kPostgresCounters},
+)sql";
+
+std::vector<agent_host::Migration> migrations() {
+  return {
+      // 0: tasks, their tag index, the outbox and stored daily reports. Times are Unix ms.
+      {kTasksSchema, kPostgresTables},
+      // 1: the state counters behind /stats (by_status, by_priority, open tasks
+      // per assignee) kept exact by triggers in every write transaction, and
+      // covering indexes for the window and overdue figures (no table reads).
+      // An unassigned task counts under assignee ''.
+      {kStateCounters, kPostgresCounters},
       // 2: which replica delivers the outbox (portable: one lease row per name).
       "CREATE TABLE outbox_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
       " expires_at BIGINT NOT NULL)",

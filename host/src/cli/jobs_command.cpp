@@ -32,6 +32,29 @@ class ScratchFolder {
   std::filesystem::path path_;
 };
 
+class RefusedLlm final : public runtime::LlmService {
+  ah_status answer(const nlohmann::json&, nlohmann::json&, std::string&) override {
+    return AH_ERR_UNAVAILABLE;
+  }
+};
+
+class RefusedNetwork final : public runtime::OutsideNetwork {
+ public:
+  ah_status call_agent(const runtime::HttpRequest&, const std::string&, runtime::HttpResponse&,
+                       std::string&) override {
+    return AH_ERR_UNAVAILABLE;
+  }
+  ah_status send(http::Request, runtime::HttpResponse&, std::string&) override {
+    return AH_ERR_UNAVAILABLE;
+  }
+};
+
+class SilentLog final : public runtime::PluginLog {
+ public:
+  bool enabled(ah_log_level) const override { return false; }
+  void write(const std::string&, ah_log_level, std::string_view, std::string_view) override {}
+};
+
 // The plugins run cut off from everything a real start would touch: no
 // timers, secrets, peers, outbound HTTP or LLM, and their storage in `data`.
 runtime::RuntimeOptions isolated_options(const std::string& config_file) {
@@ -39,12 +62,11 @@ runtime::RuntimeOptions isolated_options(const std::string& config_file) {
   options.config_file = config_file;
   options.version = version();
   auto& outside = options.outside;
-  outside.manual_jobs = true;
-  const auto refuse = [](auto&&...) { return AH_ERR_UNAVAILABLE; };
-  outside.agent = refuse;
-  outside.http = refuse;
-  outside.llm = refuse;
-  outside.log = [](const std::string&, ah_log_level, std::string_view, std::string_view) {};
+  outside.secrets = std::make_shared<runtime::SecretMap>();
+  outside.llm = std::make_shared<RefusedLlm>();
+  outside.clock = std::make_shared<runtime::ManualClock>();
+  outside.network = std::make_shared<RefusedNetwork>();
+  outside.log = std::make_shared<SilentLog>();
   return options;
 }
 

@@ -107,6 +107,38 @@ bool drain(runtime::Runtime& runtime, std::chrono::milliseconds grace) {
   return false;
 }
 
+void log_listening(const config::HostConfig& config, const http_server::HttpServer& server) {
+  const std::string host = config.http.public_url.empty()
+                               ? "http://127.0.0.1:" + std::to_string(server.port())
+                               : config.http.public_url;
+  log(AH_LOG_INFO, "listening",
+      {{"http_port", server.port()},
+       {"metrics_port", server.metrics_port()},
+       {"health", host + "/health"},
+       {"docs", host + "/docs"},
+       {"metrics", "http://127.0.0.1:" + std::to_string(server.metrics_port()) + "/metrics"}});
+}
+
+// Reloads on SIGHUP until a stop signal, or a reload that needs a restart;
+// returns the exit code.
+int serve_until_stopped(const sigset_t& signals, runtime::Runtime& runtime,
+                        const std::string& config_file) {
+  while (true) {
+    int signal_number = 0;
+    if (sigwait(&signals, &signal_number) != 0) continue;
+    if (signal_number != SIGHUP) {
+      log(AH_LOG_INFO, "draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      return 0;
+    }
+    log(AH_LOG_INFO, "reloading config", {{"config", config_file}});
+    if (!reload(runtime, config_file)) {
+      log(AH_LOG_INFO, "draining", {{"reason", "config change needs a restart"}});
+      return kExitRestartForConfig;
+    }
+    malloc_trim(0);
+  }
+}
+
 }  // namespace
 
 int run(const std::string& config_file) {
@@ -149,15 +181,7 @@ int run(const std::string& config_file) {
     runtime->stop();
     return 1;
   }
-  const std::string host = config.http.public_url.empty()
-                               ? "http://127.0.0.1:" + std::to_string(server.port())
-                               : config.http.public_url;
-  log(AH_LOG_INFO, "listening",
-      {{"http_port", server.port()},
-       {"metrics_port", server.metrics_port()},
-       {"health", host + "/health"},
-       {"docs", host + "/docs"},
-       {"metrics", "http://127.0.0.1:" + std::to_string(server.metrics_port()) + "/metrics"}});
+  log_listening(config, server);
 
   // Start-up parses YAML, schemas and migrations into short-lived trees; hand
   // the freed heap pages back so an idle pod's RSS is what it really keeps
@@ -167,23 +191,7 @@ int run(const std::string& config_file) {
   const pid_t self = getpid();
   ConfigWatcher watcher(config_file, [self] { kill(self, SIGHUP); });
 
-  int exit_code = 0;
-  while (true) {
-    int signal_number = 0;
-    if (sigwait(&signals, &signal_number) != 0) continue;
-    if (signal_number == SIGHUP) {
-      log(AH_LOG_INFO, "reloading config", {{"config", config_file}});
-      if (!reload(*runtime, config_file)) {
-        exit_code = kExitRestartForConfig;
-        log(AH_LOG_INFO, "draining", {{"reason", "config change needs a restart"}});
-        break;
-      }
-      malloc_trim(0);
-      continue;
-    }
-    log(AH_LOG_INFO, "draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    break;
-  }
+  const int exit_code = serve_until_stopped(signals, *runtime, config_file);
   server.begin_drain();
   if (!drain(*runtime, std::chrono::milliseconds(runtime->config().http.drain_timeout_ms))) {
     // Stopping would join the thread that is still in a plugin's handler, and

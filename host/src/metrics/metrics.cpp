@@ -43,6 +43,55 @@ std::string Metrics::serialize() const {
   return out.str();
 }
 
+namespace {
+
+// Labels come across the ABI as a JSON object of strings.
+bool parse_labels(std::string_view name, std::string_view labels_json, prometheus::Labels& labels,
+                  std::string& error) {
+  if (labels_json.empty()) return true;
+  nlohmann::json parsed = nlohmann::json::parse(labels_json, nullptr, false);
+  if (!parsed.is_object()) {
+    error = "metric \"" + std::string(name) + "\": labels must be a JSON object of strings";
+    return false;
+  }
+  for (auto& [key, value] : parsed.items()) {
+    if (!value.is_string() || !valid_metric_name(key) || key.find(':') != std::string::npos) {
+      error = "metric \"" + std::string(name) + "\": label \"" + key +
+              "\" must be a valid label name with a string value";
+      return false;
+    }
+    labels.emplace(key, value.get<std::string>());
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<ah_metric> Metrics::add_series(ah_metric_kind kind, const AnyFamily& family,
+                                               const prometheus::Labels& labels,
+                                               const double* buckets, size_t bucket_count) {
+  auto handle = std::make_unique<ah_metric>();
+  handle->kind = kind;
+  switch (kind) {
+    case AH_METRIC_COUNTER:
+      handle->counter = &family_of<prometheus::Counter>(family).Add(labels);
+      break;
+    case AH_METRIC_GAUGE:
+      handle->gauge = &family_of<prometheus::Gauge>(family).Add(labels);
+      break;
+    case AH_METRIC_HISTOGRAM: {
+      prometheus::Histogram::BucketBoundaries bounds;
+      if (buckets && bucket_count)
+        bounds.assign(buckets, buckets + bucket_count);
+      else
+        bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+      handle->histogram = &family_of<prometheus::Histogram>(family).Add(labels, bounds);
+      break;
+    }
+  }
+  return handle;
+}
+
 ah_metric* Metrics::plugin_metric(const std::string& plugin, ah_metric_kind kind,
                                   std::string_view name, std::string_view help,
                                   std::string_view labels_json, const double* buckets,
@@ -57,21 +106,7 @@ ah_metric* Metrics::plugin_metric(const std::string& plugin, ah_metric_kind kind
     return nullptr;
   }
   prometheus::Labels labels;
-  if (!labels_json.empty()) {
-    nlohmann::json parsed = nlohmann::json::parse(labels_json, nullptr, false);
-    if (!parsed.is_object()) {
-      error = "metric \"" + std::string(name) + "\": labels must be a JSON object of strings";
-      return nullptr;
-    }
-    for (auto& [key, value] : parsed.items()) {
-      if (!value.is_string() || !valid_metric_name(key) || key.find(':') != std::string::npos) {
-        error = "metric \"" + std::string(name) + "\": label \"" + key +
-                "\" must be a valid label name with a string value";
-        return nullptr;
-      }
-      labels.emplace(key, value.get<std::string>());
-    }
-  }
+  if (!parse_labels(name, labels_json, labels, error)) return nullptr;
   const std::string full_name = plugin_metric_prefix(plugin) + std::string(name);
   // Keyed by plugin first so removing one plugin never touches a similarly named one.
   std::string series_key = plugin + "|" + full_name + "{";
@@ -98,26 +133,7 @@ ah_metric* Metrics::plugin_metric(const std::string& plugin, ah_metric_kind kind
       error = "metric \"" + full_name + "\" already exists with another kind";
       return nullptr;
     }
-    auto handle = std::make_unique<ah_metric>();
-    handle->kind = kind;
-    const AnyFamily& family = family_it->second.family;
-    switch (kind) {
-      case AH_METRIC_COUNTER:
-        handle->counter = &family_of<prometheus::Counter>(family).Add(labels);
-        break;
-      case AH_METRIC_GAUGE:
-        handle->gauge = &family_of<prometheus::Gauge>(family).Add(labels);
-        break;
-      case AH_METRIC_HISTOGRAM: {
-        prometheus::Histogram::BucketBoundaries bounds;
-        if (buckets && bucket_count)
-          bounds.assign(buckets, buckets + bucket_count);
-        else
-          bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-        handle->histogram = &family_of<prometheus::Histogram>(family).Add(labels, bounds);
-        break;
-      }
-    }
+    auto handle = add_series(kind, family_it->second.family, labels, buckets, bucket_count);
     return series_.emplace(series_key, std::move(handle)).first->second.get();
   } catch (const std::exception& e) {
     error = "metric \"" + full_name + "\": " + e.what();

@@ -61,6 +61,9 @@ class Metrics {
     AnyFamily family;  // the alternative matches `kind`
   };
   AnyFamily register_family(ah_metric_kind kind, const std::string& name, const std::string& help);
+  static std::unique_ptr<ah_metric> add_series(ah_metric_kind kind, const AnyFamily& family,
+                                               const prometheus::Labels& labels,
+                                               const double* buckets, size_t bucket_count);
   std::shared_ptr<prometheus::Registry> registry_;
   std::mutex mutex_;
   std::map<std::string, PluginFamily> families_;              // full name -> family

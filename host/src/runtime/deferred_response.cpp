@@ -3,8 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include "runtime/dispatcher.hpp"
 #include "runtime/plugin_slot.hpp"
-#include "runtime/runtime.hpp"
 
 namespace agent_host::runtime {
 
@@ -13,9 +13,9 @@ RequestFacts HandlerCall::facts() const {
                       router::public_path(slot->prefix(), *route_pattern), request->in_process};
 }
 
-DeferredResponse::DeferredResponse(Runtime& runtime, PluginSlot& slot, RequestFacts facts,
+DeferredResponse::DeferredResponse(Dispatcher& dispatcher, PluginSlot& slot, RequestFacts facts,
                                    HttpResponse response, Completion done)
-    : runtime_(runtime),
+    : dispatcher_(dispatcher),
       slot_(slot),
       facts_(std::move(facts)),
       response_(std::move(response)),
@@ -28,7 +28,7 @@ ah_response* DeferredResponse::defer(ah_response& during_handler) {
   // running out of memory here leaves the handler able to answer now.
   RequestFacts facts = call->facts();
   std::unique_ptr<DeferredResponse> deferred(new DeferredResponse(
-      *call->runtime, *call->slot, std::move(facts), HttpResponse{}, Completion{}));
+      *call->dispatcher, *call->slot, std::move(facts), HttpResponse{}, Completion{}));
   deferred->response_ = std::move(*during_handler.response);
   deferred->done_ = std::move(*call->done);
   call->slot->deferred_started();
@@ -41,9 +41,9 @@ void DeferredResponse::finish(ah_response* handle, ah_status status, std::string
   PluginSlot& slot = deferred->slot_;
   try {
     if (status != AH_OK)
-      deferred->response_ = deferred->runtime_.handler_failed(
+      deferred->response_ = deferred->dispatcher_.handler_failed(
           slot, deferred->facts_, std::string(error), deferred->response_.series);
-    deferred->runtime_.conclude(deferred->response_, deferred->facts_);
+    deferred->dispatcher_.conclude(deferred->response_, deferred->facts_);
     deferred->done_(std::move(deferred->response_));
   } catch (...) {
     // Out of memory while answering: the client times out; the slot must not wait forever.

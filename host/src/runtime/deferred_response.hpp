@@ -13,10 +13,10 @@
 namespace agent_host::runtime {
 
 class DeferredResponse;
+class Dispatcher;
 class PluginSlot;
-class Runtime;
 
-// What the runtime needs to conclude a request: metrics, logs, the request id.
+// What the dispatcher needs to conclude a request: metrics, logs, the request id.
 struct RequestFacts {
   std::chrono::steady_clock::time_point began;
   std::string request_id;
@@ -27,9 +27,9 @@ struct RequestFacts {
 
 // Lives on the stack of one plugin handler call: what a deferral takes over.
 struct HandlerCall {
-  Runtime* runtime;
+  Dispatcher* dispatcher;
   PluginSlot* slot;
-  Completion* done;  // taken by the deferral; else the runtime completes it
+  Completion* done;  // taken by the deferral; else the dispatcher completes it
   const HttpRequest* request;
   const std::string* route_pattern;
   std::chrono::steady_clock::time_point began;
@@ -61,9 +61,9 @@ class DeferredResponse {
   static void finish(ah_response* deferred, ah_status status, std::string_view error);
 
  private:
-  DeferredResponse(Runtime& runtime, PluginSlot& slot, RequestFacts facts, HttpResponse response,
-                   Completion done);
-  Runtime& runtime_;
+  DeferredResponse(Dispatcher& dispatcher, PluginSlot& slot, RequestFacts facts,
+                   HttpResponse response, Completion done);
+  Dispatcher& dispatcher_;
   PluginSlot& slot_;
   RequestFacts facts_;
   HttpResponse response_;

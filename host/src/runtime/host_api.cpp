@@ -61,6 +61,34 @@ void deliver(const HttpResponse& response, ah_http_result_fn done, void* user) {
   done(user, &result);
 }
 
+// Name/value views handed to a plugin: on the stack for the usual handful,
+// on the heap only for long lists.
+class PairList {
+ public:
+  template <typename Pairs>
+  explicit PairList(const Pairs& pairs) {
+    if (pairs.size() > kInline) heap_.reserve(pairs.size());
+    for (const auto& [name, value] : pairs) {
+      const ah_pair pair{{name.data(), name.size()}, {value.data(), value.size()}};
+      if (heap_.capacity() > 0)
+        heap_.push_back(pair);
+      else
+        inline_[size_++] = pair;
+    }
+  }
+  PairList(const PairList&) = delete;  // data() may point into this object
+  PairList& operator=(const PairList&) = delete;
+
+  const ah_pair* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+  size_t size() const { return heap_.empty() ? size_ : heap_.size(); }
+
+ private:
+  static constexpr size_t kInline = 16;
+  ah_pair inline_[kInline]{};
+  size_t size_ = 0;
+  std::vector<ah_pair> heap_;
+};
+
 void api_environment(ah_host* host, ah_sink* out) {
   try {
     PluginSlot& slot = slot_of(host);
@@ -118,17 +146,13 @@ void api_response_finish(ah_response* deferred, ah_status status, ah_str error) 
 void api_log(ah_host* host, ah_log_level level, ah_str message, ah_str fields_json) {
   try {
     PluginSlot& slot = slot_of(host);
-    if (const auto& capture = slot.runtime().outside().log)
-      capture(slot.name(), level, to_view(message), to_view(fields_json));
-    else
-      logging::Logging::log(level, slot.name(), to_view(message), to_view(fields_json));
+    slot.runtime().outside().log->write(slot.name(), level, to_view(message), to_view(fields_json));
   } catch (...) {
   }
 }
 
 int32_t api_log_enabled(ah_host* host, ah_log_level level) {
-  if (slot_of(host).runtime().outside().log) return 1;
-  return logging::Logging::enabled(level) ? 1 : 0;
+  return slot_of(host).runtime().outside().log->enabled(level) ? 1 : 0;
 }
 
 ah_metric* api_metric(ah_host* host, ah_metric_kind kind, ah_str name, ah_str help,
@@ -241,7 +265,7 @@ ah_status api_schedule_cron(ah_host* host, ah_str name, ah_str cron, ah_str zone
   return shielded(error, [&] {
     PluginSlot& slot = slot_of(host);
     std::string message;
-    const ah_status status = slot.runtime().schedule(
+    const ah_status status = slot.runtime().jobs().schedule(
         slot, Job{to_string(name), to_string(cron), to_string(zone), job, user},
         std::chrono::milliseconds(0), message);
     if (status != AH_OK) sink_write(error, slot.name() + ": " + message);
@@ -254,8 +278,9 @@ ah_status api_schedule_once(ah_host* host, ah_str name, uint64_t delay_ms, ah_jo
   return shielded(error, [&] {
     PluginSlot& slot = slot_of(host);
     std::string message;
-    const ah_status status = slot.runtime().schedule(slot, Job{to_string(name), {}, {}, job, user},
-                                                     std::chrono::milliseconds(delay_ms), message);
+    const ah_status status =
+        slot.runtime().jobs().schedule(slot, Job{to_string(name), {}, {}, job, user},
+                                       std::chrono::milliseconds(delay_ms), message);
     if (status != AH_OK) sink_write(error, slot.name() + ": " + message);
     return status;
   });
@@ -280,21 +305,22 @@ ah_status api_agent_call(ah_host* host, const ah_http_call* call, ah_http_result
                          void* user, ah_sink* error) {
   return outbound(done, user, error, [&](HttpResponse& response, std::string& message) {
     PluginSlot& slot = slot_of(host);
-    return slot.runtime().agent_call(slot, *call, response, message);
+    return slot.runtime().outbound().agent_call(slot, *call, response, message);
   });
 }
 
 ah_status api_http_request(ah_host* host, const ah_http_call* call, ah_http_result_fn done,
                            void* user, ah_sink* error) {
   return outbound(done, user, error, [&](HttpResponse& response, std::string& message) {
-    return slot_of(host).runtime().http_request(*call, response, message);
+    return slot_of(host).runtime().outbound().http_request(*call, response, message);
   });
 }
 
 ah_status api_secret_read(ah_host* host, ah_str name, ah_sink* value, ah_sink* error) {
   return shielded(error, [&] {
     std::string text, message;
-    const ah_status status = slot_of(host).runtime().read_secret(to_string(name), text, message);
+    const ah_status status =
+        slot_of(host).runtime().outside().secrets->read(to_string(name), text, message);
     if (status != AH_OK) {
       sink_write(error, message);
       return status;
@@ -309,7 +335,7 @@ ah_status api_llm_generate(ah_host* host, ah_str request_json, ah_sink* response
   return shielded(error, [&] {
     std::string out, message;
     const ah_status status =
-        slot_of(host).runtime().llm_generate(to_string(request_json), out, message);
+        slot_of(host).runtime().outside().llm->generate(to_string(request_json), out, message);
     if (status != AH_OK) {
       sink_write(error, logging::Logging::redact(std::move(message)));
       return status;
@@ -401,6 +427,41 @@ const ah_host_api kTable = {
 
 const ah_host_api* host_api_table() {
   return &kTable;
+}
+
+ah_status call_route_handler(const Route& route, const HttpRequest& request,
+                             const router::Params& path_params, const router::Params& query,
+                             HandlerCall& call, HttpResponse& response, std::string& error) {
+  const PairList headers(request.headers), path_param_list(path_params);
+  const PairList query_params(query);
+  const std::string& route_text = route.pattern.text();
+  ah_request raw{};
+  raw.struct_size = sizeof(ah_request);
+  raw.method = {request.method.data(), request.method.size()};
+  raw.path = {request.path.data(), request.path.size()};
+  raw.route = {route_text.data(), route_text.size()};
+  raw.query = {request.query.data(), request.query.size()};
+  raw.headers = headers.data();
+  raw.header_count = headers.size();
+  raw.path_params = path_param_list.data();
+  raw.path_param_count = path_param_list.size();
+  raw.query_params = query_params.data();
+  raw.query_param_count = query_params.size();
+  raw.body = {request.body.data(), request.body.size()};
+  raw.request_id = {request.request_id.data(), request.request_id.size()};
+  raw.in_process = request.in_process ? 1 : 0;
+
+  ah_response out{&response, &call, nullptr};
+  SinkString handler_error;
+  ah_status status = AH_ERR_INTERNAL;
+  try {
+    status = route.handler(route.user, &raw, &out, handler_error.get());
+  } catch (...) {
+    handler_error.text() =
+        "an exception escaped the plugin's handler (the SDK should have caught it)";
+  }
+  if (status != AH_OK) error = std::move(handler_error.text());
+  return status;
 }
 
 }  // namespace agent_host::runtime

@@ -1,11 +1,10 @@
 // Answers for requests the HTTP server refused before they could be
 // dispatched: the same JSON shape, request id and metrics as any other answer.
 #include <array>
-#include <charconv>
 #include <string_view>
 
 #include "metrics/host_metrics.hpp"
-#include "runtime/runtime.hpp"
+#include "runtime/dispatcher.hpp"
 
 namespace agent_host::runtime {
 namespace {
@@ -22,16 +21,12 @@ std::string method_label(const std::string& method) {
 
 }  // namespace
 
-HttpResponse Runtime::refuse(int status, const std::string& code, const std::string& message,
-                             const std::string& field, const std::string& method) {
-  // The same id format dispatch assigns: this process's prefix and a counter.
-  char counter[17];
-  const auto end =
-      std::to_chars(counter, counter + sizeof counter, request_counter_.fetch_add(1) + 1, 16).ptr;
-  const std::string request_id = request_id_prefix_ + "-" + std::string(counter, end);
+HttpResponse Dispatcher::refuse(int status, const std::string& code, const std::string& message,
+                                const std::string& field, const std::string& method) {
+  const std::string request_id = next_request_id();
   HttpResponse response = json_error(status, code, message, request_id, field);
   response.headers.emplace_back("x-request-id", request_id);
-  host_metrics_->route("host", "unparsed", method_label(method)).record(status, 0.0);
+  metrics_.route("host", "unparsed", method_label(method)).record(status, 0.0);
   return response;
 }
 

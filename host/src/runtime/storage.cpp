@@ -32,8 +32,7 @@ std::string required_secret_key(const config::HostConfig& config, const std::str
   const std::filesystem::path file =
       std::filesystem::path(config.secrets_dir) / config.storage.postgres.secret / key;
   throw std::runtime_error("storage.backend is postgres and storage.postgres.url is empty, so " +
-                           file.string() +
-                           " must hold the database's " + key +
+                           file.string() + " must hold the database's " + key +
                            ": mount the secret there (keys host, username, password), or set "
                            "storage.postgres.url");
 }

@@ -1,3 +1,5 @@
+// Over 500 lines: one class, PgConnection, whose pipelining and failure accounting share
+// private state; its parts (SQL text, values, settings) are in files of their own.
 #include "store/pg_connection.hpp"
 
 #include <algorithm>

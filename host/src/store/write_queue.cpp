@@ -225,19 +225,7 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
       }
       return abandon(i);
     }
-    if (!in_savepoint) {
-      if (!pending.outcome.ok()) return abandon(i);
-    } else {
-      if (!pending.outcome.ok()) {
-        const Outcome undone = writer_.control(ControlStatement::rollback_to);
-        if (!undone.ok()) return abandon(i);
-      }
-      const Outcome released = writer_.control(ControlStatement::release);
-      if (!released.ok()) {
-        if (pending.outcome.ok()) pending.outcome = released;
-        return abandon(i);
-      }
-    }
+    if (!settle_body(pending, in_savepoint)) return abandon(i);
     if (pending.outcome.ok()) succeeded.push_back(&pending);
   }
   if (succeeded.empty()) {
@@ -252,6 +240,15 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
     roll_back_if_open();
   }
   return {};
+}
+
+bool WriteQueue::settle_body(Pending& pending, bool in_savepoint) {
+  if (!in_savepoint) return pending.outcome.ok();
+  if (!pending.outcome.ok() && !writer_.control(ControlStatement::rollback_to).ok()) return false;
+  const Outcome released = writer_.control(ControlStatement::release);
+  if (released.ok()) return true;
+  if (pending.outcome.ok()) pending.outcome = released;
+  return false;
 }
 
 Outcome WriteQueue::run_body(const TransactionBody& body) {

@@ -81,6 +81,9 @@ class WriteQueue {
   // Returns the bodies to run again when the transaction had to be rolled back
   // under them (the body that caused it is not among them).
   std::vector<Pending*> try_batch(std::vector<Pending*>& bodies, std::vector<Pending*>& taken);
+  // Ends a body's part of the transaction: a failed body's savepoint is rolled
+  // back, a savepoint released. False when the transaction cannot go on.
+  bool settle_body(Pending& pending, bool in_savepoint);
   Outcome run_body(const TransactionBody& body);
   // Checks the state a body left: an open transaction, no deferred FK violation.
   Outcome check_after_body(Outcome outcome);

@@ -7,6 +7,7 @@
 
 #include "config/host_config.hpp"
 #include "loader/plugin_library.hpp"
+#include "runtime/outside_world.hpp"
 #include "runtime/runtime.hpp"
 #include "testing/scratch_postgres.hpp"
 
@@ -78,69 +79,117 @@ struct FakeHost::Impl {
     return AH_OK;
   }
 
-  runtime::OutsideWorld outside() {
-    runtime::OutsideWorld world;
-    world.manual_jobs = true;
-    world.agent = [this](const runtime::HttpRequest& request, const std::string& agent,
-                         runtime::HttpResponse& response) {
-      OutboundCall call{
-          agent,           {},
-          request.method,  request.path + (request.query.empty() ? "" : "?" + request.query),
-          request.headers, request.body};
-      std::function<StubResult(const OutboundCall&)> stub;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        calls.push_back(call);
-        auto it = agent_stubs.find(agent);
-        if (it != agent_stubs.end()) stub = it->second;
-      }
-      if (!stub) return AH_ERR_NOT_FOUND;
-      return stubbed(stub, call, response);
-    };
-    world.http = [this](const runtime::HttpRequest& request, const std::string& url,
-                        runtime::HttpResponse& response) {
-      OutboundCall call{{}, url, request.method, {}, request.headers, request.body};
-      std::function<StubResult(const OutboundCall&)> stub;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        calls.push_back(call);
-        for (const auto& [prefix, candidate] : http_stubs)
-          if (url.rfind(prefix, 0) == 0) stub = candidate;
-      }
-      if (!stub) return AH_ERR_UNAVAILABLE;
-      return stubbed(stub, call, response);
-    };
-    world.llm = [this](const nlohmann::json& request, nlohmann::json& response,
-                       std::string& error) {
-      std::function<nlohmann::json(const nlohmann::json&)> stub;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        stub = llm_stub;
-      }
-      if (!stub) {
-        error = "LLM not configured: set llm.url in the config or the llm-config secret's url file";
-        return AH_ERR_UNSUPPORTED;
-      }
-      try {
-        response = stub(request);
-        return AH_OK;
-      } catch (const std::exception& e) {
-        error = e.what();
-        return AH_ERR_UNAVAILABLE;
-      }
-    };
-    world.log = [this](const std::string& plugin, ah_log_level level, std::string_view message,
-                       std::string_view fields) {
-      nlohmann::json parsed =
-          fields.empty() ? nlohmann::json::object() : nlohmann::json::parse(fields, nullptr, false);
+  ah_status call_agent(const runtime::HttpRequest& request, const std::string& agent,
+                       runtime::HttpResponse& response) {
+    OutboundCall call{
+        agent,           {},
+        request.method,  request.path + (request.query.empty() ? "" : "?" + request.query),
+        request.headers, request.body};
+    std::function<StubResult(const OutboundCall&)> stub;
+    {
       std::lock_guard<std::mutex> lock(mutex);
-      log_lines.push_back(
-          LogLine{plugin, static_cast<LogLevel>(level), std::string(message), parsed});
-    };
-    world.secrets = secrets;  // set_secret is only allowed before start()
-    return world;
+      calls.push_back(call);
+      auto it = agent_stubs.find(agent);
+      if (it != agent_stubs.end()) stub = it->second;
+    }
+    if (!stub) return AH_ERR_NOT_FOUND;
+    return stubbed(stub, call, response);
   }
+
+  ah_status send(const http::Request& request, runtime::HttpResponse& response) {
+    OutboundCall call{{}, request.url, request.method, {}, request.headers, request.body};
+    std::function<StubResult(const OutboundCall&)> stub;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      calls.push_back(call);
+      for (const auto& [prefix, candidate] : http_stubs)
+        if (request.url.rfind(prefix, 0) == 0) stub = candidate;
+    }
+    if (!stub) return AH_ERR_UNAVAILABLE;
+    return stubbed(stub, call, response);
+  }
+
+  ah_status generate(const nlohmann::json& request, nlohmann::json& response, std::string& error) {
+    std::function<nlohmann::json(const nlohmann::json&)> stub;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stub = llm_stub;
+    }
+    if (!stub) {
+      error = "LLM not configured: set llm.url in the config or the llm-config secret's url file";
+      return AH_ERR_UNSUPPORTED;
+    }
+    try {
+      response = stub(request);
+      return AH_OK;
+    } catch (const std::exception& e) {
+      error = e.what();
+      return AH_ERR_UNAVAILABLE;
+    }
+  }
+
+  void log(const std::string& plugin, ah_log_level level, std::string_view message,
+           std::string_view fields) {
+    nlohmann::json parsed =
+        fields.empty() ? nlohmann::json::object() : nlohmann::json::parse(fields, nullptr, false);
+    std::lock_guard<std::mutex> lock(mutex);
+    log_lines.push_back(
+        LogLine{plugin, static_cast<LogLevel>(level), std::string(message), parsed});
+  }
+
+  runtime::OutsideWorld outside();
+
+  // The outside world as the test set it up: stubs, and lists the test reads.
+  class StubNetwork final : public runtime::OutsideNetwork {
+   public:
+    explicit StubNetwork(Impl& host) : host_(host) {}
+    ah_status call_agent(const runtime::HttpRequest& request, const std::string& agent,
+                         runtime::HttpResponse& response, std::string&) override {
+      return host_.call_agent(request, agent, response);
+    }
+    ah_status send(http::Request request, runtime::HttpResponse& response, std::string&) override {
+      return host_.send(request, response);
+    }
+
+   private:
+    Impl& host_;
+  };
+
+  class StubLlm final : public runtime::LlmService {
+   public:
+    explicit StubLlm(Impl& host) : host_(host) {}
+
+   private:
+    ah_status answer(const nlohmann::json& request, nlohmann::json& response,
+                     std::string& error) override {
+      return host_.generate(request, response, error);
+    }
+    Impl& host_;
+  };
+
+  class CapturedLog final : public runtime::PluginLog {
+   public:
+    explicit CapturedLog(Impl& host) : host_(host) {}
+    bool enabled(ah_log_level) const override { return true; }
+    void write(const std::string& plugin, ah_log_level level, std::string_view message,
+               std::string_view fields_json) override {
+      host_.log(plugin, level, message, fields_json);
+    }
+
+   private:
+    Impl& host_;
+  };
 };
+
+runtime::OutsideWorld FakeHost::Impl::outside() {
+  runtime::OutsideWorld world;
+  world.secrets = std::make_shared<runtime::SecretMap>(secrets);  // set before start() only
+  world.llm = std::make_shared<StubLlm>(*this);
+  world.clock = std::make_shared<runtime::ManualClock>();
+  world.network = std::make_shared<StubNetwork>(*this);
+  world.log = std::make_shared<CapturedLog>(*this);
+  return world;
+}
 
 FakeHost::FakeHost() : FakeHost(Options{}) {}
 

@@ -114,9 +114,34 @@ class Engine {
   // Claims a run the queue handed over in memory: no store access; the claim is
   // written (compare-and-set) with the run's next save.
   bool claim_in_memory(RunRecord& run, bool reclaim);
+  // One pass over a run's steps: what advance() and its parts share.
+  struct Pass {
+    RunRecord& run;
+    const Definition& definition;
+    const Lease& lease;
+    Batch& batch;
+    json context;  // what templates and conditions read: input, steps, run
+  };
+  // One attempt of a step, as made.
+  struct Attempted {
+    StepOutcome outcome;
+    int number = 1;
+    bool capped_by_run = false;  // its timeout was cut short by the run's deadline
+  };
+
   // Runs steps until the run finishes or must wait; writes the checkpoint (the
   // final one goes to the batch).
   void advance(RunRecord& run, const Lease& lease, Batch& batch);
+  // The parts of advance(): each returns true when the run goes on to its next
+  // step, false when it stopped here (parked, finished, or no longer ours).
+  bool run_step(Pass& pass, const Step& step);
+  bool run_delay(Pass& pass, const Step& step, StepRecord& record, int64_t now);
+  bool may_call_out(RunRecord& run);
+  Attempted attempt(Pass& pass, const Step& step, StepRecord& record, int64_t now);
+  bool step_succeeded(Pass& pass, const Step& step, StepRecord& record, const Attempted& made);
+  void step_failed(Pass& pass, const Step& step, StepRecord& record, const Attempted& made);
+  bool retry_later(Pass& pass, const Step& step, StepRecord& record, int attempt, int64_t now);
+  void complete(Pass& pass);
   void finish(RunRecord& run, const std::string& final_status, json error, const Lease& lease,
               Batch& batch);
   bool park(RunRecord& run, const Lease& lease, int64_t resume_at);

@@ -33,7 +33,7 @@ json RunRecord::to_storage() const {
               {"trigger", trigger},
               {"trigger_key", trigger_key},
               {"input", input},
-              {"steps", steps},
+              {"steps", steps_json()},
               {"step_order", step_order},
               {"cursor", cursor},
               {"attempts_made", attempts_made},
@@ -150,10 +150,74 @@ void append_json(std::string& out, const json& value) {
   }
 }
 
-void append_key(std::string& out, const char* key) {
-  out += out.size() > 1 ? ",\"" : "\"";
-  out += key;
-  out += "\":";
+// Writes one JSON object, member by member; callers give the members in the
+// sorted order json::dump() writes them.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectWriter() { out_ += '}'; }
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+
+  void integer(const char* key, int64_t value) { name(key) += std::to_string(value); }
+  void boolean(const char* key, bool value) { name(key) += value ? "true" : "false"; }
+  void text(const char* key, const std::string& value) { append_string(name(key), value); }
+  void value(const char* key, const json& item) { append_json(name(key), item); }
+  // The member's name; its value is for the caller to write next.
+  std::string& name(const std::string& key) {
+    separate();
+    append_string(out_, key);
+    out_ += ':';
+    return out_;
+  }
+  // A literal name (plain ASCII, nothing to escape).
+  std::string& name(const char* key) {
+    separate();
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+    return out_;
+  }
+
+ private:
+  void separate() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+void append_attempt(std::string& out, const StepAttempt& attempt) {
+  ObjectWriter object(out);
+  object.integer("attempt", attempt.attempt);
+  object.integer("duration_ms", attempt.duration_ms);
+  if (!attempt.error.is_null()) object.value("error", attempt.error);
+  object.boolean("ok", attempt.ok);
+  if (!attempt.received.is_null()) object.value("received", attempt.received);
+}
+
+// StepRecord::to_json().dump(), written directly.
+void append_step(std::string& out, const StepRecord& step) {
+  ObjectWriter object(out);
+  object.name("attempts") += '[';
+  for (size_t i = 0; i < step.attempts.size(); ++i) {
+    if (i) out += ',';
+    append_attempt(out, step.attempts[i]);
+  }
+  out += ']';
+  if (step.duration_ms) object.integer("duration_ms", *step.duration_ms);
+  if (step.error) object.value("error", *step.error);
+  if (!step.finished_at.empty()) object.text("finished_at", step.finished_at);
+  object.text("id", step.id);
+  if (step.input) object.value("input", *step.input);
+  if (!step.next_attempt_at.empty()) object.text("next_attempt_at", step.next_attempt_at);
+  if (step.output) object.value("output", *step.output);
+  object.text("started_at", step.started_at);
+  object.integer("started_ms", step.started_ms);
+  object.text("status", to_string(step.status));
+  object.text("type", step.type);
 }
 
 }  // namespace
@@ -162,44 +226,41 @@ void append_key(std::string& out, const char* key) {
 std::string RunRecord::doc_text() const {
   std::string out;
   out.reserve(512 + (steps.empty() ? 0 : 1024));
-  out += '{';
-  auto integer = [&out](const char* key, int64_t value) {
-    append_key(out, key);
-    out += std::to_string(value);
-  };
-  auto text = [&out](const char* key, const std::string& value) {
-    append_key(out, key);
-    append_string(out, value);
-  };
-  auto value = [&out](const char* key, const json& item) {
-    append_key(out, key);
-    append_json(out, item);
-  };
-  integer("attempts_made", attempts_made);
-  integer("created_at", created_at);
-  append_key(out, "cursor");
-  out += std::to_string(cursor);
-  integer("deadline_at", deadline_at);
-  value("error", error);
-  text("failed_step", failed_step);
-  integer("fence", fence);
-  integer("finished_at", finished_at);
-  value("gates", gates);
-  text("id", id);
-  text("idempotency_key", idempotency_key);
-  value("input", input);
-  value("output", output);
-  text("owner", owner);
-  integer("resume_at", resume_at);
-  integer("started_at", started_at);
-  text("status", status);
-  value("step_order", step_order);
-  value("steps", steps);
-  value("trigger", trigger);
-  text("trigger_key", trigger_key);
-  integer("version", version);
-  text("workflow", workflow);
-  out += '}';
+  {
+    ObjectWriter object(out);
+    object.integer("attempts_made", attempts_made);
+    object.integer("created_at", created_at);
+    object.name("cursor") += std::to_string(cursor);
+    object.integer("deadline_at", deadline_at);
+    object.value("error", error);
+    object.text("failed_step", failed_step);
+    object.integer("fence", fence);
+    object.integer("finished_at", finished_at);
+    object.value("gates", gates);
+    object.text("id", id);
+    object.text("idempotency_key", idempotency_key);
+    object.value("input", input);
+    object.value("output", output);
+    object.text("owner", owner);
+    object.integer("resume_at", resume_at);
+    object.integer("started_at", started_at);
+    object.text("status", status);
+    object.name("step_order") += '[';
+    for (size_t i = 0; i < step_order.size(); ++i) {
+      if (i) out += ',';
+      append_string(out, step_order[i]);
+    }
+    out += ']';
+    object.name("steps");
+    {
+      ObjectWriter by_id(out);
+      for (const auto& [step_id, step] : steps) append_step(by_id.name(step_id), step);
+    }
+    object.value("trigger", trigger);
+    object.text("trigger_key", trigger_key);
+    object.integer("version", version);
+    object.text("workflow", workflow);
+  }
   return out;
 }
 
@@ -212,8 +273,10 @@ RunRecord RunRecord::from_storage(const json& d) {
   r.trigger = d.value("trigger", json{{"kind", "api"}});
   r.trigger_key = d.value("trigger_key", "api");
   r.input = d.value("input", json::object());
-  r.steps = d.value("steps", json::object());
-  r.step_order = d.value("step_order", json::array());
+  const json steps = d.value("steps", json::object());
+  for (auto it = steps.begin(); it != steps.end(); ++it)
+    r.steps.emplace(it.key(), StepRecord::from_json(it.value()));
+  r.step_order = d.value("step_order", std::vector<std::string>{});
   r.cursor = d.value("cursor", size_t{0});
   r.attempts_made = d.value("attempts_made", 0);
   r.created_at = d.value("created_at", int64_t{0});
@@ -229,6 +292,12 @@ RunRecord RunRecord::from_storage(const json& d) {
   r.idempotency_key = d.value("idempotency_key", "");
   r.gates = d.value("gates", json::array());
   return r;
+}
+
+json RunRecord::steps_json() const {
+  json out = json::object();
+  for (const auto& [step_id, step] : steps) out[step_id] = step.to_json();
+  return out;
 }
 
 json RunRecord::to_summary() const {
@@ -253,8 +322,8 @@ json RunRecord::to_api() const {
   if (!idempotency_key.empty()) out["idempotency_key"] = idempotency_key;
   json list = json::array();
   for (const auto& step_id : step_order) {
-    auto it = steps.find(step_id.get<std::string>());
-    if (it != steps.end()) list.push_back(*it);
+    auto it = steps.find(step_id);
+    if (it != steps.end()) list.push_back(it->second.to_json());
   }
   out["steps"] = std::move(list);
   return out;

@@ -2,8 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "step_record.hpp"
 
 namespace workflow {
 
@@ -31,12 +35,10 @@ struct RunRecord {
   json trigger = json{{"kind", "api"}};
   std::string trigger_key = "api";  // "api", "event", "webhook", "cron:<index>"
   json input = json::object();
-  // step id -> {id, type, status, input, output, error, attempts, started_at, finished_at,
-  // duration_ms}
-  json steps = json::object();
-  json step_order = json::array();  // step ids in the order they ran
-  size_t cursor = 0;                // index of the next step to run
-  int attempts_made = 0;            // attempts already made of the step at `cursor`
+  std::map<std::string, StepRecord> steps;  // by step id
+  std::vector<std::string> step_order;      // step ids in the order they ran
+  size_t cursor = 0;                        // index of the next step to run
+  int attempts_made = 0;                    // attempts already made of the step at `cursor`
   int64_t created_at = 0;
   int64_t started_at = 0;
   int64_t finished_at = 0;
@@ -66,6 +68,8 @@ struct RunRecord {
   // to_storage().dump(), written directly (no copy of the record into a tree).
   std::string doc_text() const;
   static RunRecord from_storage(const json& document);
+  // The steps as the document's "steps" object.
+  json steps_json() const;
 
   // API forms: with the step details, or the short list form.
   json to_api() const;

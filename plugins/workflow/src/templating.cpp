@@ -3,6 +3,8 @@
 #include <cctype>
 #include <optional>
 
+#include "json_path.hpp"
+
 namespace workflow::templating {
 
 namespace {
@@ -94,26 +96,16 @@ std::vector<Piece> split(const std::string& text) {
 }
 
 const json& resolve(const Piece& piece, const json& context) {
-  const json* node = &context;
+  if (const json* found = json_path::find(context, json_path::pointer_of(piece.segments)))
+    return *found;
+  const size_t resolved = json_path::resolved_prefix(context, piece.segments);
   std::string walked;
-  for (const auto& segment : piece.segments) {
-    const json* next = nullptr;
-    if (node->is_object()) {
-      auto it = node->find(segment);
-      if (it != node->end()) next = &*it;
-    } else if (node->is_array() && std::isdigit(static_cast<unsigned char>(segment[0]))) {
-      const size_t index = std::stoul(segment);
-      if (index < node->size()) next = &(*node)[index];
-    }
-    if (!next)
-      throw TemplateError("{{ " + piece.text + " }}: " +
-                          (walked.empty() ? "'" + segment + "' is not defined"
-                                          : "'" + walked + "' has no '" + segment + "'") +
-                          (walked.empty() ? "; use input, steps or run" : ""));
-    walked += walked.empty() ? segment : "." + segment;
-    node = next;
-  }
-  return *node;
+  for (size_t i = 0; i < resolved; ++i) walked += (i ? "." : "") + piece.segments[i];
+  const std::string& segment = piece.segments[resolved];
+  throw TemplateError("{{ " + piece.text + " }}: " +
+                      (walked.empty() ? "'" + segment + "' is not defined"
+                                      : "'" + walked + "' has no '" + segment + "'") +
+                      (walked.empty() ? "; use input, steps or run" : ""));
 }
 
 void scan_into(const json& value, const std::string& path, Problems& problems,

@@ -127,6 +127,24 @@ TEST(Templating, MissingPathsNameWhatIsMissing) {
   }
 }
 
+// Templates and JSON Logic's var walk paths the same way (json_path): array
+// indexes are plain decimals, as in a JSON pointer.
+TEST(JsonPath, TemplatesAndVarReadTheSameIndexes) {
+  const json context = {{"input", {{"list", {"a", "b"}}}}};
+  EXPECT_EQ(templating::render("{{ input.list[1] }}", context), "b");
+  EXPECT_EQ(logic(R"({"var": "input.list.1"})", context.dump()), "b");
+  EXPECT_THROW(templating::render("{{ input.list[01] }}", context), templating::TemplateError);
+  EXPECT_EQ(logic(R"({"var": "input.list.01"})", context.dump()), nullptr);
+  EXPECT_EQ(logic(R"({"var": "input.list.2"})", context.dump()), nullptr);
+  EXPECT_EQ(logic(R"({"var": ""})", "[1]"), json::array({1}));
+  try {
+    templating::render("{{ input.list[5] }}", context);
+    FAIL();
+  } catch (const templating::TemplateError& e) {
+    EXPECT_NE(std::string(e.what()).find("'input.list' has no '5'"), std::string::npos);
+  }
+}
+
 TEST(Templating, ScanReportsSyntaxErrorsWithTheirLocation) {
   Problems problems;
   templating::scan(json{{"a", "{{ input.x"}, {"b", "{{ input.x + 1 }}"}, {"c", "{{}}"}}, "with",
@@ -249,8 +267,23 @@ TEST(RunRecord, DocTextIsTheStorageFormAndReadsBack) {
                {"numbers", {-3, 18446744073709551615ull, 0.1, 1e300, -2.5, true, false}},
                {"empty", nlohmann::json::object()},
                {"none", nlohmann::json::array()}};
-  run.steps = {{"a", {{"id", "a"}, {"status", "succeeded"}, {"output", {1, 2.5, nullptr}}}}};
-  run.step_order = {"a"};
+  workflow::StepRecord step;
+  step.id = "a";
+  step.status = workflow::StepStatus::succeeded;
+  step.output = nlohmann::json{1, 2.5, nullptr};
+  step.attempts.push_back({1, 4, false, {{"code", "timeout"}}, "partial"});
+  step.attempts.push_back({2, 3, true, nullptr, nullptr});
+  step.input = nlohmann::json{{"url", "http://x"}};
+  step.error = nullptr;
+  step.started_at = "2026-01-01T00:00:00.000Z";
+  step.finish(1'700'000'000'200);
+  step.next_attempt_at = "2026-01-01T00:00:01.000Z";
+  workflow::StepRecord waiting;
+  waiting.id = "wait \"quoted\"";
+  waiting.type = "delay";
+  waiting.status = workflow::StepStatus::waiting;
+  run.steps = {{"a", step}, {waiting.id, waiting}};
+  run.step_order = {"a", waiting.id};
   run.cursor = 1;
   run.created_at = 1'700'000'000'123;
   run.started_at = 1'700'000'000'124;
@@ -266,4 +299,37 @@ TEST(RunRecord, DocTextIsTheStorageFormAndReadsBack) {
   EXPECT_EQ(run.id.size(), 24u);
   EXPECT_EQ(run.id.substr(0, 12), "018bcfe5687b");
   EXPECT_NE(workflow::new_run_id(1), workflow::new_run_id(1));
+}
+
+// The step record's wire form (stored runs and the API): keys a step has not
+// reached are left out, and every status reads back.
+TEST(StepRecord, LeavesOutWhatTheStepHasNotReachedAndReadsBack) {
+  workflow::StepRecord step;
+  step.id = "fetch";
+  step.type = "http";
+  step.started_at = "2026-01-01T00:00:00.000Z";
+  step.started_ms = 10;
+  const nlohmann::json begun = step.to_json();
+  EXPECT_EQ(begun, (nlohmann::json{{"id", "fetch"},
+                                   {"type", "http"},
+                                   {"status", "running"},
+                                   {"started_at", "2026-01-01T00:00:00.000Z"},
+                                   {"started_ms", 10},
+                                   {"attempts", nlohmann::json::array()}}));
+  step.status = workflow::StepStatus::retrying;
+  step.error = nlohmann::json{{"code", "timeout"}, {"message", "slow"}};
+  step.input = nullptr;
+  step.next_attempt_at = "2026-01-01T00:00:01.000Z";
+  step.attempts.push_back({1, 5, false, {{"code", "timeout"}, {"message", "slow"}}, nullptr});
+  const nlohmann::json retrying = step.to_json();
+  EXPECT_EQ(retrying["status"], "retrying");
+  EXPECT_TRUE(retrying.contains("input"));
+  EXPECT_FALSE(retrying.contains("output"));
+  EXPECT_FALSE(retrying["attempts"][0].contains("received"));
+  EXPECT_EQ(workflow::StepRecord::from_json(retrying).to_json(), retrying);
+  for (auto status : {workflow::StepStatus::running, workflow::StepStatus::waiting,
+                      workflow::StepStatus::retrying, workflow::StepStatus::succeeded,
+                      workflow::StepStatus::failed})
+    EXPECT_EQ(workflow::parse_step_status(workflow::to_string(status)), status);
+  EXPECT_FALSE(workflow::parse_step_status("done"));
 }
