@@ -212,6 +212,16 @@ async function main() {
   check(await page.$eval(".card.blocked", (c) => c.textContent.includes("Blocked")), "a blocked task is flagged on the board");
   await shot(page, "board-seeded-1400");
 
+  // Filters: assignee and tag narrow every column; the counts stay global.
+  await page.type('form.filters input[name=assignee]', "ada");
+  await page.type('form.filters input[name=tag]', "ops");
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction(() => {
+    const cards = [...document.querySelectorAll(".column li.card")];
+    return cards.length === 1 && cards[0].textContent.includes("Renew the TLS certificate");
+  }, { timeout: 10000 });
+  check(true, "filtering by assignee and tag leaves only the matching task");
+
   // 375 px: nothing wider than the screen.
   await page.setViewport({ width: 375, height: 800 });
   await open(page, "#/tasks");
