@@ -46,22 +46,23 @@ const char* const kConfigSchema = R"json({
   }
 })json";
 
+// The host has filled every default of kConfigSchema, so each key is there.
 PluginConfig PluginConfig::from_json(const nlohmann::json& c) {
   PluginConfig out;
-  out.workers = c.value("workers", out.workers);
-  out.definitions_dir = c.value("definitions_dir", out.definitions_dir);
-  const auto webhook = c.value("webhook", nlohmann::json::object());
-  out.webhook_secret = webhook.value("secret", out.webhook_secret);
-  out.replay_window_s = webhook.value("replay_window_s", out.replay_window_s);
-  out.idempotency_ttl_s = c.value("idempotency_ttl_s", out.idempotency_ttl_s);
-  const auto redis = c.value("redis", nlohmann::json::object());
-  out.redis.url = redis.value("url", out.redis.url);
-  out.redis.password_secret = redis.value("password_secret", out.redis.password_secret);
-  out.redis.stream = redis.value("stream", out.redis.stream);
-  out.redis.group = redis.value("group", out.redis.group);
-  out.redis.key_prefix = redis.value("key_prefix", out.redis.key_prefix);
-  out.redis.claim_idle_ms = redis.value("claim_idle_ms", out.redis.claim_idle_ms);
-  out.redis.connect_timeout_ms = redis.value("connect_timeout_ms", out.redis.connect_timeout_ms);
+  out.workers = c.at("workers").get<int>();
+  out.definitions_dir = c.at("definitions_dir").get<std::string>();
+  const auto& webhook = c.at("webhook");
+  out.webhook_secret = webhook.at("secret").get<std::string>();
+  out.replay_window_s = webhook.at("replay_window_s").get<int64_t>();
+  out.idempotency_ttl_s = c.at("idempotency_ttl_s").get<int64_t>();
+  const auto& redis = c.at("redis");
+  out.redis.url = redis.at("url").get<std::string>();
+  out.redis.password_secret = redis.at("password_secret").get<std::string>();
+  out.redis.stream = redis.at("stream").get<std::string>();
+  out.redis.group = redis.at("group").get<std::string>();
+  out.redis.key_prefix = redis.at("key_prefix").get<std::string>();
+  out.redis.claim_idle_ms = redis.at("claim_idle_ms").get<int64_t>();
+  out.redis.connect_timeout_ms = redis.at("connect_timeout_ms").get<int64_t>();
   return out;
 }
 

@@ -1,4 +1,5 @@
-// The plugin's config section (schema in config.cpp, validated by the host).
+// The plugin's config section. Its defaults live only in the schema (config.cpp),
+// which the host validates and fills in before from_json reads it.
 #pragma once
 
 #include <cstdint>
@@ -12,19 +13,19 @@ struct RedisConfig {
   // "<secret>/<key>" of the mounted secret holding Redis's password (AUTH on
   // every connection); empty = the password in the URL, if any.
   std::string password_secret;
-  std::string stream = "workflow:runs";
-  std::string group = "workflow-workers";
-  std::string key_prefix = "workflow";
-  int64_t claim_idle_ms = 30000;
-  int64_t connect_timeout_ms = 2000;
+  std::string stream;
+  std::string group;
+  std::string key_prefix;
+  int64_t claim_idle_ms = 0;
+  int64_t connect_timeout_ms = 0;
 };
 
 struct PluginConfig {
-  int workers = 4;
-  std::string definitions_dir = "configs/workflows";
-  std::string webhook_secret = "api-keys/webhook-secret";
-  int64_t replay_window_s = 300;
-  int64_t idempotency_ttl_s = 86400;
+  int workers = 0;
+  std::string definitions_dir;
+  std::string webhook_secret;
+  int64_t replay_window_s = 0;
+  int64_t idempotency_ttl_s = 0;
   RedisConfig redis;
 
   static PluginConfig from_json(const nlohmann::json& config);

@@ -11,12 +11,21 @@
 #include <set>
 #include <string>
 
+#include "config.hpp"
+#include "config/schema_validator.hpp"
 #include "redis_client.hpp"
 
 namespace workflow {
 namespace {
 
 using std::chrono::milliseconds;
+
+// The Redis settings as shipped: the schema's defaults, filled in the way the host fills them.
+RedisConfig shipped_redis_config() {
+  nlohmann::json section = nlohmann::json::object();
+  agent_host::config::apply_defaults(nlohmann::json::parse(kConfigSchema), section);
+  return PluginConfig::from_json(section).redis;
+}
 
 // Makes the deliveries look as old as those of a process killed a minute ago.
 void age_deliveries(redis::Pool& pool, const RedisConfig& config, const std::vector<Lease>& held,
@@ -30,7 +39,7 @@ void age_deliveries(redis::Pool& pool, const RedisConfig& config, const std::vec
 TEST(RedisQueue, TheDeliveriesOfAKilledProcessAreTakenOverBatchAfterBatch) {
   agent_host::test::RedisServer server;
   redis::Pool pool(redis::parse_url(server.url()), 2000);
-  const RedisConfig config;  // claim_idle_ms as shipped: 30 s, a reclaim period of 7.5 s
+  const RedisConfig config = shipped_redis_config();  // claim_idle_ms 30 s: reclaims every 7.5 s
   RedisQueue killed(pool, config, "killed");
   for (int i = 0; i < 20; ++i)
     server.cli({"XADD", config.stream, "*", "run", "run-" + std::to_string(i)});
