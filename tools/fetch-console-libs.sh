@@ -24,10 +24,8 @@ if [[ -f $dest/VERSIONS ]] && [[ $(cat "$dest/VERSIONS") == "$stamp" ]]; then
   echo "fetch-console-libs: $stamp already in $dest"
   exit 0
 fi
-if ! command -v npm >/dev/null; then
-  echo "fetch-console-libs: npm is not installed; install it (apt-get install npm, or tools/install-deps.sh)" >&2
-  exit 1
-fi
+source "$repo_root/tools/npm-pinned.sh"
+npm_require fetch-console-libs
 
 mkdir -p "$(dirname "$dest")"
 scratch=$(mktemp -d "$(dirname "$dest")/.console-libs-fetch.XXXXXX")
