@@ -12,12 +12,13 @@ ARG DEBIAN_FRONTEND=noninteractive
 WORKDIR /src
 
 # The project's own dependency list, in a layer of its own so source edits
-# do not reinstall the toolchain. nodejs/npm (for swagger-ui-dist) stay here.
+# do not reinstall the toolchain. nodejs/npm (for swagger-ui-dist, preact, htm) stay here.
 COPY tools/install-deps.sh tools/install-deps.sh
 RUN tools/install-deps.sh && rm -rf /var/lib/apt/lists/*
 
-# Swagger UI comes with the context when tools/fetch-swagger-ui.sh already ran
-# (see .dockerignore); otherwise it is fetched here (npm registry needed).
+# Swagger UI and the console's libraries come with the context when
+# tools/fetch-swagger-ui.sh and tools/fetch-console-libs.sh already ran (see
+# .dockerignore); otherwise they are fetched here (npm registry needed).
 # The Debian packages, as the README makes them (release build, no tests;
 # warnings are errors in the CI builds, not here: GCC's -O2-only false
 # positives must not stop a release): build/package/packages/*.deb.

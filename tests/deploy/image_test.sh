@@ -89,11 +89,14 @@ if ! podman image exists "$base_image"; then
 fi
 
 # --- the image ---------------------------------------------------------------
-# Swagger UI is fetched here, where npm works (the same pinned package the build
-# would fetch), and enters the build context; the build then needs no npm
+# Swagger UI and the console's libraries are fetched here, where npm works (the
+# same pinned packages the build would fetch), into the default folders that
+# .dockerignore lets into the build context; the build then needs no npm
 # registry, which a container may not reach (e.g. behind a TLS-intercepting proxy).
-"$repo/tools/fetch-swagger-ui.sh" >"$work/swagger-ui.log" 2>&1 ||
-  { cat "$work/swagger-ui.log"; fail "tools/fetch-swagger-ui.sh failed (log above)"; }
+for fetch in fetch-swagger-ui fetch-console-libs; do
+  "$repo/tools/$fetch.sh" >"$work/$fetch.log" 2>&1 ||
+    { cat "$work/$fetch.log"; fail "tools/$fetch.sh failed (log above)"; }
+done
 log "building $image"
 podman build --pull=never --runtime runc "${limits[@]}" -t "$image" -f "$repo/Dockerfile" "$repo" \
   >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; fail "podman build failed (log above)"; }
