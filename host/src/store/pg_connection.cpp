@@ -13,6 +13,7 @@
 namespace agent_host::store {
 namespace {
 
+constexpr const char* kBegin = "BEGIN";
 constexpr const char* kSavepoint = "SAVEPOINT ah_body";
 constexpr const char* kRelease = "RELEASE SAVEPOINT ah_body";
 constexpr const char* kRollbackTo = "ROLLBACK TO SAVEPOINT ah_body";
@@ -323,7 +324,9 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
   }
   if (PQenterPipelineMode(connection_) != 1) return abandon_connection(what());
   std::vector<Answer> answers;
-  bool sent = send_kept(kept, answers);
+  bool sent = true;
+  if (std::exchange(begin_kept_, false)) sent = send_text(kBegin, 0, answers);
+  if (sent) sent = send_kept(kept, answers);
   const std::size_t own_answers = answers.size();
   if (sent && guarded) sent = send_text("SAVEPOINT ah_statement", body_, answers);
   if (sent && reading != nullptr) {
@@ -418,7 +421,7 @@ Outcome PgConnection::execute_script(const std::string& sql) {
   if (!failure.ok()) return failure;
   Outcome connected = ensure_connected();
   if (!connected.ok()) return connected;
-  if (!kept_.empty() || savepoint_ == Savepoint::wanted) {
+  if (begin_kept_ || !kept_.empty() || savepoint_ == Savepoint::wanted) {
     std::string no_rows;
     Outcome sent = round_trip(nullptr, nullptr, no_rows);
     if (!sent.ok()) return sent;
@@ -428,12 +431,8 @@ Outcome PgConnection::execute_script(const std::string& sql) {
 
 Outcome PgConnection::control(ControlStatement which) {
   switch (which) {
-    case ControlStatement::begin: {
-      forget_transaction();
-      Outcome begun = run_control(which);
-      transaction_open_ = begun.ok();
-      return begun;
-    }
+    case ControlStatement::begin:
+      return begin();
     case ControlStatement::savepoint:
       ++body_;
       savepoint_ = Savepoint::wanted;
@@ -449,9 +448,7 @@ Outcome PgConnection::control(ControlStatement which) {
       if (savepoint_ == Savepoint::sent) kept_.push_back({kRollbackTo, {}, body_});
       return {};
     case ControlStatement::rollback:
-      forget_transaction();
-      transaction_open_ = false;
-      return run_control(which);
+      return roll_back();
     case ControlStatement::commit:
       return commit();
   }
@@ -465,6 +462,7 @@ void PgConnection::drop_running_body() {
 }
 
 void PgConnection::forget_transaction() {
+  begin_kept_ = false;
   kept_.clear();
   body_ = 0;
   savepoint_ = Savepoint::none;
@@ -482,31 +480,49 @@ Outcome PgConnection::commit() {
   return outcome;
 }
 
-// BEGIN and ROLLBACK, at once.
-Outcome PgConnection::run_control(ControlStatement which) {
-  const char* control = which == ControlStatement::begin ? "BEGIN" : "ROLLBACK";
-  if (which == ControlStatement::begin) {
-    Outcome connected = ensure_connected();
-    if (connected.ok()) connected = trim_prepared();
-    if (!connected.ok()) return connected;
+// BEGIN is kept for the transaction's first round trip, so a batch of
+// writes costs one round trip, not two; the connection is checked here, while
+// nothing of the transaction has been sent.
+Outcome PgConnection::begin() {
+  forget_transaction();
+  Outcome connected = ensure_connected();
+  // A connection the server dropped while idle (a restart): nothing ran
+  // yet, so one fresh connection may carry the transaction instead.
+  if (connected.ok() && dropped_while_idle()) connected = connect();
+  if (connected.ok()) connected = trim_prepared();
+  transaction_open_ = connected.ok();
+  begin_kept_ = connected.ok();
+  return connected;
+}
+
+// Reads what the server sent while the connection was idle; a server that
+// closed it (a restart, an idle timeout) leaves it bad. Two reads: the first
+// may take its farewell message, the second then sees the end.
+bool PgConnection::dropped_while_idle() {
+  for (int read = 0; read < 2 && PQconsumeInput(connection_) == 1; ++read) {
   }
-  if (connection_ == nullptr) return lost(control);
-  Result result(PQexec(connection_, control), &PQclear);
-  if (which == ControlStatement::begin && PQstatus(connection_) != CONNECTION_OK) {
-    // A connection the server dropped while idle (a restart): nothing ran
-    // yet, so one fresh connection may begin instead.
-    if (connect().ok()) result.reset(PQexec(connection_, control));
-  }
-  if (PQstatus(connection_) != CONNECTION_OK) return lost("'" + std::string(control) + "'");
+  return PQstatus(connection_) != CONNECTION_OK;
+}
+
+// Nothing to undo on the server while BEGIN is still kept.
+Outcome PgConnection::roll_back() {
+  const bool nothing_sent = begin_kept_;
+  forget_transaction();
+  transaction_open_ = false;
+  if (nothing_sent) return {};
+  if (connection_ == nullptr) return lost("'ROLLBACK'");
+  Result result(PQexec(connection_, "ROLLBACK"), &PQclear);
+  if (PQstatus(connection_) != CONNECTION_OK) return lost("'ROLLBACK'");
   if (failed(result.get())) {
     if (pg_retryable(result.get())) retry_requested_ = true;
-    return pg_failure(result.get(), "'" + std::string(control) + "' failed");
+    return pg_failure(result.get(), "'ROLLBACK' failed");
   }
   return {};
 }
 
 bool PgConnection::in_transaction() const {
   if (connection_ == nullptr) return false;
+  if (begin_kept_) return true;
   const PGTransactionStatusType status = PQtransactionStatus(connection_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }

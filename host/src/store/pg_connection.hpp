@@ -21,8 +21,8 @@ namespace agent_host::store {
 //
 // Each round trip is one pipeline. In a transaction, writes whose rows nobody
 // reads (execute_write) and the bodies' RELEASEs are kept back and sent with
-// the next statement that is read, or with the COMMIT: a batch of bodies that
-// only write costs BEGIN and one round trip. A statement that is read travels
+// the next statement that is read, or with the COMMIT, and so is the BEGIN: a
+// batch of bodies that only write costs one round trip. A statement that is read travels
 // between SAVEPOINT and RELEASE, so that its failure undoes only itself, as
 // on SQLite. A body's SAVEPOINT is sent only if the body sends something
 // before it ends; otherwise its kept writes are simply dropped when it fails.
@@ -85,7 +85,9 @@ class PgConnection final : public Session {
   void drop_running_body();
   void forget_transaction();
   Outcome commit();
-  Outcome run_control(ControlStatement which);
+  Outcome begin();
+  Outcome roll_back();
+  bool dropped_while_idle();
   Outcome trim_prepared();
   Outcome abandon_connection(std::string_view what);
   void close_connection();
@@ -102,6 +104,7 @@ class PgConnection final : public Session {
   bool retry_requested_ = false;
   // The open transaction's state on this side.
   bool transaction_open_ = false;  // BEGIN succeeded, no COMMIT or ROLLBACK since
+  bool begin_kept_ = false;        // BEGIN not sent yet: it leads the next pipeline
   std::vector<Kept> kept_;
   std::size_t body_ = 0;  // the running body, as LateFailure numbers them
   Savepoint savepoint_ = Savepoint::none;

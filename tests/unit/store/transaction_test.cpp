@@ -134,6 +134,34 @@ TEST_F(Transactions, AWriteAfterTheConnectionWasLostInABodyIsNotCommittedAlone) 
   EXPECT_EQ(count(), 1);
 }
 
+// The server ends the write connection while it is idle (a restart, an idle
+// timeout): BEGIN travels with the transaction's first statements, so the
+// dropped connection must be noticed before them and replaced, and the next
+// transaction succeed at its first attempt.
+TEST_F(Transactions, AConnectionEndedWhileIdleIsReplacedBeforeTheNextTransaction) {
+  if (!on_postgres()) GTEST_SKIP() << "PostgreSQL only: SQLite has no connection to lose";
+  std::string rows;
+  ASSERT_TRUE(db_->transaction([&](Transaction& tx) {
+                   return tx.query("SELECT pg_backend_pid() AS pid", "", rows);
+                 })
+                  .ok());
+  const std::string pid =
+      std::to_string(nlohmann::json::parse(rows).at(0).at("pid").get<long long>());
+  PGconn* admin = PQconnectdb(postgres_->url().c_str());
+  PQclear(PQexec(admin, ("SELECT pg_terminate_backend(" + pid + ")").c_str()));
+  for (int wait = 0; wait < 100; ++wait) {  // until the backend has gone
+    PGresult* left = PQexec(admin, ("SELECT 1 FROM pg_stat_activity WHERE pid = " + pid).c_str());
+    const int remaining = PQntuples(left);
+    PQclear(left);
+    if (remaining == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  PQfinish(admin);
+  const Outcome outcome = db_->transaction([&](Transaction& tx) { return insert(tx, 4); });
+  EXPECT_TRUE(outcome.ok()) << outcome.error;
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_F(Transactions, AThrowingBodyRollsBackAndIsInternal) {
   const Outcome outcome = db_->transaction([&](Transaction& tx) -> Outcome {
     EXPECT_TRUE(insert(tx, 1).ok());
