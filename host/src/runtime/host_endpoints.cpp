@@ -17,6 +17,17 @@ bool reads(const HttpRequest& request) {
   return request.method == "GET" || request.method == "HEAD";
 }
 
+// <prefix>/health of a served plugin: the host's /health where an Ingress
+// routes only the plugins' prefixes (the console's Health page reads it).
+bool plugin_health_path(const PluginSnapshot& snap, std::string_view path) {
+  if (path.size() <= kHealthPath.size() ||
+      path.substr(path.size() - kHealthPath.size()) != kHealthPath)
+    return false;
+  const std::string_view prefix = path.substr(0, path.size() - kHealthPath.size());
+  return std::any_of(snap.plugins.begin(), snap.plugins.end(),
+                     [&](const auto& slot) { return slot->prefix() == prefix; });
+}
+
 }  // namespace
 
 bool HostEndpoints::runs_job(const HttpRequest& request) {
@@ -41,6 +52,11 @@ HttpResponse HostEndpoints::answer(const PluginSnapshot& snap, HttpRequest& requ
     response.route = "/jobs/{plugin}/{job}";
     return response;
   }
+  if (reads(request) && plugin_health_path(snap, path)) {
+    HttpResponse response = health();
+    response.route = "/{prefix}/health";
+    return response;
+  }
   return probe(request, handled);
 }
 
@@ -58,12 +74,14 @@ HttpResponse HostEndpoints::probe(const HttpRequest& request, bool& handled) con
                                                                                  : "not ready"},
                                                 {"service", service}});
   }
-  if (path == "/health" && reads(request)) {
-    nlohmann::json body = runtime_.health();
-    return json_response(body["status"] == "failing" ? 503 : 200, body);
-  }
+  if (path == kHealthPath && reads(request)) return health();
   handled = false;
   return {};
+}
+
+HttpResponse HostEndpoints::health() const {
+  nlohmann::json body = runtime_.health();
+  return json_response(body["status"] == "failing" ? 503 : 200, body);
 }
 
 HttpResponse HostEndpoints::openapi(const PluginSnapshot& snap) const {
@@ -72,7 +90,7 @@ HttpResponse HostEndpoints::openapi(const PluginSnapshot& snap) const {
     std::vector<DocumentedRoute> routes;
     for (const auto& slot : snap.plugins) {
       const char* description = slot->descriptor().description;
-      plugins.push_back({slot->name(), description ? description : ""});
+      plugins.push_back({slot->name(), description ? description : "", slot->prefix()});
       for (const auto& route : slot->routes())
         routes.push_back(
             {slot->name(), router::public_path(slot->prefix(), route.pattern.text()), &route});

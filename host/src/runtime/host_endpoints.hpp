@@ -1,8 +1,10 @@
-// The host's own endpoints: /healthz, /readyz, /health, /openapi.json, /docs
-// (Swagger UI) and the job trigger POST /jobs/{plugin}/{job}.
+// The host's own endpoints: /healthz, /readyz, /health (also as
+// <plugin prefix>/health), /openapi.json, /docs (Swagger UI) and the job
+// trigger POST /jobs/{plugin}/{job}.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "runtime/api_keys.hpp"
 #include "runtime/http_types.hpp"
@@ -10,6 +12,10 @@
 #include "runtime/plugin_set.hpp"
 
 namespace agent_host::runtime {
+
+// Served by the host at the root and under every plugin's prefix; no plugin
+// may register a route of its own there.
+inline constexpr std::string_view kHealthPath = "/health";
 
 class Runtime;
 
@@ -25,6 +31,7 @@ class HostEndpoints {
 
  private:
   HttpResponse probe(const HttpRequest& request, bool& handled) const;
+  HttpResponse health() const;
   HttpResponse openapi(const PluginSnapshot& snap) const;
   HttpResponse jobs_endpoint(const std::string& rest, HttpRequest& request);
   HttpResponse run_job(const std::string& plugin, const std::string& job, HttpRequest& request);

@@ -158,7 +158,22 @@ json json_content(json schema) {
   return {{"application/json", {{"schema", std::move(schema)}}}};
 }
 
-void add_host_paths(json& paths, bool api_keys) {
+// "getHealth" + the plugin's name in CamelCase: task-manager -> getHealthTaskManager.
+std::string health_operation_id(const std::string& plugin) {
+  std::string id = "getHealth";
+  bool upper = true;
+  for (char c : plugin) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      upper = true;
+      continue;
+    }
+    id += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return id;
+}
+
+void add_host_paths(json& paths, const std::vector<DocumentedPlugin>& plugins, bool api_keys) {
   const json health = {
       {"type", "object"},
       {"required", {"status", "service", "version", "instance", "plugins"}},
@@ -177,10 +192,18 @@ void add_host_paths(json& paths, bool api_keys) {
               {"version", {{"type", "string"}}},
               {"prefix", {{"type", "string"}}},
               {"detail", json::object()}}}}}}}}}};
-  paths["/health"]["get"] = host_operation(
-      "getHealth", "Service and per-plugin health",
-      {{"200", {{"description", "Serving (ok or degraded)"}, {"content", json_content(health)}}},
-       {"503", {{"description", "A plugin is failing"}, {"content", json_content(health)}}}});
+  const json health_responses = {
+      {"200", {{"description", "Serving (ok or degraded)"}, {"content", json_content(health)}}},
+      {"503", {{"description", "A plugin is failing"}, {"content", json_content(health)}}}};
+  paths["/health"]["get"] =
+      host_operation("getHealth", "Service and per-plugin health", health_responses);
+  // Under each prefix too: an Ingress that routes only the plugins' prefixes
+  // still reaches the health of the pod behind each one.
+  for (const auto& plugin : plugins)
+    paths[plugin.prefix + "/health"]["get"] = host_operation(
+        health_operation_id(plugin.name),
+        "The host's /health, reached through the " + plugin.name + " plugin's prefix",
+        health_responses);
   paths["/healthz"]["get"] =
       host_operation("getLiveness", "Liveness: the process answers",
                      {{"200",
@@ -231,12 +254,13 @@ json openapi_document(const std::vector<DocumentedPlugin>& plugins,
                       const std::vector<DocumentedRoute>& routes, const OpenApiContext& context) {
   json paths = json::object();
   std::set<std::string> taken = {"getHealth", "getLiveness", "getReadiness", "runJob"};
+  for (const auto& plugin : plugins) taken.insert(health_operation_id(plugin.name));
   for (const auto& documented : routes) {
     json operation = plugin_operation(documented, context.api_keys);
     make_unique_id(operation, documented.plugin, taken);
     paths[documented.path][lower(documented.route->method)] = std::move(operation);
   }
-  add_host_paths(paths, context.api_keys);
+  add_host_paths(paths, plugins, context.api_keys);
 
   json tags = json::array();
   for (const auto& plugin : plugins)

@@ -21,6 +21,7 @@ struct DocumentedRoute {
 struct DocumentedPlugin {
   std::string name;
   std::string description;
+  std::string prefix;  // where its routes and its <prefix>/health are served
 };
 
 struct OpenApiContext {

@@ -6,6 +6,7 @@
 
 #include "logging/logging.hpp"
 #include "runtime/host_api.hpp"
+#include "runtime/host_endpoints.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/storage.hpp"
 
@@ -167,6 +168,11 @@ ah_status PluginSlot::add_route(const ah_route& route, std::string& error) {
   } catch (const router::RoutePatternError& e) {
     error = e.what();
     return AH_ERR_INVALID_ARGUMENT;
+  }
+  if (entry.pattern.text() == kHealthPath) {
+    error = std::string(kHealthPath) + " is the host's under every prefix (" + prefix_ +
+            std::string(kHealthPath) + " answers the host's /health); choose another path";
+    return AH_ERR_CONFLICT;
   }
   for (const auto& existing : routes_)
     if (existing.method == method && existing.pattern.same_shape(entry.pattern)) {

@@ -14,23 +14,38 @@
       <button type="submit" class="primary">Use this key</button></form>`;
   }
 
+  // Each agent's path answers its pod's /health (<prefix>/health), so behind
+  // the Ingress every role is reached the way the other pages reach it.
+  const AGENT_PATHS = ["/task", "/workflow", "/reporting", location.pathname.replace(/\/+(index\.html)?$/, "")];
+
+  async function healthAt(path) {
+    try {
+      const response = await fetch(path + "/health", { headers: { accept: "application/json" }, credentials: "omit" });
+      const type = response.headers.get("content-type") || "";
+      if (!type.includes("json")) return { path, error: "HTTP " + response.status };
+      const host = await response.json();
+      if (!host.plugins) return { path, error: "HTTP " + response.status };
+      const agent = Object.entries(host.plugins).find(([, p]) => p.prefix === path) || [path, {}];
+      return { path, host, agent: agent[0], entry: agent[1] };
+    } catch (e) {
+      return { path, error: e.message };
+    }
+  }
+
   function Health() {
-    const [host, setHost] = useState(null);
-    const [error, setError] = useState("");
-    useEffect(() => {
-      fetch("/health", { headers: { accept: "application/json" }, credentials: "omit" })
-        .then((r) => (r.headers.get("content-type") || "").includes("json") ? r.json() : Promise.reject(new Error("HTTP " + r.status)))
-        .then(setHost)
-        .catch((e) => setError("This host's /health is not reachable from here (" + e.message + "); behind the Ingress only the agents' paths are served."));
-    }, []);
-    const checks = host ? Object.entries(host.plugins || host.checks || {}) : [];
+    const [rows, setRows] = useState(null);
+    const load = () => Promise.all(AGENT_PATHS.map(healthAt)).then(setRows);
+    useEffect(() => { load(); }, []);
+    const down = rows ? rows.filter((r) => r.error || (r.entry && r.entry.status === "failing")).length : 0;
     return html`<section aria-labelledby="health-heading"><h1 id="health-heading">Health</h1>
-      ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-      ${host ? html`<p>Host <strong>${host.service || ""}</strong>: <span class=${"status st-" + host.status}>${host.status}</span></p>
-        ${checks.length ? html`<table class="list"><thead><tr><th scope="col">Agent</th><th scope="col">Status</th><th scope="col">Detail</th></tr></thead>
-          <tbody>${checks.map(([name, c]) => html`<tr><td>${name}</td><td><span class=${"status st-" + (c.status || c)}>${c.status || String(c)}</span></td>
-            <td><pre class="json">${JSON.stringify(c, null, 2)}</pre></td></tr>`)}</tbody></table>` : null}
-        <details><summary>Everything /health answered</summary><pre class="json">${JSON.stringify(host, null, 2)}</pre></details>` : null}
+      <p>Each agent's path answers the health of the pod that serves it. <button onClick=${load}>Refresh</button></p>
+      ${rows && down ? html`<p class="error" role="alert">${down} of ${rows.length} agents unreachable or failing.</p>` : null}
+      ${rows ? html`<table class="list"><thead><tr><th scope="col">Path</th><th scope="col">Agent</th><th scope="col">Status</th><th scope="col">Pod</th><th scope="col">Host</th><th scope="col">Detail</th></tr></thead>
+        <tbody>${rows.map((r) => r.error
+          ? html`<tr><td>${r.path}</td><td></td><td><span class="status st-failing">unreachable</span></td><td colspan="3">${r.path}/health: ${r.error}</td></tr>`
+          : html`<tr><td>${r.path}</td><td>${r.agent} ${r.entry.version || ""}</td><td><span class=${"status st-" + r.entry.status}>${r.entry.status || "not served here"}</span></td>
+            <td>${r.host.instance}</td><td>${r.host.service} ${r.host.version}: <span class=${"status st-" + r.host.status}>${r.host.status}</span></td>
+            <td><details><summary>${r.path}/health</summary><pre class="json">${JSON.stringify(r.host, null, 2)}</pre></details></td></tr>`)}</tbody></table>` : html`<p>Loading…</p>`}
     </section>`;
   }
 

@@ -6,19 +6,25 @@
 #   2. durable task creates over HTTP through one agent-host on PostgreSQL;
 #   3. the same load spread over three agent-host replicas on the same schema;
 #      1, 2 and 3 alternate for --rounds rounds; each round gives the ratios.
+#   With --baseline DIR (a folder holding another build's agent-host and
+#   ah-task-manager.so, e.g. the previous commit's), each round also runs
+#   case 2 with those binaries: a change measured side by side in one run.
 #
 #   tests/bench/task-manager/run_postgres.sh [--duration 10] [--connections 32] [--rounds 3]
+#                                            [--baseline DIR]
 # BUILD_DIR overrides the Release build folder (default build/bench-task-manager).
 set -euo pipefail
 duration=10
 connections=32
 rounds=3
+baseline=""
 while (($#)); do
   case $1 in
     --duration) duration=${2%s}; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    *) echo "unknown option $1 (use --duration, --connections, --rounds)" >&2; exit 2 ;;
+    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
+    *) echo "unknown option $1 (use --duration, --connections, --rounds, --baseline)" >&2; exit 2 ;;
   esac
 done
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,9 +49,10 @@ psql -q "$server" -c "CREATE DATABASE bench" >/dev/null
 url=${server%/postgres}/bench
 rps() { awk '/Requests\/sec/ {print $2}'; }
 
-# Starts `count` hosts on the same schema; $bases lists where they answer.
+# Starts `count` hosts on the same schema, from the binaries in $2 (default:
+# this build); $bases lists where they answer.
 start_hosts() {
-  local count=$1 i port metrics_port
+  local count=$1 host_bin=${2:-$bin} i port metrics_port
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   pids=() bases=()
   for i in $(seq "$count"); do
@@ -58,13 +65,13 @@ start_hosts() {
   "log": {"level": "warn", "format": "json"},
   "storage": {"backend": "postgres", "postgres": {"url": "$url", "pool_size": 4}},
   "scheduler": {"enabled": false},
-  "plugin_dirs": ["$bin"],
+  "plugin_dirs": ["$host_bin"],
   "peers": {},
   "plugins": {"task-manager": {"enabled": true, "config": {
     "events": {"target": "workflow", "retry_initial_ms": 30000, "retry_max_ms": 60000}}}}
 }
 JSON
-    "$bin/agent-host" --config "$work/host$i.json" >"$work/host$i.log" 2>&1 &
+    "$host_bin/agent-host" --config "$work/host$i.json" >"$work/host$i.log" 2>&1 &
     pids+=($!)
     bases+=("http://127.0.0.1:$port")
     for _ in $(seq 200); do curl -sf "${bases[-1]}/readyz" >/dev/null && break; sleep 0.05; done
@@ -96,7 +103,7 @@ creates() {
   printf '%.0f\n' "$total"
 }
 
-raws=() ones=() threes=() ratios=() scales=() busy_one=() busy_three=()
+raws=() ones=() threes=() ratios=() scales=() busy_one=() busy_three=() olds=() gains=()
 for round in $(seq "$rounds"); do
   echo "== round $round: raw libpq, $connections connections, ${duration}s" >&2
   raw=$("$bin/raw_postgres_inserts" "$url" "$connections" "$duration")
@@ -104,6 +111,11 @@ for round in $(seq "$rounds"); do
   start_hosts 1; one=$(creates); busy_one+=("$(cat "$work/busy")%")
   echo "== round $round: creates through 3 hosts" >&2
   start_hosts 3; three=$(creates); busy_three+=("$(cat "$work/busy")%")
+  if [[ -n $baseline ]]; then
+    echo "== round $round: creates through 1 host of the baseline ($baseline)" >&2
+    start_hosts 1 "$baseline"; old=$(creates)
+    olds+=("$old") gains+=("$(python3 -c "print(f'{$one/$old:.2f}')")")
+  fi
   raws+=("$raw") ones+=("$one") threes+=("$three")
   ratios+=("$(python3 -c "print(f'{$one/$raw:.2f}')")")
   scales+=("$(python3 -c "print(f'{$three/$one:.2f}')")")
@@ -119,3 +131,9 @@ cat <<TABLE
 | ratio 3 hosts / 1 host (target >= 1.0) | ${scales[*]} (median $(median "${scales[@]}")) |
 | machine CPU busy during 1 host · 3 hosts (all cores) | ${busy_one[*]} · ${busy_three[*]} |
 TABLE
+if [[ -n $baseline ]]; then
+  cat <<TABLE
+| POST /task/tasks, 1 host of the baseline build | ${olds[*]} creates/s |
+| ratio 1 host / 1 host of the baseline | ${gains[*]} (median $(median "${gains[@]}")) |
+TABLE
+fi

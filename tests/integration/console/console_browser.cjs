@@ -188,8 +188,13 @@ async function main() {
   await page.waitForSelector("table.list tbody tr");
   await axe(page, "reports");
 
+  // Every agent's health through its own path (<prefix>/health), as behind the Ingress.
   await open(page, "#/health");
-  await waitForText(page, "main", "Host");
+  await page.waitForFunction(() => document.querySelectorAll("table.list tbody tr").length === 4);
+  const healthRows = await page.$$eval("table.list tbody tr", (rows) => rows.map((r) => r.textContent));
+  for (const [path, agent] of [["/task", "task-manager"], ["/workflow", "workflow"], ["/reporting", "reporting"], ["/console", "console"]])
+    check(healthRows.some((t) => t.startsWith(path) && t.includes(agent) && t.includes("ok")),
+      `the Health page shows ${agent} as ok through ${path}/health (rows: ${JSON.stringify(healthRows)})`);
   await shot(page, "health");
   await axe(page, "health");
 

@@ -45,6 +45,21 @@ TEST(HostHttp, HealthReadinessLivenessAndOpenApi) {
   EXPECT_EQ(openapi["paths"]["/probe/echo/{id}"]["get"]["parameters"][0]["name"], "id");
 }
 
+// Behind an Ingress that routes only the plugins' prefixes, <prefix>/health
+// is how the console (and an operator) reaches the health of that pod.
+TEST(HostHttp, EveryPluginPrefixAnswersTheHostsHealth) {
+  HostProcess host(probe_config());
+  const auto root = http("GET", host.base_url() + "/health");
+  const auto under_prefix = http("GET", host.base_url() + "/probe/health");
+  ASSERT_EQ(under_prefix.status, 200) << under_prefix.body;
+  EXPECT_EQ(under_prefix.json()["instance"], root.json()["instance"]);
+  EXPECT_EQ(under_prefix.json()["plugins"]["probe"]["status"], "ok");
+  EXPECT_EQ(http("GET", host.base_url() + "/nothing/health").status, 404);
+  EXPECT_EQ(http("GET", host.base_url() + "/probe/echo/health").status, 200);  // the plugin's
+  const std::string metrics = http("GET", host.metrics_url()).body;
+  EXPECT_NE(metrics.find(R"(route="/{prefix}/health")"), std::string::npos);
+}
+
 TEST(HostHttp, ARouteAtThePrefixRootIsNamedByThePrefix) {
   HostProcess host(probe_config());
   EXPECT_EQ(http("GET", host.base_url() + "/probe").status, 200);

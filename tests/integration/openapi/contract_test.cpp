@@ -69,6 +69,8 @@ void host_endpoints() {
   call("GET", "/health", 200);
   call("GET", "/healthz", 200);
   call("GET", "/readyz", 200);
+  for (const char* prefix : {"/task", "/workflow", "/reporting", "/console"})
+    call("GET", std::string(prefix) + "/health", 200);
   call("POST", "/jobs/task-manager/daily-report", 200);
   call("POST", "/jobs/task-manager/no-such-job", 404);
   // A job that went well logs no empty "error" for log queries to trip on.

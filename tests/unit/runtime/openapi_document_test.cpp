@@ -29,7 +29,16 @@ Route route(const std::string& method, const std::string& pattern, json openapi 
 json document(const std::vector<Route>& routes, bool api_keys = false) {
   std::vector<DocumentedRoute> documented;
   for (const auto& r : routes) documented.push_back({"notes", "/notes" + r.pattern.text(), &r});
-  return openapi_document({{"notes", "Keeps notes"}}, documented, {"test", "0.1.0", api_keys});
+  return openapi_document({{"notes", "Keeps notes", "/notes"}}, documented,
+                          {"test", "0.1.0", api_keys});
+}
+
+TEST(OpenApiDocument, EveryPluginPrefixDocumentsTheHostsHealth) {
+  const json doc = document({});
+  const json& op = doc["paths"]["/notes/health"]["get"];
+  EXPECT_EQ(op["operationId"], "getHealthNotes");
+  EXPECT_EQ(op["security"], json::array());
+  EXPECT_EQ(op["responses"], doc["paths"]["/health"]["get"]["responses"]);
 }
 
 TEST(OpenApiDocument, ARouteThatSaysNothingMoreIsDocumentedAsBefore) {
