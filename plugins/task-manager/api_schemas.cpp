@@ -22,33 +22,39 @@ json priorities() {
 }
 // Limits are in UTF-8 bytes; JSON Schema's maxLength counts characters, so it
 // states the bound for ASCII text and the description says the rest.
-json text(size_t min_length, size_t max_bytes) {
+json text(const std::string& what, size_t min_length, size_t max_bytes) {
   json schema = {{"type", "string"},
                  {"maxLength", max_bytes},
-                 {"description", "at most " + std::to_string(max_bytes) + " bytes of UTF-8"}};
+                 {"description", what + ", at most " + std::to_string(max_bytes) +
+                                     " bytes of UTF-8" + (min_length > 0 ? ", not blank" : "")}};
   if (min_length > 0) schema["minLength"] = min_length;
   return schema;
 }
 json nullable(const char* type) {
   return json{{"type", json::array({type, "null"})}};
 }
-json time_or_null() {
-  return json{{"type", json::array({"string", "null"})}, {"format", "date-time"}};
+json time_or_null(const std::string& what = "") {
+  json schema = {{"type", json::array({"string", "null"})}, {"format", "date-time"}};
+  if (!what.empty()) schema["description"] = what + ": an RFC 3339 time, or null for none";
+  return schema;
 }
 json count() {
   return json{{"type", "integer"}, {"minimum", 0}};
 }
 
 json editable_properties() {
-  json assignee = text(1, kMaxAssigneeBytes);
+  json assignee = text("who does it (null: nobody)", 1, kMaxAssigneeBytes);
   assignee["type"] = json::array({"string", "null"});
-  return json{
-      {"title", text(1, kMaxTitleBytes)},
-      {"description", text(0, kMaxDescriptionBytes)},
-      {"priority", {{"enum", priorities()}}},
-      {"assignee", assignee},
-      {"tags", {{"type", "array"}, {"maxItems", kMaxTags}, {"items", text(1, kMaxTagBytes)}}},
-      {"due_at", time_or_null()}};
+  return json{{"title", text("what is to be done", 1, kMaxTitleBytes)},
+              {"description", text("details", 0, kMaxDescriptionBytes)},
+              {"priority", {{"enum", priorities()}, {"description", "how urgent; default medium"}}},
+              {"assignee", assignee},
+              {"tags",
+               {{"type", "array"},
+                {"maxItems", kMaxTags},
+                {"description", "labels for filtering; repeats are dropped"},
+                {"items", text("a tag", 1, kMaxTagBytes)}}},
+              {"due_at", time_or_null("when it is due")}};
 }
 
 }  // namespace
@@ -73,7 +79,7 @@ json task() {
 
 json new_task() {
   json properties = editable_properties();
-  properties["status"] = {{"enum", statuses()}};
+  properties["status"] = {{"enum", statuses()}, {"description", "where it starts; default todo"}};
   return json{{"type", "object"},
               {"required", json::array({"title"})},
               {"additionalProperties", false},
@@ -89,19 +95,30 @@ json transition() {
   return json{{"type", "object"},
               {"required", json::array({"to"})},
               {"additionalProperties", false},
-              {"properties", {{"to", {{"enum", statuses()}}}}}};
+              {"properties", {{"to", {{"enum", statuses()}, {"description", "the new status"}}}}}};
 }
 
 json bulk_request() {
   json update = task_changes();
-  update["properties"]["id"] = {{"type", "string"}};
-  update["properties"]["if_match"] = {{"type", "integer"}};
+  update["properties"]["id"] = {{"type", "string"}, {"description", "the task to change"}};
+  update["properties"]["if_match"] = {
+      {"type", "integer"}, {"description", "apply only if the task still has this version"}};
   update["required"] = json::array({"id"});
+  const std::string limit =
+      "at most " + std::to_string(kMaxBulkItems) + " items in create and update together";
   return json{{"type", "object"},
               {"additionalProperties", false},
               {"properties",
-               {{"create", {{"type", "array"}, {"items", new_task()}}},
-                {"update", {{"type", "array"}, {"items", update}}}}}};
+               {{"create",
+                 {{"type", "array"},
+                  {"maxItems", kMaxBulkItems},
+                  {"description", "new tasks; " + limit},
+                  {"items", new_task()}}},
+                {"update",
+                 {{"type", "array"},
+                  {"maxItems", kMaxBulkItems},
+                  {"description", "changes; " + limit},
+                  {"items", update}}}}}};
 }
 
 json bulk_response() {

@@ -23,6 +23,8 @@ inline constexpr size_t kMaxDescriptionBytes = 20000;
 inline constexpr size_t kMaxAssigneeBytes = 200;
 inline constexpr size_t kMaxTags = 20;
 inline constexpr size_t kMaxTagBytes = 64;
+// Items (creates plus updates) in one bulk request.
+inline constexpr size_t kMaxBulkItems = 1000;
 
 bool is_status(std::string_view value);
 bool is_open_status(std::string_view value);

@@ -193,48 +193,8 @@ void TaskService::remove(const std::string& id, const Preconditions& conditions)
 }
 
 json TaskService::bulk(const json& body) {
-  if (!body.is_object()) throw HttpError::bad_request("body", "body must be a JSON object");
-  for (const auto& [key, value] : body.items())
-    if (key != "create" && key != "update")
-      throw HttpError::bad_request(key, "unknown field '" + key + "'; allowed: create, update");
-  const json empty = json::array();
-  const json& creates = body.contains("create") ? body["create"] : empty;
-  const json& updates = body.contains("update") ? body["update"] : empty;
-  if (!creates.is_array()) throw HttpError::bad_request("create", "create must be an array");
-  if (!updates.is_array()) throw HttpError::bad_request("update", "update must be an array");
-  if (creates.empty() && updates.empty())
-    throw HttpError::bad_request("create", "nothing to do: give create and/or update items");
-  if (creates.size() + updates.size() > kMaxBulkItems)
-    throw HttpError::bad_request(
-        "create", "at most " + std::to_string(kMaxBulkItems) + " items per bulk request");
-
-  // Validate everything before writing anything.
-  std::vector<Task> new_tasks;
-  for (size_t i = 0; i < creates.size(); ++i)
-    new_tasks.push_back(parse_new_task(creates[i], "create[" + std::to_string(i) + "]."));
-  struct Update {
-    std::string id;
-    Preconditions conditions;
-    TaskChanges changes;
-  };
-  std::vector<Update> changes;
-  for (size_t i = 0; i < updates.size(); ++i) {
-    const std::string prefix = "update[" + std::to_string(i) + "].";
-    const json& item = updates[i];
-    Update update{{}, {}, parse_changes(item, prefix, {"id", "if_match"})};
-    if (!item.contains("id") || !item["id"].is_string())
-      throw HttpError::bad_request(prefix + "id", prefix + "id is required (a task id string)");
-    update.id = item["id"].get<std::string>();
-    if (item.contains("if_match")) {
-      if (!item["if_match"].is_number_integer())
-        throw HttpError::bad_request(prefix + "if_match",
-                                     prefix + "if_match must be the task's version (an integer)");
-      update.conditions =
-          Preconditions::if_match(entity_tag(item["if_match"].get<int64_t>()), prefix + "if_match");
-    }
-    changes.push_back(std::move(update));
-  }
-
+  // Everything is checked before anything is written.
+  BulkRequest request = parse_bulk(body);
   json created = json::array();
   json updated = json::array();
   Tally done;
@@ -242,11 +202,11 @@ json TaskService::bulk(const json& body) {
     created = json::array();
     updated = json::array();
     Batch batch(tx, events_enabled_, agent_host::now_ms());
-    for (auto& task : new_tasks) created.push_back(to_json(batch.insert(task, std::nullopt)));
-    for (size_t i = 0; i < changes.size(); ++i) {
-      const std::string prefix = "update[" + std::to_string(i) + "].";
-      updated.push_back(to_json(
-          batch.update(changes[i].id, changes[i].changes, changes[i].conditions, prefix + "id")));
+    for (auto& task : request.creates) created.push_back(to_json(batch.insert(task, std::nullopt)));
+    for (size_t i = 0; i < request.updates.size(); ++i) {
+      const BulkUpdate& update = request.updates[i];
+      updated.push_back(to_json(batch.update(update.id, update.changes, update.conditions,
+                                             "update[" + std::to_string(i) + "].id")));
     }
     done = batch.tally;
   });

@@ -78,6 +78,4 @@ class TaskService {
   std::atomic<bool> events_enabled_{true};
 };
 
-inline constexpr size_t kMaxBulkItems = 1000;
-
 }  // namespace task_manager

@@ -1,81 +1,110 @@
 #include "validation.hpp"
 
+#include <agent_host/json_schema.hpp>
 #include <agent_host/list_params.hpp>
 #include <agent_host/sdk.hpp>
 #include <agent_host/time.hpp>
 #include <algorithm>
 
+#include "api_schemas.hpp"
+
 namespace task_manager {
 namespace {
 
 using agent_host::HttpError;
+using agent_host::JsonSchema;
 
-constexpr const char* kStatusList = "todo, in_progress, blocked, done, cancelled";
-constexpr const char* kPriorityList = "low, medium, high, urgent";
-constexpr std::string_view kEditableFields[] = {"title",    "description", "priority",
-                                                "assignee", "tags",        "due_at"};
+// Times are parsed below (RFC 3339 by the SDK's rule), so the schemas'
+// "format": "date-time" stays an annotation here.
+constexpr auto kFormats = JsonSchema::Formats::annotations;
 
-void require_object(const json& body, const std::string& prefix) {
-  if (!body.is_object()) {
-    const std::string field = prefix.empty() ? "body" : prefix.substr(0, prefix.size() - 1);
-    throw HttpError::bad_request(
-        field, field + " must be a JSON object, got " + std::string(body.type_name()));
-  }
+const JsonSchema& new_task_schema() {
+  static const JsonSchema schema(schemas::new_task(), kFormats);
+  return schema;
+}
+const JsonSchema& task_changes_schema() {
+  static const JsonSchema schema(schemas::task_changes(), kFormats);
+  return schema;
+}
+const JsonSchema& transition_schema() {
+  static const JsonSchema schema(schemas::transition(), kFormats);
+  return schema;
+}
+const JsonSchema& bulk_schema() {
+  static const JsonSchema schema(schemas::bulk_request(), kFormats);
+  return schema;
 }
 
-void reject_unknown(const json& body, const std::string& prefix,
-                    const std::vector<std::string_view>& allowed) {
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string list;
-      for (auto name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
-      throw HttpError::bad_request(prefix + key,
-                                   "unknown field '" + prefix + key + "'; allowed fields: " + list);
-    }
-  }
+std::string field_at(const std::string& at, const char* key) {
+  return at.empty() ? key : at + "." + key;
 }
 
-std::string string_field(const json& value, const std::string& field, size_t max_bytes,
-                         bool allow_empty) {
-  if (!value.is_string())
-    throw HttpError::bad_request(
-        field, field + " must be a string, got " + std::string(value.type_name()));
-  auto text = value.get<std::string>();
-  if (!allow_empty && text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw HttpError::bad_request(field, field + " must not be empty");
+// A string the schema accepted, within its limit in bytes and, unless it
+// may be blank, not only spaces.
+std::string text(const json& value, const std::string& field, size_t max_bytes, bool may_be_blank) {
+  const auto& text = value.get_ref<const std::string&>();
+  if (!may_be_blank && text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw HttpError::bad_request(field, field + " must not be blank");
   if (text.size() > max_bytes)
     throw HttpError::bad_request(field, field + " is " + std::to_string(text.size()) +
-                                            " bytes; the limit is " + std::to_string(max_bytes));
+                                            " bytes of UTF-8; the limit is " +
+                                            std::to_string(max_bytes));
   return text;
 }
 
-std::optional<std::string> nullable_string(const json& value, const std::string& field,
-                                           size_t max_bytes) {
+std::optional<std::string> nullable_text(const json& value, const std::string& field,
+                                         size_t max_bytes) {
   if (value.is_null()) return std::nullopt;
-  return string_field(value, field, max_bytes, false);
+  return text(value, field, max_bytes, false);
 }
 
-std::vector<std::string> tags_field(const json& value, const std::string& field) {
-  if (!value.is_array())
-    throw HttpError::bad_request(
-        field, field + " must be an array of strings, got " + std::string(value.type_name()));
-  if (value.size() > kMaxTags)
-    throw HttpError::bad_request(field, field + " has " + std::to_string(value.size()) +
-                                            " tags; the limit is " + std::to_string(kMaxTags));
-  std::vector<std::string> tags;
+std::vector<std::string> tags(const json& value, const std::string& field) {
+  std::vector<std::string> unique;
   for (size_t i = 0; i < value.size(); ++i) {
-    auto tag = string_field(value[i], field + "[" + std::to_string(i) + "]", kMaxTagBytes, false);
-    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(std::move(tag));
+    auto tag = text(value[i], field + "[" + std::to_string(i) + "]", kMaxTagBytes, false);
+    if (std::find(unique.begin(), unique.end(), tag) == unique.end())
+      unique.push_back(std::move(tag));
   }
-  return tags;
+  return unique;
 }
 
 std::optional<int64_t> nullable_time(const json& value, const std::string& field) {
   if (value.is_null()) return std::nullopt;
-  if (!value.is_string())
-    throw HttpError::bad_request(field, field + " must be an RFC 3339 string or null, got " +
-                                            std::string(value.type_name()));
   return required_time(value.get_ref<const std::string&>(), field);
+}
+
+// The editable fields of a body the schema accepted.
+TaskChanges changes_from(const json& body, const std::string& at) {
+  TaskChanges changes;
+  if (const auto it = body.find("title"); it != body.end())
+    changes.title = text(*it, field_at(at, "title"), kMaxTitleBytes, false);
+  if (const auto it = body.find("description"); it != body.end())
+    changes.description = text(*it, field_at(at, "description"), kMaxDescriptionBytes, true);
+  if (const auto it = body.find("priority"); it != body.end())
+    changes.priority = it->get<std::string>();
+  if (const auto it = body.find("assignee"); it != body.end())
+    changes.assignee = nullable_text(*it, field_at(at, "assignee"), kMaxAssigneeBytes);
+  if (const auto it = body.find("tags"); it != body.end())
+    changes.tags = tags(*it, field_at(at, "tags"));
+  if (const auto it = body.find("due_at"); it != body.end())
+    changes.due_at = nullable_time(*it, field_at(at, "due_at"));
+  return changes;
+}
+
+Task task_from(const json& body, const std::string& at) {
+  TaskChanges fields = changes_from(body, at);
+  Task task;
+  fields.apply_to(task);
+  if (const auto it = body.find("status"); it != body.end()) task.status = it->get<std::string>();
+  return task;
+}
+
+// The schema would say "unknown key"; a person wants to know where status changes.
+void refuse_status_patch(const json& body, const std::string& at) {
+  if (body.is_object() && body.contains("status"))
+    throw HttpError::bad_request(field_at(at, "status"),
+                                 "status cannot be patched; use POST "
+                                 "/task/tasks/{id}/transitions with {\"to\": \"<status>\"}");
 }
 
 }  // namespace
@@ -121,72 +150,49 @@ std::vector<std::string> TaskChanges::apply_to(Task& task) const {
   return changed;
 }
 
-Task parse_new_task(const json& body, const std::string& prefix) {
-  require_object(body, prefix);
-  reject_unknown(body, prefix,
-                 {"title", "description", "status", "priority", "assignee", "tags", "due_at"});
-  if (!body.contains("title"))
-    throw HttpError::bad_request(prefix + "title", prefix + "title is required");
-  Task task;
-  task.title = string_field(body["title"], prefix + "title", kMaxTitleBytes, false);
-  if (body.contains("description"))
-    task.description =
-        string_field(body["description"], prefix + "description", kMaxDescriptionBytes, true);
-  if (body.contains("status")) {
-    if (!body["status"].is_string())
-      throw HttpError::bad_request(prefix + "status", prefix + "status must be a string");
-    task.status =
-        required_enum(body["status"].get<std::string>(), prefix + "status", is_status, kStatusList);
-  }
-  if (body.contains("priority")) {
-    if (!body["priority"].is_string())
-      throw HttpError::bad_request(prefix + "priority", prefix + "priority must be a string");
-    task.priority = required_enum(body["priority"].get<std::string>(), prefix + "priority",
-                                  is_priority, kPriorityList);
-  }
-  if (body.contains("assignee"))
-    task.assignee = nullable_string(body["assignee"], prefix + "assignee", kMaxAssigneeBytes);
-  if (body.contains("tags")) task.tags = tags_field(body["tags"], prefix + "tags");
-  if (body.contains("due_at")) task.due_at = nullable_time(body["due_at"], prefix + "due_at");
-  return task;
+Task parse_new_task(const json& body) {
+  new_task_schema().require(body);
+  return task_from(body, "");
 }
 
-TaskChanges parse_changes(const json& body, const std::string& prefix,
-                          const std::vector<std::string_view>& extra_allowed) {
-  require_object(body, prefix);
-  if (body.contains("status"))
-    throw HttpError::bad_request(prefix + "status",
-                                 "status cannot be patched; use POST "
-                                 "/task/tasks/{id}/transitions with {\"to\": \"<status>\"}");
-  std::vector<std::string_view> allowed(std::begin(kEditableFields), std::end(kEditableFields));
-  allowed.insert(allowed.end(), extra_allowed.begin(), extra_allowed.end());
-  reject_unknown(body, prefix, allowed);
-  TaskChanges changes;
-  if (body.contains("title"))
-    changes.title = string_field(body["title"], prefix + "title", kMaxTitleBytes, false);
-  if (body.contains("description"))
-    changes.description =
-        string_field(body["description"], prefix + "description", kMaxDescriptionBytes, true);
-  if (body.contains("priority")) {
-    if (!body["priority"].is_string())
-      throw HttpError::bad_request(prefix + "priority", prefix + "priority must be a string");
-    changes.priority = required_enum(body["priority"].get<std::string>(), prefix + "priority",
-                                     is_priority, kPriorityList);
-  }
-  if (body.contains("assignee"))
-    changes.assignee = nullable_string(body["assignee"], prefix + "assignee", kMaxAssigneeBytes);
-  if (body.contains("tags")) changes.tags = tags_field(body["tags"], prefix + "tags");
-  if (body.contains("due_at")) changes.due_at = nullable_time(body["due_at"], prefix + "due_at");
-  return changes;
+TaskChanges parse_changes(const json& body) {
+  refuse_status_patch(body, "");
+  task_changes_schema().require(body);
+  return changes_from(body, "");
 }
 
 std::string parse_transition_target(const json& body) {
-  require_object(body, {});
-  reject_unknown(body, {}, {"to"});
-  if (!body.contains("to"))
-    throw HttpError::bad_request("to", "to is required, e.g. {\"to\":\"done\"}");
-  if (!body["to"].is_string()) throw HttpError::bad_request("to", "to must be a string");
-  return required_enum(body["to"].get<std::string>(), "to", is_status, kStatusList);
+  transition_schema().require(body);
+  return body["to"].get<std::string>();
+}
+
+BulkRequest parse_bulk(const json& body) {
+  if (body.is_object())
+    for (size_t i = 0;
+         body.contains("update") && body["update"].is_array() && i < body["update"].size(); ++i)
+      refuse_status_patch(body["update"][i], "update[" + std::to_string(i) + "]");
+  bulk_schema().require(body);
+  const json empty = json::array();
+  const json& creates = body.contains("create") ? body["create"] : empty;
+  const json& updates = body.contains("update") ? body["update"] : empty;
+  if (creates.empty() && updates.empty())
+    throw HttpError::bad_request("create", "nothing to do: give create and/or update items");
+  if (creates.size() + updates.size() > kMaxBulkItems)
+    throw HttpError::bad_request(
+        "create", "at most " + std::to_string(kMaxBulkItems) + " items per bulk request");
+  BulkRequest request;
+  for (size_t i = 0; i < creates.size(); ++i)
+    request.creates.push_back(task_from(creates[i], "create[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < updates.size(); ++i) {
+    const json& item = updates[i];
+    const std::string at = "update[" + std::to_string(i) + "]";
+    BulkUpdate update{item["id"].get<std::string>(), {}, changes_from(item, at)};
+    if (const auto version = item.find("if_match"); version != item.end())
+      update.conditions = agent_host::Preconditions::if_match(entity_tag(version->get<int64_t>()),
+                                                              field_at(at, "if_match"));
+    request.updates.push_back(std::move(update));
+  }
+  return request;
 }
 
 agent_host::EntityTag entity_tag(int64_t version) {

@@ -28,15 +28,29 @@ struct TaskChanges {
   std::vector<std::string> apply_to(Task& task) const;
 };
 
-// `prefix` is prepended to field names in errors, e.g. "create[3]." in bulk requests.
-// Fills every field of a new task except id, timestamps and version.
-Task parse_new_task(const json& body, const std::string& prefix = {});
-// `extra_allowed` are members accepted besides the editable fields (e.g. "id").
-TaskChanges parse_changes(const json& body, const std::string& prefix = {},
-                          const std::vector<std::string_view>& extra_allowed = {});
+// Each body is checked against the schema /openapi.json publishes for it
+// (api_schemas.hpp): its shape, types, enumerations, counts and lengths. What
+// JSON Schema cannot say is checked here: limits in UTF-8 bytes (maxLength
+// counts characters), text that is only spaces, RFC 3339 times.
 
+// A new task: every field except id, timestamps and version.
+Task parse_new_task(const json& body);
+// A PATCH: the fields it changes.
+TaskChanges parse_changes(const json& body);
 // The `to` of a transition request.
 std::string parse_transition_target(const json& body);
+
+// POST /tasks/bulk, every item checked before anything is written.
+struct BulkUpdate {
+  std::string id;
+  agent_host::Preconditions conditions;  // from if_match, the task's version
+  TaskChanges changes;
+};
+struct BulkRequest {
+  std::vector<Task> creates;
+  std::vector<BulkUpdate> updates;
+};
+BulkRequest parse_bulk(const json& body);
 
 // A task's entity tag is its version, strong: "7".
 agent_host::EntityTag entity_tag(int64_t version);

@@ -45,25 +45,62 @@ TEST(Transitions, FollowTheTable) {
   EXPECT_EQ(allowed_transitions("cancelled"), std::vector<std::string>{"todo"});
 }
 
+// The refusal of `body` as the third create of a bulk request: field and message.
+std::pair<std::string, std::string> refusal_of_create(const json& body) {
+  const json ok = {{"title", "ok"}};
+  try {
+    parse_bulk({{"create", {ok, ok, body}}});
+  } catch (const agent_host::HttpError& e) {
+    EXPECT_EQ(e.status(), 400);
+    return {e.field(), e.what()};
+  }
+  return {"<accepted>", ""};
+}
+
 TEST(Validation, NewTaskDefaultsAndFieldNamedErrors) {
   const Task task = parse_new_task({{"title", "Write docs"}, {"tags", {"a", "a", "b"}}});
   EXPECT_EQ(task.status, "todo");
   EXPECT_EQ(task.priority, "medium");
   EXPECT_EQ(task.tags, (std::vector<std::string>{"a", "b"}));
-  const auto field_of = [](const json& body) {
-    try {
-      parse_new_task(body, "create[2].");
-    } catch (const agent_host::HttpError& e) {
-      EXPECT_EQ(e.status(), 400);
-      return e.field();
-    }
-    return std::string("<accepted>");
-  };
+  const auto field_of = [](const json& body) { return refusal_of_create(body).first; };
   EXPECT_EQ(field_of({{"title", "  "}}), "create[2].title");
   EXPECT_EQ(field_of({{"title", "x"}, {"colour", "red"}}), "create[2].colour");
   EXPECT_EQ(field_of({{"title", "x"}, {"priority", "whenever"}}), "create[2].priority");
   EXPECT_EQ(field_of({{"title", "x"}, {"tags", {1}}}), "create[2].tags[0]");
+  EXPECT_EQ(field_of({{"title", "x"}, {"due_at", "tomorrow"}}), "create[2].due_at");
   EXPECT_EQ(field_of(json::array()), "create[2]");
+  EXPECT_EQ(field_of({{"title", "x"}, {"due_at", "2026-12-31T17:00:00Z"}}), "<accepted>");
+}
+
+// The published schema (api_schemas) is what refuses: its words, its hints.
+TEST(Validation, RefusalsSayWhatTheSchemaSaysWithAHint) {
+  EXPECT_EQ(refusal_of_create({{"titel", "x"}}).second,
+            "create[2].titel: unknown key; did you mean 'title'?");
+  EXPECT_EQ(refusal_of_create({{"title", "x"}, {"priority", "hgih"}}).second,
+            "create[2].priority: \"hgih\" is not one of: low, medium, high, urgent; did you "
+            "mean 'high'?");
+  const auto missing = refusal_of_create({{"description", "no title"}}).second;
+  EXPECT_NE(missing.find("create[2].title: required key is missing"), std::string::npos)
+      << missing;
+  const auto too_many = refusal_of_create({{"title", "x"}, {"tags", json(21, "t")}}).second;
+  EXPECT_NE(too_many.find("must have at most 20 items, got 21"), std::string::npos) << too_many;
+  try {
+    parse_changes({{"status", "done"}});
+    ADD_FAILURE() << "a PATCH of status was accepted";
+  } catch (const agent_host::HttpError& e) {
+    EXPECT_EQ(e.field(), "status");
+    EXPECT_NE(std::string(e.what()).find("/transitions"), std::string::npos) << e.what();
+  }
+}
+
+// maxLength counts characters; the stored limits are bytes of UTF-8.
+TEST(Validation, LimitsAreBytesOfUtf8) {
+  std::string accents;
+  for (int i = 0; i < 300; ++i) accents += "\xc3\xa9";  // 300 characters, 600 bytes
+  const auto [field, message] = refusal_of_create({{"title", accents}});
+  EXPECT_EQ(field, "create[2].title");
+  EXPECT_NE(message.find("600 bytes of UTF-8; the limit is 500"), std::string::npos) << message;
+  EXPECT_EQ(refusal_of_create({{"title", accents.substr(0, 500)}}).first, "<accepted>");
 }
 
 }  // namespace

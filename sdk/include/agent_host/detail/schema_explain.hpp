@@ -135,9 +135,9 @@ inline std::string describe_value(const json& value) {
     case json::value_t::string:
       return "a string (" + quoted_preview(value) + ")";
     case json::value_t::array:
-      return "a list";
+      return "an array";
     case json::value_t::object:
-      return "a mapping";
+      return "an object";
     default:
       return "an unsupported value";
   }
@@ -148,8 +148,8 @@ inline std::string describe_type(const std::string& type) {
   if (type == "number") return "a number";
   if (type == "string") return "a string";
   if (type == "boolean") return "true or false";
-  if (type == "object") return "a mapping (key: value pairs)";
-  if (type == "array") return "a list";
+  if (type == "object") return "an object (key: value pairs)";
+  if (type == "array") return "an array (a list)";
   if (type == "null") return "null";
   return type;
 }
@@ -236,11 +236,13 @@ inline std::optional<std::string> bound_message(const std::string& description, 
       {"Expected number greater than", "must be at least ", "minimum", ""},
       {"String should be no more than", "must be at most ", "maxLength", " characters long"},
       {"String should be no fewer than", "must be at least ", "minLength", " characters long"},
+      {"Array should contain no more than", "must have at most ", "maxItems", " items"},
+      {"Array should contain no fewer than", "must have at least ", "minItems", " items"},
   };
   for (const Bound& bound : kBounds) {
-    if (starts_with(description, bound.error_start))
-      return bound.before + schema_number(schema, bound.keyword) + bound.after + ", got " +
-             quoted_preview(value);
+    if (!starts_with(description, bound.error_start)) continue;
+    const std::string got = value.is_array() ? std::to_string(value.size()) : quoted_preview(value);
+    return bound.before + schema_number(schema, bound.keyword) + bound.after + ", got " + got;
   }
   if (starts_with(description, "Failed to match regex specified by 'pattern' constraint"))
     return quoted_preview(value) + " does not match the pattern " +
