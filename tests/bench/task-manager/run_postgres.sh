@@ -79,21 +79,44 @@ JSON
   done
 }
 
+# CPU ticks (user + system) of the running processes named agent-host and
+# postgres: "hosts postgres". (wrk exits before the second reading; it is in
+# the machine's busy figure.)
+process_ticks() {
+  python3 - <<'PY'
+import glob
+ticks = {"agent-host": 0, "postgres": 0}
+for stat in glob.glob("/proc/[0-9]*/stat"):
+    try:
+        text = open(stat).read()
+    except OSError:
+        continue
+    name = text[text.index("(") + 1:text.rindex(")")]
+    if name in ticks:
+        fields = text[text.rindex(")") + 2:].split()
+        ticks[name] += int(fields[11]) + int(fields[12])
+print(ticks["agent-host"], ticks["postgres"])
+PY
+}
+
 # The machine's CPU jiffies: "busy total" (busy: all but idle and iowait).
 cpu_jiffies() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat; }
 
 # wrk against every host at once, the connections split evenly; prints the
 # total rate, and to stderr how busy the whole machine was meanwhile.
 creates() {
-  local per=$((connections / ${#bases[@]})) i total=0 loaders=() before after
-  before=$(cpu_jiffies)
+  local count=${#bases[@]} i total=0 loaders=() before after
+  before=$(cpu_jiffies) ticks_before=$(process_ticks)
   for i in "${!bases[@]}"; do
+    # Every connection is used: 32 over 3 hosts is 11, 11 and 10.
+    local per=$(((connections + count - 1 - i) / count))
     wrk -t1 -c"$per" -d"${duration}s" -s "$here/create.lua" "${bases[$i]}/task/tasks" >"$work/wrk$i.txt" &
     loaders+=($!)
   done
   wait "${loaders[@]}"
-  after=$(cpu_jiffies)
+  after=$(cpu_jiffies) ticks_after=$(process_ticks)
   python3 -c "b0, t0, b1, t1 = map(int, '$before $after'.split()); print(f'{100 * (b1 - b0) / (t1 - t0):.0f}')" >"$work/busy"
+  echo "$ticks_before $ticks_after" >"$work/ticks"
   for i in "${!bases[@]}"; do
     if grep -q Non-2xx "$work/wrk$i.txt"; then
       echo "creates answered non-2xx; see $work/host*.log" >&2; cat "$work/wrk$i.txt" >&2; exit 1
@@ -103,14 +126,26 @@ creates() {
   printf '%.0f\n' "$total"
 }
 
+# CPU per create of the hosts and of PostgreSQL in the last run: "µs·µs".
+cpu_per_create() {
+  python3 -c "
+h0, p0, h1, p1 = map(int, open('$work/ticks').read().split())
+creates = $1 * $duration
+tick = 1e6 / $(getconf CLK_TCK)
+print(f'{(h1 - h0) * tick / creates:.0f}·{(p1 - p0) * tick / creates:.0f}')"
+}
+
 raws=() ones=() threes=() ratios=() scales=() busy_one=() busy_three=() olds=() gains=()
+cpu_one=() cpu_three=()
 for round in $(seq "$rounds"); do
   echo "== round $round: raw libpq, $connections connections, ${duration}s" >&2
   raw=$("$bin/raw_postgres_inserts" "$url" "$connections" "$duration")
   echo "== round $round: creates through 1 host" >&2
   start_hosts 1; one=$(creates); busy_one+=("$(cat "$work/busy")%")
+  cpu_one+=("$(cpu_per_create "$one")")
   echo "== round $round: creates through 3 hosts" >&2
   start_hosts 3; three=$(creates); busy_three+=("$(cat "$work/busy")%")
+  cpu_three+=("$(cpu_per_create "$three")")
   if [[ -n $baseline ]]; then
     echo "== round $round: creates through 1 host of the baseline ($baseline)" >&2
     start_hosts 1 "$baseline"; old=$(creates)
@@ -126,10 +161,11 @@ cat <<TABLE
 |---|---|
 | raw libpq single-row autocommit INSERTs, $connections connections | ${raws[*]} inserts/s |
 | POST /task/tasks, 1 host on PostgreSQL (wrk, $connections connections) | ${ones[*]} creates/s |
-| POST /task/tasks, 3 hosts on one schema ($((connections / 3)) connections each) | ${threes[*]} creates/s |
+| POST /task/tasks, 3 hosts on one schema ($connections connections split among them) | ${threes[*]} creates/s |
 | ratio 1 host / raw (target >= 0.5) | ${ratios[*]} (median $(median "${ratios[@]}")) |
 | ratio 3 hosts / 1 host (target >= 1.0) | ${scales[*]} (median $(median "${scales[@]}")) |
 | machine CPU busy during 1 host · 3 hosts (all cores) | ${busy_one[*]} · ${busy_three[*]} |
+| CPU µs per create, hosts·PostgreSQL, 1 host · 3 hosts | ${cpu_one[*]} · ${cpu_three[*]} |
 TABLE
 if [[ -n $baseline ]]; then
   cat <<TABLE
