@@ -191,9 +191,10 @@ async function main() {
   // Every agent's health through its own path (<prefix>/health), as behind the Ingress.
   await open(page, "#/health");
   await page.waitForFunction(() => document.querySelectorAll("table.list tbody tr").length === 4);
-  const healthRows = await page.$$eval("table.list tbody tr", (rows) => rows.map((r) => r.textContent));
+  // Path, agent and status cells of each row.
+  const healthRows = await page.$$eval("table.list tbody tr", (rows) => rows.map((r) => [...r.cells].slice(0, 3).map((c) => c.textContent.trim()).join(" | ")));
   for (const [path, agent] of [["/task", "task-manager"], ["/workflow", "workflow"], ["/reporting", "reporting"], ["/console", "console"]])
-    check(healthRows.some((t) => t.startsWith(path) && t.includes(agent) && t.includes("ok")),
+    check(healthRows.includes(`${path} | ${agent} 1.0.0 | ok`),
       `the Health page shows ${agent} as ok through ${path}/health (rows: ${JSON.stringify(healthRows)})`);
   await shot(page, "health");
   await axe(page, "health");

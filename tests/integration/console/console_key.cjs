@@ -28,8 +28,16 @@ async function main() {
   if (cookies.length) failures.push("the console set cookies: " + JSON.stringify(cookies));
   if (urls.some((u) => u.includes(key))) failures.push("the key appeared in a URL");
   if (bearer < 6) failures.push("the agents' calls did not carry the bearer header (" + bearer + ")");
+  // This host serves no reporting: its row says unreachable, the others ok (no key needed).
+  await page.goto(base + "/console/#/health", { waitUntil: "networkidle0" });
+  await page.waitForFunction(() => document.querySelectorAll("table.list tbody tr").length === 4);
+  const rows = await page.$$eval("table.list tbody tr", (trs) => trs.map((r) => [...r.cells].slice(0, 3).map((c) => c.textContent.trim()).join(" | ")));
+  if (!rows.includes("/reporting |  | unreachable")) failures.push("the Health page does not show /reporting as unreachable: " + JSON.stringify(rows));
+  if (!rows.includes("/task | task-manager 1.0.0 | ok")) failures.push("the Health page does not show /task as ok: " + JSON.stringify(rows));
+  if (!(await page.$eval("main", (m) => m.textContent)).includes("1 of 4 agents unreachable or failing")) failures.push("the Health page does not count the agent that is down");
   await browser.close();
   if (failures.length) { console.log("FAIL " + failures.join("; ")); process.exit(1); }
   console.log("ok   with auth on: key asked once, kept in sessionStorage, sent as bearer on " + bearer + " calls, never in a URL or cookie");
+  console.log("ok   the Health page shows a role that is down as unreachable: " + JSON.stringify(rows));
 }
 main().catch((e) => { console.error(e); process.exit(1); });
