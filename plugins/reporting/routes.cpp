@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include <agent_host/json_schema.hpp>
 #include <agent_host/list_params.hpp>
 #include <set>
 
@@ -22,9 +23,6 @@ TimePoint now_ms() {
 
 // The SDK's rule for times clients send: RFC 3339 from 1970 to 9999.
 TimePoint time_field(const json& value, const std::string& field) {
-  if (!value.is_string())
-    throw HttpError::bad_request(
-        field, field + " must be an RFC 3339 time string, e.g. 2024-05-06T09:00:00Z");
   return TimePoint(std::chrono::milliseconds(
       agent_host::require_time(value.get_ref<const std::string&>(), field)));
 }
@@ -118,24 +116,41 @@ json created_answer(ReportService& service, const GeneratedReport& report) {
 
 }  // namespace
 
+namespace {
+
+// The body POST /reports documents; the route checks bodies against it.
+json report_request_schema() {
+  const auto time = [](const char* what) {
+    return json{{"type", "string"},
+                {"format", "date-time"},
+                {"description", std::string(what) + ", an RFC 3339 time"}};
+  };
+  return {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"period",
+         {{"type", "string"},
+          {"enum", {"daily", "weekly", "custom"}},
+          {"description", "daily or weekly; custom (or no period) with from and to"}}},
+        {"from", time("start of a custom range")},
+        {"to", time("end of a custom range, at most 366 days after from")},
+        {"at", time("a daily or weekly report covers the day or week before this; default now")},
+        {"summary", {{"type", "boolean"}, {"description", "ask the LLM for a summary"}}}}}};
+}
+
+}  // namespace
+
 ReportRequest parse_report_request(const json& body, TimePoint now) {
-  if (!body.is_object())
-    throw HttpError::bad_request("body",
-                                 "body must be a JSON object such as {\"period\":\"daily\"}");
-  static const std::set<std::string> known = {"period", "from", "to", "at", "summary"};
-  for (const auto& [key, value] : body.items())
-    if (!known.count(key))
-      throw HttpError::bad_request(
-          key, "unknown field '" + key + "'; known: period, from, to, at, summary");
+  // Times are parsed below by the SDK's rule, so "format" stays an annotation.
+  static const agent_host::JsonSchema kSchema(report_request_schema(),
+                                              agent_host::JsonSchema::Formats::annotations);
+  kSchema.require(body);
   ReportRequest request;
   request.reference = now;
   const bool has_range = body.contains("from") || body.contains("to");
   std::string period = has_range ? "custom" : "";
-  if (body.contains("period")) {
-    if (!body["period"].is_string())
-      throw HttpError::bad_request("period", "period must be daily, weekly or custom");
-    period = body["period"].get<std::string>();
-  }
+  if (body.contains("period")) period = body["period"].get<std::string>();
   if (period.empty())
     throw HttpError::bad_request("period",
                                  "give period (daily or weekly) or a range with from and to");
@@ -143,11 +158,8 @@ ReportRequest parse_report_request(const json& body, TimePoint now) {
     request.period = PeriodKind::daily;
   else if (period == "weekly")
     request.period = PeriodKind::weekly;
-  else if (period == "custom")
-    request.period = PeriodKind::custom;
   else
-    throw HttpError::bad_request("period",
-                                 "period must be daily, weekly or custom, not '" + period + "'");
+    request.period = PeriodKind::custom;
 
   if (request.period == PeriodKind::custom) {
     if (!body.contains("from")) throw HttpError::bad_request("from", "a custom range needs from");
@@ -168,11 +180,7 @@ ReportRequest parse_report_request(const json& body, TimePoint now) {
           "from/to define a custom range; leave out period or set it to custom");
     if (body.contains("at")) request.reference = reference_time(body["at"]);
   }
-  if (body.contains("summary")) {
-    if (!body["summary"].is_boolean())
-      throw HttpError::bad_request("summary", "summary must be true or false");
-    request.summary = body["summary"].get<bool>();
-  }
+  if (body.contains("summary")) request.summary = body["summary"].get<bool>();
   return request;
 }
 
@@ -186,14 +194,7 @@ struct ReportSchemas {
 
 ReportSchemas report_schemas() {
   ReportSchemas schemas;
-  schemas.request = {{"type", "object"},
-                     {"additionalProperties", false},
-                     {"properties",
-                      {{"period", {{"type", "string"}, {"enum", {"daily", "weekly", "custom"}}}},
-                       {"from", {{"type", "string"}, {"format", "date-time"}}},
-                       {"to", {{"type", "string"}, {"format", "date-time"}}},
-                       {"at", {{"type", "string"}, {"format", "date-time"}}},
-                       {"summary", {{"type", "boolean"}}}}}};
+  schemas.request = report_request_schema();
   const json text = {{"type", "string"}};
   schemas.record = {
       {"type", "object"},
