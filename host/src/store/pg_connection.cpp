@@ -310,8 +310,29 @@ bool PgConnection::send_kept(const std::vector<Kept>& kept, std::vector<Answer>&
 // the answers come back in that order.
 Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
                                  std::string& rows_json) {
-  const bool guarded = reading != nullptr && in_transaction();
   const std::vector<Kept> kept = std::exchange(kept_, {});
+  bool none_ran = false;
+  if (!begin_kept_) return send_pipeline(kept, reading, closing, rows_json, none_ran);
+  // The transaction's first pipeline. When the server's farewell (a restart
+  // ends idle connections with one) came in place of BEGIN's answer, none of
+  // it ran, and one fresh connection carries it again.
+  const std::size_t body = body_;
+  const Savepoint savepoint = savepoint_;
+  const std::size_t savepoint_at = savepoint_at_;
+  Outcome outcome = send_pipeline(kept, reading, closing, rows_json, none_ran);
+  if (outcome.ok() || !none_ran || !connect().ok()) return outcome;
+  body_ = body;
+  savepoint_ = savepoint;
+  savepoint_at_ = savepoint_at;
+  begin_kept_ = true;
+  return send_pipeline(kept, reading, closing, rows_json, none_ran);
+}
+
+// The pipeline itself; `none_ran` is set when the connection was lost and
+// its first answer, BEGIN's, was already a failure.
+Outcome PgConnection::send_pipeline(const std::vector<Kept>& kept, const Statement* reading,
+                                    const char* closing, std::string& rows_json, bool& none_ran) {
+  const bool guarded = reading != nullptr && in_transaction();
   // Named only when something fails: this is every write's path.
   const auto what = [&] {
     return reading != nullptr   ? "statement " + quoted_excerpt(reading->sql)
@@ -325,7 +346,8 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
   if (PQenterPipelineMode(connection_) != 1) return abandon_connection(what());
   std::vector<Answer> answers;
   bool sent = true;
-  if (std::exchange(begin_kept_, false)) sent = send_text(kBegin, 0, answers);
+  const bool opening = std::exchange(begin_kept_, false);
+  if (opening) sent = send_text(kBegin, 0, answers);
   if (sent) sent = send_kept(kept, answers);
   const std::size_t own_answers = answers.size();
   if (sent && guarded) sent = send_text("SAVEPOINT ah_statement", body_, answers);
@@ -341,6 +363,7 @@ Outcome PgConnection::round_trip(const Statement* reading, const char* closing,
   Outcome outcome = read_answers(answers, rows_json, failed_at);
   if (PQstatus(connection_) != CONNECTION_OK && !outcome.ok()) {
     close_connection();  // read_answers said what was lost
+    none_ran = opening && failed_at == 0;
     return outcome;
   }
   if (PQstatus(connection_) != CONNECTION_OK || PQexitPipelineMode(connection_) != 1)

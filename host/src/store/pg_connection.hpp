@@ -75,6 +75,8 @@ class PgConnection final : public Session {
   Outcome checked_statement(std::string_view sql, std::string_view params_json,
                             Statement& statement) const;
   Outcome round_trip(const Statement* reading, const char* closing, std::string& rows_json);
+  Outcome send_pipeline(const std::vector<Kept>& kept, const Statement* reading,
+                        const char* closing, std::string& rows_json, bool& none_ran);
   bool send_kept(const std::vector<Kept>& kept, std::vector<Answer>& answers);
   bool send_text(const char* sql, std::size_t body, std::vector<Answer>& answers);
   bool send_prepared(const Statement& statement, std::size_t body, std::vector<Answer>& answers);
