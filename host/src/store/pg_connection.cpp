@@ -149,6 +149,7 @@ Outcome PgConnection::abandon_connection(std::string_view what) {
 void PgConnection::close_connection() {
   PQfinish(connection_);
   connection_ = nullptr;
+  begin_kept_ = false;
   forget_prepared();
 }
 
@@ -363,12 +364,14 @@ Outcome PgConnection::send_pipeline(const std::vector<Kept>& kept, const Stateme
   Outcome outcome = read_answers(answers, rows_json, failed_at);
   if (PQstatus(connection_) != CONNECTION_OK && !outcome.ok()) {
     close_connection();  // read_answers said what was lost
-    none_ran = opening && failed_at == 0;
+    none_ran = opening && failed_at == 0 && farewell_first_;
     return outcome;
   }
   if (PQstatus(connection_) != CONNECTION_OK || PQexitPipelineMode(connection_) != 1)
     return abandon_connection(what());
   if (outcome.ok()) return outcome;
+  // BEGIN itself failed: nothing of the transaction is open on the server.
+  if (opening && failed_at == 0) return outcome;
   if (failed_at < own_answers) return blame(answers[failed_at].body, outcome, closing == nullptr);
   if (guarded) {
     Outcome undone = simple("ROLLBACK TO SAVEPOINT ah_statement; RELEASE SAVEPOINT ah_statement",
@@ -392,6 +395,7 @@ Outcome PgConnection::blame(std::size_t body, Outcome failure, bool body_running
 // Reads every answer and the Sync; the first failure decides the outcome.
 Outcome PgConnection::read_answers(const std::vector<Answer>& answers, std::string& rows_json,
                                    std::size_t& failed_at) {
+  farewell_first_ = false;
   Outcome outcome;
   for (std::size_t i = 0; i < answers.size(); ++i) {
     const Answer& answer = answers[i];
@@ -409,6 +413,7 @@ Outcome PgConnection::read_answers(const std::vector<Answer>& answers, std::stri
       failed_at = i;
     } else if (outcome.ok() && failed(result.get()) && status != PGRES_PIPELINE_ABORTED) {
       if (pg_retryable(result.get())) retry_requested_ = true;
+      farewell_first_ = i == 0 && pg_farewell(result.get());
       outcome = several_statements(result.get())
                     ? invalid("the SQL text holds more than one statement (" +
                               quoted_excerpt(answer.statement->sql) +

@@ -104,6 +104,7 @@ class PgConnection final : public Session {
   std::unordered_map<std::string, std::string> prepared_;  // SQL + types -> statement name
   std::size_t next_statement_ = 0;
   bool retry_requested_ = false;
+  bool farewell_first_ = false;  // the last pipeline's first answer was the server's farewell
   // The open transaction's state on this side.
   bool transaction_open_ = false;  // BEGIN succeeded, no COMMIT or ROLLBACK since
   bool begin_kept_ = false;        // BEGIN not sent yet: it leads the next pipeline

@@ -167,6 +167,10 @@ Outcome pg_failure(const PGresult* result, std::string_view what) {
   return Outcome{status_for_sqlstate(state), std::move(message)};
 }
 
+bool pg_farewell(const PGresult* result) {
+  return field(result, PG_DIAG_SQLSTATE).rfind("57P", 0) == 0;
+}
+
 bool pg_retryable(const PGresult* result) {
   const std::string state = field(result, PG_DIAG_SQLSTATE);
   return state == "40001" || state == "40P01";

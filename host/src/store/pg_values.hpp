@@ -38,6 +38,10 @@ Outcome pg_failure(const PGresult* result, std::string_view what);
 
 // Whether a SQLSTATE says another transaction made this one fail (a
 // serialization failure or a deadlock): running it again may succeed.
+// The server's farewell: it ends the session (SQLSTATE class 57P, operator
+// intervention: a shutdown or pg_terminate_backend). libpq's own errors for a
+// lost connection carry no SQLSTATE, so they never match.
+bool pg_farewell(const PGresult* result);
 bool pg_retryable(const PGresult* result);
 
 }  // namespace agent_host::store
