@@ -1,5 +1,5 @@
 // Task Manager request bodies and values: creates, changes, transitions,
-// If-Match, cursors and RFC 3339 times. Every refusal is an HttpError (4xx).
+// bulk requests, If-Match, cursors and RFC 3339 times. Every refusal is an HttpError (4xx).
 #include <agent_host/conditional.hpp>
 #include <agent_host/sdk.hpp>
 #include <agent_host/time.hpp>
@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const nlohmann::json body = agent_host::parse_json(input);
     for (auto parse : {+[](const nlohmann::json& b) { (void)parse_new_task(b); },
                        +[](const nlohmann::json& b) { (void)parse_changes(b); },
-                       +[](const nlohmann::json& b) { (void)parse_transition_target(b); }}) {
+                       +[](const nlohmann::json& b) { (void)parse_transition_target(b); },
+                       +[](const nlohmann::json& b) { (void)parse_bulk(b); }}) {
       try {
         parse(body);
       } catch (const agent_host::HttpError& e) {
