@@ -80,14 +80,21 @@ class JsonSchema {
     if (accepts(document)) return {};  // stops at the first finding: the common case is cheap
     valijson::Validator validator;     // holds a regex cache: one per call keeps this thread-safe
     valijson::ValidationResults results;
-    if (validator.validate(*compiled_, valijson::adapters::NlohmannJsonAdapter(document), &results))
-      return {};
     std::vector<SchemaProblem> problems;
+    try {
+      validator.validate(*compiled_, valijson::adapters::NlohmannJsonAdapter(document), &results);
+    } catch (const std::exception& error) {  // e.g. a format check on a value of another type
+      problems.push_back({path_prefix, std::string("cannot be checked: ") + error.what(), ""});
+    }
     valijson::ValidationResults::Error error;
     while (results.popError(error)) {
       detail::explain(error.description,
                       detail::locate(error.context, document, schema_, path_prefix), problems);
     }
+    // Only wrapper errors (a `false` subschema has no finding of its own).
+    if (problems.empty())
+      problems.push_back(
+          {path_prefix, "does not match the schema", detail::description_of(schema_)});
     return unique_by_path(std::move(problems));
   }
 
@@ -108,24 +115,38 @@ class JsonSchema {
   // True when `document` breaks nothing (no explanation is built).
   bool accepts(const nlohmann::json& document) const {
     valijson::Validator validator;
-    return validator.validate(*compiled_, valijson::adapters::NlohmannJsonAdapter(document),
-                              nullptr);
+    try {
+      return validator.validate(*compiled_, valijson::adapters::NlohmannJsonAdapter(document),
+                                nullptr);
+    } catch (const std::exception&) {
+      return false;  // validate() says why
+    }
   }
 
   const nlohmann::json& schema() const { return schema_; }
 
  private:
-  // A copy without `format` keywords (string-valued; a property named
-  // "format" has a schema, an object, as its value). Values are not schemas.
+  // A copy without `format` keywords. Values of enum, const, default and
+  // examples are data, left alone; properties (and the like) map names to
+  // schemas, so a property named "format" or "enum" is a schema like any other.
   static nlohmann::json without_formats(nlohmann::json schema) {
     if (schema.is_array()) {
       for (auto& item : schema) item = without_formats(std::move(item));
-    } else if (schema.is_object()) {
-      if (const auto format = schema.find("format"); format != schema.end() && format->is_string())
-        schema.erase(format);
-      for (auto& [key, value] : schema.items()) {
-        if (key != "enum" && key != "const" && key != "default" && key != "examples")
-          value = without_formats(std::move(value));
+      return schema;
+    }
+    if (!schema.is_object()) return schema;
+    if (const auto format = schema.find("format"); format != schema.end() && format->is_string())
+      schema.erase(format);
+    for (auto& [key, value] : schema.items()) {
+      if (key == "enum" || key == "const" || key == "default" || key == "examples") continue;
+      const bool names_schemas = key == "properties" || key == "patternProperties" ||
+                                 key == "definitions" || key == "$defs" ||
+                                 key == "dependentSchemas";
+      if (names_schemas && value.is_object()) {
+        for (auto& member : value.items())
+          member.value() = without_formats(std::move(member.value()));
+      } else {
+        value = without_formats(std::move(value));
       }
     }
     return schema;
@@ -138,9 +159,10 @@ class JsonSchema {
     for (SchemaProblem& problem : problems) {
       if (seen.insert({problem.path, problem.message}).second) unique.push_back(std::move(problem));
     }
-    std::stable_sort(
-        unique.begin(), unique.end(),
-        [](const SchemaProblem& a, const SchemaProblem& b) { return a.path < b.path; });
+    std::stable_sort(unique.begin(), unique.end(),
+                     [](const SchemaProblem& a, const SchemaProblem& b) {
+                       return detail::path_less(a.path, b.path);
+                     });
     return unique;
   }
 

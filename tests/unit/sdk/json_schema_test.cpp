@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <agent_host/json_schema.hpp>
+#include <atomic>
 #include <thread>
 
 namespace {
@@ -94,6 +95,64 @@ TEST(JsonSchema, ValidatesOnManyThreadsAtOnce) {
     });
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(JsonSchema, RequireThrowsA400NamingTheFirstFieldInReadingOrder) {
+  // Bad tags at [2] and [10]: [2] comes first when read, though not as text.
+  const json tags = {"a", "b", "C", "d", "e", "f", "g", "h", "i", "j", "K"};
+  try {
+    kTask.require({{"title", "x"}, {"tags", tags}}, "create[2]");
+    ADD_FAILURE() << "accepted";
+  } catch (const agent_host::HttpError& error) {
+    EXPECT_EQ(error.status(), 400);
+    EXPECT_EQ(error.field(), "create[2].tags[2]");
+    EXPECT_THAT(error.what(), HasSubstr("does not match the pattern"));
+  }
+  try {
+    kTask.require(json::array());
+    ADD_FAILURE() << "accepted";
+  } catch (const agent_host::HttpError& error) {
+    EXPECT_EQ(error.field(), "body");
+    EXPECT_THAT(error.what(), HasSubstr("expected an object (key: value pairs), got an array"));
+  }
+  EXPECT_NO_THROW(kTask.require({{"title", "x"}}));
+}
+
+TEST(JsonSchema, AFalseSubschemaStillRefuses) {
+  const JsonSchema never(json::parse(R"({"type": "object", "properties": {"x": false}})"));
+  EXPECT_FALSE(never.validate({{"x", 1}}).empty());
+  EXPECT_THROW(never.require({{"x", 1}}), agent_host::HttpError);
+  EXPECT_NO_THROW(never.require({{"y", 1}}));
+}
+
+TEST(JsonSchema, AFormatOnAValueOfAnotherTypeIsAProblemNotAnException) {
+  const JsonSchema when(json::parse(R"({"type": "object", "properties":
+      {"at": {"type": ["string", "object"], "format": "date-time"}}})"));
+  EXPECT_FALSE(when.accepts({{"at", {{"a", 1}}}}));
+  EXPECT_FALSE(when.validate({{"at", {{"a", 1}}}}).empty());
+  EXPECT_FALSE(when.accepts({{"at", "not a time"}}));  // checked by default
+}
+
+TEST(JsonSchema, AnnotationsLeaveFormatsOutEvenUnderPropertiesNamedLikeKeywords) {
+  const json schema = json::parse(R"({"type": "object", "properties": {
+      "enum": {"type": "string", "format": "date-time"},
+      "format": {"type": "string", "format": "date-time"},
+      "kind": {"enum": [{"format": "date-time"}]}}})");
+  const JsonSchema annotated(schema, JsonSchema::Formats::annotations);
+  EXPECT_TRUE(annotated.accepts({{"enum", "soon"}, {"format", "later"}}));
+  EXPECT_TRUE(annotated.accepts({{"kind", {{"format", "date-time"}}}}));  // enum values untouched
+  EXPECT_FALSE(annotated.accepts({{"enum", 5}}));                         // the type still counts
+  EXPECT_EQ(annotated.schema(), schema);                                  // documented as given
+}
+
+TEST(PathOrder, IndexesCompareAsNumbers) {
+  using agent_host::detail::path_less;
+  EXPECT_TRUE(path_less("tags[2]", "tags[10]"));
+  EXPECT_FALSE(path_less("tags[10]", "tags[2]"));
+  EXPECT_TRUE(path_less("create[2].title", "create[10].id"));
+  EXPECT_TRUE(path_less("tags", "tags[0]"));
+  EXPECT_TRUE(path_less("a", "b"));
+  EXPECT_FALSE(path_less("same", "same"));
 }
 
 TEST(NearestKey, SuggestsOnlyPlausibleTypos) {

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace agent_host {
@@ -109,6 +110,30 @@ inline Location locate(const std::vector<std::string>& context, const json& docu
     }
   }
   return location;
+}
+
+// Paths in reading order: indexes compare as numbers, so tags[2] comes
+// before tags[10].
+inline bool path_less(const std::string& a, const std::string& b) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t end_a = i, end_b = j;
+      while (end_a < a.size() && digit(a[end_a])) ++end_a;
+      while (end_b < b.size() && digit(b[end_b])) ++end_b;
+      const std::string_view number_a(a.data() + i, end_a - i), number_b(b.data() + j, end_b - j);
+      if (number_a.size() != number_b.size()) return number_a.size() < number_b.size();
+      if (number_a != number_b) return number_a < number_b;
+      i = end_a;
+      j = end_b;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
 }
 
 inline bool starts_with(const std::string& text, const std::string& prefix) {
