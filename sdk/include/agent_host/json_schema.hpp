@@ -16,8 +16,9 @@
 // once and explains each finding: the dotted path of the value, what is wrong
 // in plain words (quoting the schema's limit), and a suggestion ("did you mean
 // 'title'?" for a near-miss key or enum value, else the schema's
-// `description`). Problems come sorted by path, each once. A JsonSchema is
-// immutable after construction: validate() may run on many threads at once.
+// `description`). Problems come in reading order (by path, indexes as
+// numbers), each once. A JsonSchema is immutable after construction:
+// validate() may run on many threads at once.
 #ifndef AGENT_HOST_JSON_SCHEMA_HPP
 #define AGENT_HOST_JSON_SCHEMA_HPP
 
@@ -73,7 +74,7 @@ class JsonSchema {
     compiled_ = std::move(compiled);
   }
 
-  // Every way `document` breaks the schema, sorted by path; empty when valid.
+  // Every way `document` breaks the schema, in reading order; empty when valid.
   // `path_prefix` (e.g. "plugins.task-manager.config") is put before each path.
   std::vector<SchemaProblem> validate(const nlohmann::json& document,
                                       const std::string& path_prefix = "") const {
