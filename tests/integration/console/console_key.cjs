@@ -35,6 +35,7 @@ async function main() {
   if (!rows.includes("/reporting |  | unreachable")) failures.push("the Health page does not show /reporting as unreachable: " + JSON.stringify(rows));
   if (!rows.includes("/task | task-manager 1.0.0 | ok")) failures.push("the Health page does not show /task as ok: " + JSON.stringify(rows));
   if (!(await page.$eval("main", (m) => m.textContent)).includes("1 of 4 agents unreachable or failing")) failures.push("the Health page does not count the agent that is down");
+  await page.screenshot({ path: require("path").join(process.env.CONSOLE_OUTPUT, "health-role-down.png"), fullPage: true });
   await browser.close();
   if (failures.length) { console.log("FAIL " + failures.join("; ")); process.exit(1); }
   console.log("ok   with auth on: key asked once, kept in sessionStorage, sent as bearer on " + bearer + " calls, never in a URL or cookie");

@@ -90,7 +90,7 @@ def status_of(url, key=None):
         return e.code
 
 
-def check_auth(bin_dir, tools_dir, chromium):
+def check_auth(bin_dir, tools_dir, chromium, output):
     """With API keys on: the console's files need none, the agents' APIs do.
     This host serves no reporting, as a pod behind an Ingress whose reporting
     role is down: the Health page must say so."""
@@ -115,7 +115,7 @@ def check_auth(bin_dir, tools_dir, chromium):
             sys.exit("/openapi.json does not say which routes need no key")
         print("ok   /openapi.json: the console's page has security: [], the agents' routes keep the bearer")
         env = dict(os.environ, NODE_PATH=os.path.join(tools_dir, "node_modules"), CONSOLE_BASE=base,
-                   CONSOLE_API_KEY="console-test-key", CHROMIUM=chromium)
+                   CONSOLE_API_KEY="console-test-key", CONSOLE_OUTPUT=output, CHROMIUM=chromium)
         if subprocess.run(["node", os.path.join(os.path.dirname(__file__), "console_key.cjs")],
                           env=env, timeout=60).returncode != 0:
             sys.exit("the console's API key flow failed")
@@ -132,7 +132,7 @@ def main():
         sys.exit("%s not found: install Debian's chromium (tools/install-deps.sh --test) "
                  "or set CHROMIUM to a Chromium binary" % chromium)
     os.makedirs(output, exist_ok=True)
-    check_auth(bin_dir, tools_dir, chromium)
+    check_auth(bin_dir, tools_dir, chromium, output)
     work = tempfile.mkdtemp(prefix="console-test-")
     process, base = start_host(bin_dir, work)
     try:
