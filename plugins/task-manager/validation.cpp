@@ -14,24 +14,11 @@ namespace {
 using agent_host::HttpError;
 using agent_host::JsonSchema;
 
-// Times are parsed below (RFC 3339 by the SDK's rule), so the schemas'
-// "format": "date-time" stays an annotation here.
-constexpr auto kFormats = JsonSchema::Formats::annotations;
-
-const JsonSchema& new_task_schema() {
-  static const JsonSchema schema(schemas::new_task(), kFormats);
-  return schema;
-}
-const JsonSchema& task_changes_schema() {
-  static const JsonSchema schema(schemas::task_changes(), kFormats);
-  return schema;
-}
-const JsonSchema& transition_schema() {
-  static const JsonSchema schema(schemas::transition(), kFormats);
-  return schema;
-}
-const JsonSchema& bulk_schema() {
-  static const JsonSchema schema(schemas::bulk_request(), kFormats);
+// A published schema, compiled once. Times are parsed below (RFC 3339 by the
+// SDK's rule), so its "format": "date-time" stays an annotation here.
+template <json (*Published)()>
+const JsonSchema& checked_against() {
+  static const JsonSchema schema(Published(), JsonSchema::Formats::annotations);
   return schema;
 }
 
@@ -151,18 +138,18 @@ std::vector<std::string> TaskChanges::apply_to(Task& task) const {
 }
 
 Task parse_new_task(const json& body) {
-  new_task_schema().require(body);
+  checked_against<schemas::new_task>().require(body);
   return task_from(body, "");
 }
 
 TaskChanges parse_changes(const json& body) {
   refuse_status_patch(body, "");
-  task_changes_schema().require(body);
+  checked_against<schemas::task_changes>().require(body);
   return changes_from(body, "");
 }
 
 std::string parse_transition_target(const json& body) {
-  transition_schema().require(body);
+  checked_against<schemas::transition>().require(body);
   return body["to"].get<std::string>();
 }
 
@@ -171,7 +158,7 @@ BulkRequest parse_bulk(const json& body) {
     for (size_t i = 0;
          body.contains("update") && body["update"].is_array() && i < body["update"].size(); ++i)
       refuse_status_patch(body["update"][i], "update[" + std::to_string(i) + "]");
-  bulk_schema().require(body);
+  checked_against<schemas::bulk_request>().require(body);
   const json empty = json::array();
   const json& creates = body.contains("create") ? body["create"] : empty;
   const json& updates = body.contains("update") ? body["update"] : empty;

@@ -158,19 +158,9 @@ json json_content(json schema) {
   return {{"application/json", {{"schema", std::move(schema)}}}};
 }
 
-// "getHealth" + the plugin's name in CamelCase: task-manager -> getHealthTaskManager.
+// task-manager -> getHealthTaskManager.
 std::string health_operation_id(const std::string& plugin) {
-  std::string id = "getHealth";
-  bool upper = true;
-  for (char c : plugin) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) {
-      upper = true;
-      continue;
-    }
-    id += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-    upper = false;
-  }
-  return id;
+  return camel_id("get", "health-" + plugin);
 }
 
 void add_host_paths(json& paths, const std::vector<DocumentedPlugin>& plugins, bool api_keys) {
