@@ -6,6 +6,7 @@ void Mailbox::post(std::shared_ptr<Connection> connection, runtime::HttpResponse
   bool was_empty = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;  // the connection and answer are released out here
     was_empty = letters_.empty();
     letters_.emplace_back(std::move(connection), std::move(response));
   }
@@ -20,6 +21,13 @@ std::vector<Mailbox::Letter> Mailbox::take() {
   std::lock_guard<std::mutex> lock(mutex_);
   taken.swap(letters_);
   return taken;
+}
+
+void Mailbox::close() {
+  std::vector<Letter> dropped;
+  std::lock_guard<std::mutex> lock(mutex_);
+  closed_ = true;
+  dropped.swap(letters_);
 }
 
 }  // namespace agent_host::http_server

@@ -30,10 +30,15 @@ class Mailbox {
   void post(std::shared_ptr<Connection> connection, runtime::HttpResponse response);
   // The network thread, when woken: everything posted so far.
   std::vector<Letter> take();
+  // The network thread, when it ends: letters still here and any posted
+  // later are dropped. (A letter holds its connection, which holds this
+  // mailbox: kept, they would keep each other alive after the server.)
+  void close();
 
  private:
   std::mutex mutex_;
   std::vector<Letter> letters_;
+  bool closed_ = false;
   Pistache::NotifyFd notify_;
 };
 

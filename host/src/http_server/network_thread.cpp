@@ -28,6 +28,10 @@ void log(ah_log_level level, const std::string& message, const nlohmann::json& f
 
 ConnectionHandler::ConnectionHandler(std::shared_ptr<PortState> port) : port_(std::move(port)) {}
 
+ConnectionHandler::~ConnectionHandler() {
+  mailbox_->close();
+}
+
 std::shared_ptr<Tcp::Handler> ConnectionHandler::clone() const {
   return std::make_shared<ConnectionHandler>(port_);
 }

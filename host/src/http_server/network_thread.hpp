@@ -21,6 +21,7 @@ namespace agent_host::http_server {
 class ConnectionHandler : public Pistache::Tcp::Handler {
  public:
   explicit ConnectionHandler(std::shared_ptr<PortState> port);
+  ~ConnectionHandler() override;
   std::shared_ptr<Pistache::Tcp::Handler> clone() const override;
 
   void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
