@@ -154,10 +154,10 @@ std::string parse_transition_target(const json& body) {
 }
 
 BulkRequest parse_bulk(const json& body) {
-  if (body.is_object())
-    for (size_t i = 0;
-         body.contains("update") && body["update"].is_array() && i < body["update"].size(); ++i)
-      refuse_status_patch(body["update"][i], "update[" + std::to_string(i) + "]");
+  const auto sent = body.find("update");  // end() unless body is an object that has it
+  if (sent != body.end() && sent->is_array())
+    for (size_t i = 0; i < sent->size(); ++i)
+      refuse_status_patch((*sent)[i], "update[" + std::to_string(i) + "]");
   checked_against<schemas::bulk_request>().require(body);
   const json empty = json::array();
   const json& creates = body.contains("create") ? body["create"] : empty;

@@ -65,9 +65,12 @@ class JsonSchema {
     auto compiled = std::make_shared<valijson::Schema>();
     try {
       valijson::SchemaParser parser;
-      const nlohmann::json& source =
-          formats == Formats::checked ? schema_ : without_formats(schema_);
-      parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(source), *compiled);
+      if (formats == Formats::checked) {
+        parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(schema_), *compiled);
+      } else {
+        const nlohmann::json stripped = without_formats(schema_);
+        parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(stripped), *compiled);
+      }
     } catch (const std::exception& error) {
       throw InvalidSchema(error.what());
     }
