@@ -42,7 +42,8 @@ for _ in $(seq 100); do curl -fsS localhost:18080/readyz >/dev/null 2>&1 && brea
 curl -fsS -X POST localhost:18080/demo-notes/entries -H 'Content-Type: application/json' \
   -d '{"text":"packaged"}' || { cat host.log; exit 1; }
 echo
-curl -fsS localhost:18080/demo-notes/entries | grep -q packaged || { cat host.log; exit 1; }
+entries=$(curl -fsS localhost:18080/demo-notes/entries)
+[[ $entries == *packaged* ]] || { cat host.log; exit 1; }
 step serve
 kill -TERM $host; wait $host
 STEPS

@@ -98,8 +98,10 @@ written=$(curl -s -w ' %{http_code}' -H 'content-type: application/json' \
 [[ $written == *'"text":"over HTTP"'*' 201' ]] || fail "POST /demo-notes/entries answered: $written"
 listed=$(curl -s -w ' %{http_code}' "$base/demo-notes/entries")
 [[ $listed == *'"over HTTP"'*' 200' ]] || fail "GET /demo-notes/entries answered: $listed"
-curl -s "http://127.0.0.1:$metrics_port/metrics" \
-  | grep -q '^agent_demo_notes_entries_written_total 1' || fail "the counter is not exposed"
+# Into a variable first: `curl | grep -q` can end the pipe before curl has
+# written everything, and pipefail then counts curl's SIGPIPE as a failure.
+metrics=$(curl -s "http://127.0.0.1:$metrics_port/metrics")
+grep -q '^agent_demo_notes_entries_written_total 1' <<<"$metrics" || fail "the counter is not exposed"
 step_done load+answer
 
 kill -TERM "$host_pid"

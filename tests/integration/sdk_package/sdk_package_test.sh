@@ -121,22 +121,29 @@ expect() {
   [[ $got == "$status" ]] || fail "$method $path answered $got, expected $status: $(cat "$work/body")"
   cat "$work/body"
 }
+# expect_in_body METHOD PATH STATUS TEXT [BODY]: the answer has STATUS and its
+# body contains TEXT. (Not `expect ... | grep -q`: grep ending the pipe early
+# can SIGPIPE the writer, which pipefail reports as a failure.)
+expect_in_body() {
+  local answer
+  answer=$(expect "$1" "$2" "$3" "${5:-}")
+  [[ $answer == *"$4"* ]] || fail "$1 $2: the body lacks $4: $answer"
+}
 
 step "start agent-host with the out-of-tree plugins and hello"
 start_host
-expect POST /counter/counters/visits/increment 201 | grep -q '"value":3' || fail "first increment"
-expect POST /counter/counters/visits/increment 200 '{"by":4}' | grep -q '"value":7' \
-  || fail "second increment"
-expect GET /counter/counters/visits 200 | grep -q '"value":7' || fail "read back"
-expect PUT /counter/counters/level 201 '{"value":42}' | grep -q '"value":42' || fail "set (async)"
-expect GET /counter/counters/level 200 | grep -q '"value":42' || fail "set read back"
-expect GET /counter/counters/nobody 404 | grep -q '"not_found"' || fail "404 body"
-expect POST /counter/counters/x/increment 400 '{"by":0}' | grep -q '"field":"by"' || fail "400 body"
-expect GET /counter/greeting/ada 200 | grep -q '"Hi, ada!"' || fail "in-process call to hello"
+expect_in_body POST /counter/counters/visits/increment 201 '"value":3'
+expect_in_body POST /counter/counters/visits/increment 200 '"value":7' '{"by":4}'
+expect_in_body GET /counter/counters/visits 200 '"value":7'
+expect_in_body PUT /counter/counters/level 201 '"value":42' '{"value":42}'
+expect_in_body GET /counter/counters/level 200 '"value":42'
+expect_in_body GET /counter/counters/nobody 404 '"not_found"'
+expect_in_body POST /counter/counters/x/increment 400 '"field":"by"' '{"by":0}'
+expect_in_body GET /counter/greeting/ada 200 '"Hi, ada!"'
 echoed=$(curl -s -H 'content-type: text/plain' --data 'from C' "$base/c-echo/echo")
 [[ $echoed == "from C" ]] || fail "the C plugin echoed '$echoed'"
-curl -s "$base/openapi.json" | grep -q '/counter/counters/{name}/increment' \
-  || fail "/openapi.json lacks the counter routes"
+openapi=$(curl -s "$base/openapi.json")
+[[ $openapi == *'/counter/counters/{name}/increment'* ]] || fail "/openapi.json lacks the counter routes"
 metrics=$(curl -s "http://127.0.0.1:$metrics_port/metrics")
 grep -q '^agent_counter_increments_total 2' <<<"$metrics" || fail "counter metric missing"
 grep -q '^agent_c_echo_echoes_total 1' <<<"$metrics" || fail "C plugin metric missing"
@@ -144,6 +151,6 @@ stop_host
 
 step "restart: the counter survived in the plugin's database"
 start_host
-expect GET /counter/counters/visits 200 | grep -q '"value":7' || fail "value lost across restart"
+expect_in_body GET /counter/counters/visits 200 '"value":7'
 stop_host
 echo "PASS"
