@@ -3,6 +3,8 @@
 // what was acknowledged (2xx), and on a failure waits with exponential backoff
 // before retrying the same event. Undelivered events stay in the database, so
 // they survive restarts and peer outages (delivery is at least once).
+// Replicas on one database take turns through a lease: while another replica
+// holds it, commits do not wake this thread; it asks again at its next refresh.
 // The thread also refreshes the state gauges periodically.
 #pragma once
 
@@ -52,7 +54,7 @@ class OutboxDispatcher {
   bool failing() const;
 
  private:
-  enum class Round { idle, more, failed };
+  enum class Round { idle, more, failed, not_holder };
   void run();
   Round deliver_some(const EventsConfig& config);
   bool post(const EventsConfig& config, const std::string& payload);
@@ -72,6 +74,7 @@ class OutboxDispatcher {
   bool stopping_ = false;
   bool woken_ = true;  // look at the outbox once at start: events may wait from before
   bool backing_off_ = false;
+  bool standing_by_ = false;  // another replica holds the lease: wait for the refresh
   int64_t consecutive_failures_ = 0;
   std::string last_error_;
   std::thread thread_;

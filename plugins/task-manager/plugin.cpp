@@ -25,7 +25,7 @@ constexpr const char* kConfigSchema = R"json({
     "daily_report_cron": {"type": "string", "format": "cron", "default": "0 9 * * *",
       "description": "when the previous day's report is stored, in time_zone (restart to change)"},
     "metrics_refresh_ms": {"type": "integer", "minimum": 100, "maximum": 3600000, "default": 5000,
-      "description": "how often the task gauges are recounted from the store (restart to change)"},
+      "description": "how often the task gauges are recounted from the store, and how soon a replica not holding the outbox lease asks for it again (restart to change)"},
     "events": {
       "type": "object",
       "additionalProperties": false,

@@ -8,7 +8,7 @@
 #      1, 2 and 3 alternate for --rounds rounds; each round gives the ratios.
 #   With --baseline DIR (a folder holding another build's agent-host and
 #   ah-task-manager.so, e.g. the previous commit's), each round also runs
-#   case 2 with those binaries: a change measured side by side in one run.
+#   cases 2 and 3 with those binaries: a change measured side by side in one run.
 #
 #   tests/bench/task-manager/run_postgres.sh [--duration 10] [--connections 32] [--rounds 3]
 #                                            [--baseline DIR]
@@ -135,7 +135,8 @@ tick = 1e6 / $(getconf CLK_TCK)
 print(f'{(h1 - h0) * tick / creates:.0f}·{(p1 - p0) * tick / creates:.0f}')"
 }
 
-raws=() ones=() threes=() ratios=() scales=() busy_one=() busy_three=() olds=() gains=()
+raws=() ones=() threes=() ratios=() scales=() busy_one=() busy_three=()
+olds=() gains=() old_threes=() gains_three=() old_scales=()
 cpu_one=() cpu_three=()
 for round in $(seq "$rounds"); do
   echo "== round $round: raw libpq, $connections connections, ${duration}s" >&2
@@ -150,6 +151,10 @@ for round in $(seq "$rounds"); do
     echo "== round $round: creates through 1 host of the baseline ($baseline)" >&2
     start_hosts 1 "$baseline"; old=$(creates)
     olds+=("$old") gains+=("$(python3 -c "print(f'{$one/$old:.2f}')")")
+    echo "== round $round: creates through 3 hosts of the baseline" >&2
+    start_hosts 3 "$baseline"; old_three=$(creates)
+    old_threes+=("$old_three") gains_three+=("$(python3 -c "print(f'{$three/$old_three:.2f}')")")
+    old_scales+=("$(python3 -c "print(f'{$old_three/$old:.2f}')")")
   fi
   raws+=("$raw") ones+=("$one") threes+=("$three")
   ratios+=("$(python3 -c "print(f'{$one/$raw:.2f}')")")
@@ -171,5 +176,8 @@ if [[ -n $baseline ]]; then
   cat <<TABLE
 | POST /task/tasks, 1 host of the baseline build | ${olds[*]} creates/s |
 | ratio 1 host / 1 host of the baseline | ${gains[*]} (median $(median "${gains[@]}")) |
+| POST /task/tasks, 3 hosts of the baseline build | ${old_threes[*]} creates/s |
+| ratio 3 hosts / 3 hosts of the baseline | ${gains_three[*]} (median $(median "${gains_three[@]}")) |
+| ratio 3 hosts / 1 host, baseline build | ${old_scales[*]} (median $(median "${old_scales[@]}")) |
 TABLE
 fi

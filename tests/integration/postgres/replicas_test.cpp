@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "postgres_server.hpp"
+#include "runtime/storage.hpp"
+#include "store/postgres_database.hpp"
 #include "testing/scratch_postgres.hpp"
 
 namespace agent_host::test {
@@ -101,6 +103,51 @@ TEST_F(Replicas, OneReplicaAtATimeDeliversTheOutboxAndNoEventIsLost) {
   }
   EXPECT_EQ(events["events"].size(), static_cast<std::size_t>(kTasks));
   EXPECT_EQ(events["duplicates"], 0) << "two replicas delivered the same events";
+}
+
+// A replica that does not hold the outbox lease leaves the lease row alone
+// until its next gauge refresh: asking on every commit was one write to that
+// row per commit from every other replica. A refused take-over still locks
+// the row (ON CONFLICT DO UPDATE locks before it checks its WHERE), which
+// stamps the row's xmax with the asker's transaction: it must not move.
+TEST_F(Replicas, AReplicaNotHoldingTheOutboxLeaseDoesNotAskOnEveryCommit) {
+  json config = task_manager_on(database_->url());
+  // Events go nowhere, and retries and refreshes are a minute apart: after
+  // its first attempt the holder backs off and leaves the row alone too.
+  config["peers"] = {{"event-sink", "http://127.0.0.1:1"}};
+  json& plugin = config["plugins"]["task-manager"]["config"];
+  plugin["metrics_refresh_ms"] = 60000;
+  plugin["events"]["enabled"] = true;
+  plugin["events"]["retry_initial_ms"] = 60000;
+  plugin["events"]["retry_max_ms"] = 60000;
+  HostProcess holder(config);
+  ASSERT_EQ(create_task(holder, "first").status, 201);
+
+  store::PostgresSettings settings;
+  settings.conninfo = database_->url();
+  settings.schema = runtime::schema_of_plugin("task-manager");
+  const auto database = store::PostgresDatabase::open(settings);
+  const auto lease = [&] {
+    std::string rows;
+    const store::Outcome read =
+        database->query("SELECT holder, xmax::text AS stamp FROM outbox_lease", "[]", rows);
+    EXPECT_TRUE(read.ok()) << read.error;
+    const json parsed = json::parse(rows.empty() ? "[]" : rows);
+    return parsed.empty() ? json() : parsed.at(0);
+  };
+  // The other replica's start sees the holder's undelivered event and asks
+  // once, in vain: the row's stamp moves from 0 to its transaction.
+  HostProcess other(config);
+  const auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  while (std::chrono::steady_clock::now() < deadline && lease().value("stamp", "0") == "0")
+    std::this_thread::sleep_for(milliseconds(20));
+  const json asked = lease();
+  ASSERT_NE(asked.value("stamp", "0"), "0") << "the other replica never asked for the lease";
+
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(create_task(other, "other " + std::to_string(i)).status, 201);
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(lease(), asked) << "the other replica asked for the lease after its commits";
 }
 
 TEST_F(Replicas, AKilledReplicaLosesNoAcknowledgedWriteAndNoEvent) {

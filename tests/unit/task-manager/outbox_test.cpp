@@ -97,6 +97,24 @@ TEST_F(Outbox, RetriesWithBackoffWhileTheTargetIsDown) {
   EXPECT_TRUE(eventually([&] { return host.metric("agent_task_manager_outbox_depth") == 0; }));
 }
 
+// The gauges' refresh (every 100 ms here) sees the waiting event, but the
+// dispatcher still waits out its backoff (2 s) before the next attempt.
+class OutboxBackoff : public Outbox {
+ protected:
+  json plugin_config() override {
+    return {{"metrics_refresh_ms", 100},
+            {"events", {{"target", "sink"}, {"retry_initial_ms", 2000}, {"retry_max_ms", 2000}}}};
+  }
+};
+
+TEST_F(OutboxBackoff, TheGaugesRefreshDoesNotCutABackoffShort) {
+  sink.down = true;
+  create({{"title", "waits"}});
+  ASSERT_TRUE(eventually([&] { return sink.refused >= 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(sink.refused, 1) << "retried before the backoff ended";
+}
+
 TEST_F(Outbox, GaugesDescribeStoredTasks) {
   create({{"title", "a"}});
   create({{"title", "b"}, {"status", "blocked"}, {"due_at", "2001-01-01T00:00:00Z"}});
