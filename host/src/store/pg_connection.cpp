@@ -462,10 +462,8 @@ Outcome PgConnection::control(ControlStatement which) {
     case ControlStatement::begin:
       return begin();
     case ControlStatement::savepoint:
-      ++body_;
       savepoint_ = Savepoint::wanted;
       savepoint_at_ = kept_.size();
-      body_failure_ = {};
       return {};
     case ControlStatement::release:
       if (savepoint_ == Savepoint::sent) kept_.push_back({kRelease, {}, body_});
@@ -481,6 +479,11 @@ Outcome PgConnection::control(ControlStatement which) {
       return commit();
   }
   return {};
+}
+
+void PgConnection::start_body(std::size_t index) {
+  body_ = index;
+  body_failure_ = {};
 }
 
 // What the running body kept is dropped: nothing of it was sent.

@@ -45,6 +45,7 @@ class PgConnection final : public Session {
   Outcome execute_write(std::string_view sql, std::string_view params_json) override;
   Outcome execute_script(const std::string& sql) override;
   Outcome control(ControlStatement which) override;
+  void start_body(std::size_t index) override;
   bool in_transaction() const override;
   Outcome check_body_end() override;
   std::optional<LateFailure> take_late_failure() override;

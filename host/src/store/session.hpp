@@ -20,8 +20,8 @@ enum class ControlStatement {
 };
 
 // A statement that a body kept back failed once sent with a later body's
-// statement or the COMMIT: which body (numbered from 0 at BEGIN, one more at
-// each savepoint) and why. The transaction is then lost.
+// statement or the COMMIT: which body (its number given to start_body) and
+// why. The transaction is then lost.
 struct LateFailure {
   std::size_t body = 0;
   Outcome outcome;
@@ -52,6 +52,10 @@ class Session {
   virtual Outcome execute_script(const std::string& sql) = 0;
 
   virtual Outcome control(ControlStatement which) = 0;
+
+  // Body number `index` of the open transaction (0 for the first) starts,
+  // in a savepoint or not: what it keeps back is counted as its own.
+  virtual void start_body(std::size_t /*index*/) {}
 
   // False when no transaction is open (for instance after the engine rolled
   // one back by itself).

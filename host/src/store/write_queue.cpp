@@ -159,7 +159,11 @@ void WriteQueue::run_batch(std::vector<Pending*>& taken) {
   retries_ = 0;
   try {
     std::vector<Pending*> remaining = taken;
-    while (!remaining.empty()) remaining = try_batch(remaining, taken);
+    bool in_savepoints = false;  // until a body fails: then what runs again is kept apart
+    while (!remaining.empty()) {
+      remaining = try_batch(remaining, taken, in_savepoints);
+      in_savepoints = true;
+    }
   } catch (const std::exception& error) {
     // Out of memory or similar: nobody may be left waiting, nothing half-done kept.
     roll_back_if_open();
@@ -170,7 +174,8 @@ void WriteQueue::run_batch(std::vector<Pending*>& taken) {
 }
 
 std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& bodies,
-                                                        std::vector<Pending*>& taken) {
+                                                        std::vector<Pending*>& taken,
+                                                        bool in_savepoints) {
   const Outcome begun = writer_.control(ControlStatement::begin);
   if (!begun.ok()) {
     for (Pending* pending : bodies) pending->outcome = begun;
@@ -210,9 +215,10 @@ std::vector<WriteQueue::Pending*> WriteQueue::try_batch(std::vector<Pending*>& b
   // Callers that queued while earlier bodies ran join this transaction too.
   for (std::size_t i = 0; i < bodies.size() || take_late_arrivals(bodies, taken); ++i) {
     Pending& pending = *bodies[i];
-    // The first body needs no savepoint: if it fails, the whole transaction
-    // (holding nothing else yet) is rolled back.
-    const bool in_savepoint = i > 0;
+    // Without a savepoint, a body that fails costs the transaction: the
+    // others run again (abandon). The first body never needs one.
+    const bool in_savepoint = in_savepoints && i > 0;
+    writer_.start_body(i);
     pending.outcome = in_savepoint ? writer_.control(ControlStatement::savepoint) : Outcome{};
     if (pending.outcome.ok()) pending.outcome = check_after_body(run_body(*pending.body));
     if (writer_.take_retry_request()) return retry_all(pending.outcome);

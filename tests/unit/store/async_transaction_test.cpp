@@ -2,6 +2,7 @@
 // blocking transactions, and never left unanswered when the database closes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -130,6 +131,30 @@ TEST_F(AsyncTransactions, AFailingBodyLosesOnlyItsOwnWritesAmongBlockingAndAsync
   for (int id : sync_failed) EXPECT_EQ(id % 100000 % 7, 4) << id;
   EXPECT_EQ(answers.failed().size() + sync_failed.size(),
             static_cast<std::size_t>(kThreads) * ((kPerThread + 3) / 7));
+}
+
+// A batch first runs without savepoints; when a body fails, the others run
+// again, each in its own savepoint: so however many bodies of a batch fail,
+// none runs more than twice.
+TEST_F(AsyncTransactions, FailingBodiesCostTheirBatchAtMostOneRerun) {
+  auto db = open_items();
+  Answers answers;
+  constexpr int kCount = 400;
+  std::vector<std::atomic<int>> runs(kCount + 1);
+  for (int id = 1; id <= kCount; ++id) {
+    const bool refuse = id % 5 == 0;
+    TransactionBody body = [&runs, id, inner = insert_row(id, refuse)](Transaction& tx) {
+      ++runs[id];
+      return inner(tx);
+    };
+    db->transaction_async(std::move(body), answers.callback(id));
+  }
+  ASSERT_TRUE(answers.wait_for(kCount));
+  EXPECT_EQ(answers.failed().size(), static_cast<std::size_t>(kCount / 5));
+  EXPECT_EQ(stored_ids(*db), answers.ok());
+  int most = 0;
+  for (int id = 1; id <= kCount; ++id) most = std::max(most, runs[id].load());
+  EXPECT_LE(most, 2) << "a body ran again for each failing body of its batch";
 }
 
 TEST_F(AsyncTransactions, ClosingTheDatabaseWaitsForEveryAnswer) {
