@@ -141,8 +141,10 @@ void OutboxDispatcher::run() {
       }
       continue;
     }
-    const auto deadline =
-        std::min(next_refresh, backing_off_ ? retry_at : Clock::time_point::max());
+    // A retry only while delivering is on: a round that failed as events were
+    // turned off leaves a retry time that is past, which must not be waited for.
+    const bool retrying = backing_off_ && config_.enabled;
+    const auto deadline = std::min(next_refresh, retrying ? retry_at : Clock::time_point::max());
     changed_.wait_until(lock, deadline, [&] {
       return stopping_ || (config_.enabled && woken_ && !backing_off_ && !standing_by_);
     });

@@ -19,9 +19,10 @@ namespace agent_host::store {
 // it runs, up to `max_batch`), runs them inside one BEGIN ... COMMIT, and
 // hands every caller its own outcome. A batch first runs without savepoints
 // (on PostgreSQL they cost 6-8 % of the creates/s; on SQLite nothing
-// measurable); when a body fails, the transaction is rolled back and the
-// others run again, each in its own savepoint, so one failing body costs at
-// most one rerun of its batch.
+// measurable); when a body fails as it runs, the transaction is rolled back
+// and the others run again, each in its own savepoint, so such failures cost
+// a batch one rerun however many there are. (A write kept back and found
+// failing after its body, on PostgreSQL, costs a rerun each, savepoint or not.)
 //
 // A blocking caller (run) leads when it finds no batch running, so its body
 // may run on another caller's thread. Asynchronous bodies (run_async) are led

@@ -133,9 +133,10 @@ TEST_F(AsyncTransactions, AFailingBodyLosesOnlyItsOwnWritesAmongBlockingAndAsync
             static_cast<std::size_t>(kThreads) * ((kPerThread + 3) / 7));
 }
 
-// A batch first runs without savepoints; when a body fails, the others run
-// again, each in its own savepoint: so however many bodies of a batch fail,
-// none runs more than twice.
+// A batch first runs without savepoints; when a body fails as it runs (here:
+// a statement it reads, sent at once on both engines), the others run again,
+// each in its own savepoint: so however many bodies of a batch fail, none
+// runs more than twice.
 TEST_F(AsyncTransactions, FailingBodiesCostTheirBatchAtMostOneRerun) {
   auto db = open_items();
   Answers answers;

@@ -1,5 +1,7 @@
 // Outbox delivery through the fake host's agent stub: order, retries with
 // backoff while the target is down, persistence across a host restart.
+#include <sys/resource.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -113,6 +115,60 @@ TEST_F(OutboxBackoff, TheGaugesRefreshDoesNotCutABackoffShort) {
   ASSERT_TRUE(eventually([&] { return sink.refused >= 1; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   EXPECT_EQ(sink.refused, 1) << "retried before the backoff ended";
+}
+
+// The process's CPU time (user and system) so far.
+std::chrono::microseconds process_cpu() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto micros = [](const timeval& t) {
+    return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+  };
+  return micros(usage.ru_utime) + micros(usage.ru_stime);
+}
+
+// Events turned off while a delivery is failing: that round still ends in a
+// backoff whose retry time soon passes, and the dispatcher must wait for its
+// next refresh rather than for that past time (it spun on a core).
+class OutboxTurnedOff : public TaskManagerTest {
+ protected:
+  void before_start() override {
+    host.stub_agent("sink", [this](const OutboundCall&) {
+      std::unique_lock<std::mutex> lock(gate_mutex);
+      ++calls;
+      gate_changed.notify_all();
+      gate_changed.wait(lock, [&] { return gate_open; });
+      return StubResult::fail(agent_host::Status::unavailable);
+    });
+  }
+  std::mutex gate_mutex;
+  std::condition_variable gate_changed;
+  bool gate_open = false;
+  int calls = 0;
+};
+
+TEST_F(OutboxTurnedOff, WhileADeliveryFailsTheDispatcherWaitsInsteadOfSpinning) {
+  create({{"title", "posted as events are turned off"}});
+  {
+    std::unique_lock<std::mutex> lock(gate_mutex);
+    ASSERT_TRUE(gate_changed.wait_for(lock, std::chrono::seconds(5), [&] { return calls > 0; }));
+  }
+  json config = plugin_config();
+  config["events"]["enabled"] = false;
+  host.reload("task-manager", config);
+  {
+    std::lock_guard<std::mutex> lock(gate_mutex);
+    gate_open = true;
+  }
+  gate_changed.notify_all();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the retry time passes
+  const auto before = process_cpu();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const auto spent = process_cpu() - before;
+  // Idle, the process spends a few milliseconds here; a spinning thread most
+  // of a core even on a busy machine.
+  EXPECT_LT(spent, std::chrono::milliseconds(300))
+      << "CPU time while idle: " << spent.count() << " µs";
 }
 
 TEST_F(Outbox, GaugesDescribeStoredTasks) {
