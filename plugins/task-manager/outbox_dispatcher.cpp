@@ -113,9 +113,9 @@ void OutboxDispatcher::run() {
       continue;
     }
     if (!backing_off_) retry_at = Clock::time_point::max();
-    // While backing off, a wake only marks that there is more to deliver
-    // after the retry (before this, the gauges' refresh cut every backoff
-    // short); while standing by, nothing is due until the refresh.
+    // While backing off, a wake (the gauges' refresh too) only marks that
+    // there is more to deliver after the retry; while standing by, nothing is
+    // due until the refresh.
     const bool due = !standing_by_ && (backing_off_ ? Clock::now() >= retry_at : woken_);
     if (config_.enabled && due) {
       woken_ = false;
