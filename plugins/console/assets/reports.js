@@ -13,9 +13,10 @@
     const [error, setError] = useState("");
     async function submit(e) {
       e.preventDefault();
-      const body = period === "custom"
-        ? { from: new Date(from + "T00:00:00Z").toISOString(), to: new Date(to + "T00:00:00Z").toISOString() }
-        : { period };
+      // Whole UTC days, both ends included: the API's `to` is exclusive, so
+      // it is the start of the day after the one picked.
+      const dayStart = (day, later) => new Date(Date.parse(day + "T00:00:00Z") + later * 86400000).toISOString();
+      const body = period === "custom" ? { from: dayStart(from, 0), to: dayStart(to, 1) } : { period };
       setBusy(true); setError("");
       try { onDone((await Api.call("POST", "/reporting/reports", { json: body })).data); }
       catch (err) { setError(err.message); }
@@ -25,7 +26,7 @@
       <label>Period <select value=${period} onChange=${(e) => setPeriod(e.target.value)}>
         <option value="daily">daily</option><option value="weekly">weekly</option><option value="custom">custom range</option></select></label>
       ${period === "custom" ? html`<label>From <input type="date" required value=${from} onInput=${(e) => setFrom(e.target.value)} /></label>
-        <label>To <input type="date" required value=${to} onInput=${(e) => setTo(e.target.value)} /></label>` : null}
+        <label>To (included) <input type="date" required value=${to} onInput=${(e) => setTo(e.target.value)} /></label>` : null}
       <button type="submit" class="primary" disabled=${busy}>${busy ? "Generating…" : "Generate now"}</button>
       ${error ? html`<p class="error" role="alert">${error}</p>` : null}</form>`;
   }

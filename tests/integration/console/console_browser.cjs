@@ -85,6 +85,7 @@ async function main() {
   // Edit it: the form sends a PATCH with If-Match.
   await page.evaluate((t) => [...document.querySelectorAll(".card-title")].find((e) => e.textContent === t).click(), title);
   await page.waitForSelector('form[aria-label="Edit task"]');
+  await axe(page, "the task form");
   const fields = await page.$$('form[aria-label="Edit task"] input');
   await fields[1].type("ada");  // assignee
   await fields[2].type("console, e2e");  // tags
@@ -187,6 +188,17 @@ async function main() {
   await open(page, "#/reports");
   await page.waitForSelector("table.list tbody tr");
   await axe(page, "reports");
+  // A custom range of one day (From = To: the day is included).
+  const today = new Date().toISOString().slice(0, 10);
+  await page.select('form[aria-label="Generate a report"] select', "custom");
+  for (const input of await page.$$('form[aria-label="Generate a report"] input[type=date]')) {
+    await input.evaluate((e, day) => { e.value = day; e.dispatchEvent(new Event("input", { bubbles: true })); }, today);
+  }
+  await page.click('form[aria-label="Generate a report"] button[type=submit]');
+  await page.waitForFunction(() => location.hash.startsWith("#/reports/") || document.querySelector("form p.error"), { timeout: 30000 });
+  const rangeError = await page.$eval("main", (m) => (m.querySelector("form p.error") || {}).textContent || "");
+  check(rangeError === "" && (await page.evaluate(() => location.hash)).startsWith("#/reports/"),
+    "a custom report of one day (From = To) is generated" + (rangeError ? ": " + rangeError : ""));
 
   // Every agent's health through its own path (<prefix>/health), as behind the Ingress.
   await open(page, "#/health");
@@ -236,6 +248,13 @@ async function main() {
   check(overflow <= 375, "the board fits 375 px (document " + overflow + " px wide)");
   await shot(page, "board-375");
   await axe(page, "task board at 375 px");
+  for (const [hash, ready] of [["#/workflows", "table.list tbody tr"], ["#/reports", "table.list tbody tr"], ["#/health", "table.list tbody tr"]]) {
+    await open(page, hash);
+    await page.waitForSelector(ready);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 375, hash + " fits 375 px (document " + width + " px wide)");
+    await axe(page, hash + " at 375 px");
+  }
 
   // 1,000 tasks: time from navigation start to a board with every column and count.
   const items = [];
