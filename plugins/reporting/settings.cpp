@@ -1,6 +1,5 @@
 #include "settings.hpp"
 
-#include <set>
 #include <stdexcept>
 
 #include "time_window.hpp"
@@ -21,6 +20,7 @@ const char* const kSchema = R"({
     "time_zone": {"type": "string", "format": "time-zone", "default": "UTC",
       "description": "IANA zone for report periods and schedules"},
     "formats": {"type": "array", "default": ["markdown", "html", "json", "csv"],
+      "minItems": 1, "uniqueItems": true,
       "description": "Formats each report is stored in, each listed once",
       "items": {"type": "string", "enum": ["markdown", "html", "json", "csv"]}},
     "retention_days": {"type": "integer", "minimum": 1, "maximum": 3650, "default": 30,
@@ -75,12 +75,7 @@ Settings read_settings(const nlohmann::json& config, const std::filesystem::path
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string("config key time_zone: ") + e.what());
   }
-  s.formats = config.at("formats").get<std::vector<std::string>>();
-  if (s.formats.empty())
-    throw std::invalid_argument(
-        "config key formats: list at least one of markdown, html, json, csv");
-  if (std::set<std::string>(s.formats.begin(), s.formats.end()).size() != s.formats.size())
-    throw std::invalid_argument("config key formats: a format is listed twice; list each once");
+  s.formats = config.at("formats").get<std::vector<std::string>>();  // one at least, each once
   s.retention_days = config.at("retention_days").get<int>();
   s.retention_schedule = config.at("retention_schedule").get<std::string>();
   s.daily_schedule = config.at("schedules").at("daily").get<std::string>();

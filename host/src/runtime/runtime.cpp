@@ -58,6 +58,7 @@ nlohmann::json plugin_health(const PluginSlot& slot, std::string& overall) {
 Runtime::Runtime(config::HostConfig config, RuntimeOptions options)
     : config_(std::move(config)),
       config_file_(options.config_file),
+      check_secret_mounts_(options.check_secret_mounts),
       version_(options.version),
       host_metrics_(std::make_unique<metrics::HostMetrics>(metrics_.registry(), version_)),
       outside_(with_real_services(std::move(options.outside))),
@@ -86,14 +87,21 @@ OutsideWorld Runtime::with_real_services(OutsideWorld given) {
 
 std::vector<std::string> Runtime::check_plugins() {
   std::vector<std::string> problems;
-  for (const auto& section : config_.plugins)
-    if (section.enabled) catalog_.make_slot(*this, section, problems);
+  if (check_secret_mounts_) read_api_keys(problems);
+  plan_slots(problems);
   return problems;
 }
 
-// Every enabled plugin's slot, not created yet; throws listing every problem.
-std::vector<std::shared_ptr<PluginSlot>> Runtime::slots_to_start() {
-  std::vector<std::string> problems;
+void Runtime::read_api_keys(std::vector<std::string>& problems) {
+  if (config_.auth.api_keys_file.empty()) return;
+  try {
+    api_keys_ = ApiKeys::load(config_.auth.api_keys_file);
+  } catch (const std::exception& e) {
+    problems.push_back(config_file_ + ": auth.api_keys_file: " + e.what());
+  }
+}
+
+std::vector<std::shared_ptr<PluginSlot>> Runtime::plan_slots(std::vector<std::string>& problems) {
   std::vector<std::shared_ptr<PluginSlot>> slots;
   std::set<std::string> prefixes;
   for (const auto& section : config_.plugins) {
@@ -108,6 +116,13 @@ std::vector<std::shared_ptr<PluginSlot>> Runtime::slots_to_start() {
   }
   if (slots.empty() && problems.empty())
     problems.push_back(config_file_ + ": plugins: no plugin is enabled; enable at least one");
+  return slots;
+}
+
+std::vector<std::shared_ptr<PluginSlot>> Runtime::slots_to_start() {
+  std::vector<std::string> problems;
+  read_api_keys(problems);
+  auto slots = plan_slots(problems);
   if (!problems.empty()) throw RuntimeError(join_lines(problems));
   return slots;
 }
@@ -123,13 +138,6 @@ std::shared_ptr<PluginSnapshot> Runtime::snapshot_of(
 
 void Runtime::start() {
   std::lock_guard<std::mutex> lock(lifecycle_mutex_);
-  if (!config_.auth.api_keys_file.empty()) {
-    try {
-      api_keys_ = ApiKeys::load(config_.auth.api_keys_file);
-    } catch (const std::exception& e) {
-      throw RuntimeError(config_file_ + ": auth.api_keys_file: " + e.what());
-    }
-  }
   auto slots = slots_to_start();
   std::vector<std::shared_ptr<PluginSlot>> started;
   try {

@@ -75,7 +75,8 @@ class Runtime {
   // Finds, validates, creates and starts every enabled plugin, then opens the
   // routes. Throws RuntimeError listing every refused plugin or section.
   void start();
-  // The problems start() would report about plugins and their config sections,
+  // The problems start() would report about plugins, their config sections
+  // and prefixes (and, when secret mounts are checked, the API keys file),
   // without creating any plugin (check-config).
   std::vector<std::string> check_plugins();
   // Readiness off, then stop and destroy plugins in reverse order. Idempotent.
@@ -143,6 +144,11 @@ class Runtime {
  private:
   // `given` with every service left null replaced by the real one.
   OutsideWorld with_real_services(OutsideWorld given);
+  // The API keys file, read into api_keys_; a problem instead when it cannot be.
+  void read_api_keys(std::vector<std::string>& problems);
+  // Every enabled plugin's slot, not created yet, with what start() refuses.
+  std::vector<std::shared_ptr<PluginSlot>> plan_slots(std::vector<std::string>& problems);
+  // plan_slots and the API keys; throws listing every problem.
   std::vector<std::shared_ptr<PluginSlot>> slots_to_start();
   std::shared_ptr<PluginSnapshot> snapshot_of(std::vector<std::shared_ptr<PluginSlot>> plugins);
   struct ReloadPlan;
@@ -150,6 +156,7 @@ class Runtime {
 
   config::HostConfig config_;
   std::string config_file_;
+  bool check_secret_mounts_;
   std::string version_;
   metrics::Metrics metrics_;
   std::unique_ptr<metrics::HostMetrics> host_metrics_;

@@ -126,6 +126,27 @@ TEST_F(Refusal, CheckConfigWrongTypeAndMissingFile) {
   EXPECT_NE(missing.output.find("absent.yaml"), std::string::npos) << missing.output;
 }
 
+// check-config refuses what start would: two plugins on one prefix, and a
+// plugin section that its schema refuses (Reporting's formats, once each).
+TEST_F(Refusal, CheckConfigRefusesWhatStartWouldRefuse) {
+  const auto file =
+      write_file(dir_ / "clash.yaml", "service: s\nplugin_dirs: [" AH_FIXTURE_PLUGIN_DIR ", " +
+                                          binary_dir().string() +
+                                          "]\n"
+                                          "plugins:\n  probe: {prefix: /same}\n"
+                                          "  throwing-init: {prefix: /same}\n"
+                                          "  reporting: {config: {formats: [html, html]}}\n");
+  auto result = run_command("check-config " + file);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("plugins.throwing-init.prefix"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("plugins.reporting.config.formats"), std::string::npos)
+      << result.output;
+  auto started = run_command("--config " + file);
+  EXPECT_EQ(started.exit_code, 1) << started.output;
+  EXPECT_NE(started.output.find("plugins.throwing-init.prefix"), std::string::npos)
+      << started.output;
+}
+
 TEST_F(Refusal, CheckConfigAcceptsAGoodConfig) {
   const auto file =
       write_file(dir_ / "good.yaml", "service: s\nplugin_dirs: [" AH_FIXTURE_PLUGIN_DIR
