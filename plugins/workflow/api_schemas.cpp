@@ -101,6 +101,15 @@ json run_page() {
             {"next_cursor", {{"type", {"string", "null"}}}}}}};
 }
 
+json run_start_request() {
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"properties",
+           {{"input",
+             {{"type", "object"},
+              {"description", "The run's input, checked against the workflow's input schema"}}}}}};
+}
+
 json run_start() {
   return with_required(run(), "created", {{"type", "boolean"}});
 }

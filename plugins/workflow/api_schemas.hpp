@@ -13,6 +13,7 @@ nlohmann::json definition();   // what POST /workflows takes (YAML or JSON)
 nlohmann::json run_summary();  // an item of GET /runs
 nlohmann::json run();          // GET /runs/{id}
 nlohmann::json run_page();
+nlohmann::json run_start_request();  // what POST /workflows/{name}/runs takes
 nlohmann::json run_start();  // POST /workflows/{name}/runs and webhooks: the run, created or not
 nlohmann::json event();      // POST /events
 nlohmann::json event_answer();

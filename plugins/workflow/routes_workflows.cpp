@@ -1,4 +1,5 @@
 // /workflows: upload (new version), list, read, delete, and start a run.
+#include <agent_host/json_schema.hpp>
 #include <agent_host/list_params.hpp>
 
 #include "api_schemas.hpp"
@@ -46,9 +47,7 @@ DefinitionPtr find(Engine& engine, const Request& request) {
 agent_host::RouteDoc start_run_doc() {
   agent_host::RouteDoc doc{
       "Start a run: {\"input\": {...}}; an Idempotency-Key header dedupes starts",
-      json{{"type", "object"},
-           {"additionalProperties", false},
-           {"properties", {{"input", {{"type", "object"}}}}}}};
+      schemas::run_start_request()};
   doc.id("startRun")
       .header("Idempotency-Key",
               "1..200 characters; a start repeated with the same key and input answers the "
@@ -128,18 +127,12 @@ Response delete_workflow(Engine& engine, const Request& request) {
 
 // The start a POST /workflows/{name}/runs asks for: its input and idempotency key.
 StartRequest start_request(DefinitionPtr definition, const Request& request) {
+  static const agent_host::JsonSchema kBody(schemas::run_start_request());
   json body = request.body().empty() ? json::object() : request.json_body();
-  if (!body.is_object()) throw HttpError::bad_request("body", "send {\"input\": {...}}");
-  for (const auto& [key, value] : body.items()) {
-    (void)value;
-    if (key != "input")
-      throw HttpError::bad_request(key, "unknown key '" + key + "'; send {\"input\": {...}}");
-  }
+  kBody.require(body);
   StartRequest start;
   start.definition = std::move(definition);
   start.input = body.value("input", json::object());
-  if (!start.input.is_object())
-    throw HttpError::bad_request("input", "input must be a JSON object");
   if (auto key = request.header("idempotency-key")) {
     if (key->empty() || key->size() > 200)
       throw HttpError::bad_request("Idempotency-Key", "use 1 to 200 characters");

@@ -133,6 +133,13 @@ output: {result: "{{ steps.check.output.result }}"}
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(invalid.json()["error"]["code"], "invalid_input");
   EXPECT_EQ(invalid.json()["error"]["field"], "input.kind");
+  // The body itself, against the schema /openapi.json publishes for it.
+  auto unknown = host_.post("/workflow/workflows/route/runs", json{{"inputs", json::object()}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.json()["error"]["field"], "inputs") << unknown.body;
+  auto not_object = host_.post("/workflow/workflows/route/runs", json{{"input", 7}});
+  EXPECT_EQ(not_object.status, 400);
+  EXPECT_EQ(not_object.json()["error"]["field"], "input") << not_object.body;
 }
 
 TEST_F(WorkflowPlugin, FailStepFailsTheRunNamingTheStep) {
@@ -332,6 +339,15 @@ steps: [{id: a, type: transform, with: {value: "{{ input.task.title }}"}}]
   auto refused = host_.post("/workflow/events", bad);
   EXPECT_EQ(refused.status, 400);
   EXPECT_EQ(refused.json()["error"]["field"], "id");
+  // Checked against the schema /openapi.json publishes, then the time itself.
+  for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
+           {"type", "task.renamed"}, {"task", "t1"}, {"occurred_at", "yesterday"}}) {
+    json wrong = event;
+    wrong[key] = value;
+    auto answer = host_.post("/workflow/events", wrong);
+    EXPECT_EQ(answer.status, 400) << key;
+    EXPECT_EQ(answer.json()["error"]["field"], key) << answer.body;
+  }
 }
 
 class Webhooks : public WorkflowPlugin {
