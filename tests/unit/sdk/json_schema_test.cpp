@@ -118,6 +118,14 @@ TEST(JsonSchema, RequireThrowsA400NamingTheFirstFieldInReadingOrder) {
   EXPECT_NO_THROW(kTask.require({{"title", "x"}}));
 }
 
+TEST(JsonSchema, ARepeatedItemIsNamedWithWhereItRepeats) {
+  const JsonSchema formats(json::parse(R"({"type": "array", "uniqueItems": true,
+                                           "items": {"type": "string"}})"));
+  const auto twice = formats.validate(json{"html", "csv", "html"});
+  ASSERT_EQ(twice.size(), 1u);
+  EXPECT_EQ(twice[0].message, "lists \"html\" twice (items 0 and 2); list each once");
+}
+
 TEST(JsonSchema, AFalseSubschemaStillRefuses) {
   const JsonSchema never(json::parse(R"({"type": "object", "properties": {"x": false}})"));
   EXPECT_FALSE(never.validate({{"x", 1}}).empty());

@@ -5,6 +5,7 @@
 #define AGENT_HOST_DETAIL_SCHEMA_EXPLAIN_HPP
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -246,6 +247,19 @@ inline std::string quoted_inside(const std::string& text) {
   return text.substr(first + 1, last - first - 1);
 }
 
+// `uniqueItems`: valijson says "Elements at indexes #I and #J violate
+// uniqueness constraint."; the reader wants the value and where it repeats.
+inline std::string repeat_message(const std::string& description, const json& value) {
+  const std::size_t first = description.find('#');
+  const std::size_t second = description.find('#', first + 1);
+  if (second == std::string::npos || !value.is_array()) return description;
+  const unsigned long i = std::strtoul(description.c_str() + first + 1, nullptr, 10);
+  const unsigned long j = std::strtoul(description.c_str() + second + 1, nullptr, 10);
+  if (j >= value.size()) return description;
+  return "lists " + quoted_preview(value[j]) + " twice (items " + std::to_string(i) + " and " +
+         std::to_string(j) + "); list each once";
+}
+
 // The message for a failed bound (maximum, minLength, pattern, ...); nullopt
 // for any other error.
 inline std::optional<std::string> bound_message(const std::string& description, const json& value,
@@ -274,6 +288,7 @@ inline std::optional<std::string> bound_message(const std::string& description, 
            schema.value("pattern", std::string("given"));
   if (starts_with(description, "Object should have no fewer than"))
     return "needs at least " + schema_number(schema, "minProperties") + " entry(ies)";
+  if (starts_with(description, "Elements at indexes #")) return repeat_message(description, value);
   return std::nullopt;
 }
 
