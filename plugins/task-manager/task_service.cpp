@@ -11,6 +11,33 @@ namespace task_manager {
 using agent_host::HttpError;
 using agent_host::Transaction;
 
+namespace {
+
+// Thrown in a transaction body when the task it read was changed or deleted
+// by another transaction before its write (a replica: PostgreSQL runs at
+// READ COMMITTED). The write did nothing; the transaction runs again and
+// reads the task anew, so If-Match and 404 judge what is there now.
+struct ChangedMeanwhile {};
+
+constexpr int kChangeAttempts = 8;
+
+template <typename Attempt>
+void rerun_when_changed(Attempt&& attempt) {
+  for (int tried = 1;; ++tried) {
+    try {
+      attempt();
+      return;
+    } catch (const ChangedMeanwhile&) {
+      if (tried == kChangeAttempts)
+        throw HttpError(409, "conflict",
+                        "the task changed " + std::to_string(kChangeAttempts) +
+                            " times while this request was applied; send it again");
+    }
+  }
+}
+
+}  // namespace
+
 TaskService::PlannedCreate TaskService::plan_insert(Task task,
                                                     std::optional<std::string> idempotency_key,
                                                     bool events_enabled, int64_t now) {
@@ -65,7 +92,7 @@ class TaskService::Batch {
     const bool tags_changed = std::find(changed.begin(), changed.end(), "tags") != changed.end();
     task.updated_at = now_;
     ++task.version;
-    store::update_task(tx_, task, tags_changed);
+    if (!store::update_task(tx_, task, task.version - 1, tags_changed)) throw ChangedMeanwhile{};
     record(updated_event(task, changed, now_));
     return task;
   }
@@ -85,7 +112,7 @@ class TaskService::Batch {
     apply_status(task, to, now_);
     task.updated_at = now_;
     ++task.version;
-    store::update_task(tx_, task, false);
+    if (!store::update_task(tx_, task, task.version - 1, false)) throw ChangedMeanwhile{};
     record(transitioned_event(task, from, now_));
     if (to == "done") ++tally.completed;
     return task;
@@ -93,7 +120,7 @@ class TaskService::Batch {
 
   void remove(const std::string& id, const Preconditions& conditions) {
     const Task task = load(id, conditions, "id");
-    store::delete_task(tx_, id);
+    if (!store::delete_task(tx_, id, task.version)) throw ChangedMeanwhile{};
     record(deleted_event(task, now_));
     ++tally.deleted;
   }
@@ -138,10 +165,23 @@ void TaskService::create(PlannedCreate plan, CreatedFn done) {
   auto state = std::make_shared<State>(State{std::move(plan), std::move(done), std::nullopt});
   host_.sql().transaction_async(
       [state](Transaction& tx) {
-        // Writers are serialized, so a key seen here cannot be inserted concurrently.
         const auto& key = state->plan.idempotency_key;
-        state->existing = key ? store::find_by_idempotency_key(tx, *key) : std::nullopt;
-        if (!state->existing) store::execute(tx, state->plan.statements);
+        const auto& statements = state->plan.statements;
+        state->existing.reset();
+        if (!key) {
+          store::execute(tx, statements);
+          return;
+        }
+        // Another replica may be creating with the same key right now: the
+        // conditional insert waits for it, and finds the key once it committed.
+        if (store::insert_task_unless_key_exists(tx, statements.front())) {
+          store::execute(tx, statements, 1);
+          return;
+        }
+        state->existing = store::find_by_idempotency_key(tx, *key);
+        if (!state->existing)
+          throw agent_host::Error(agent_host::Status::internal,
+                                  "idempotency key '" + *key + "' is taken but no task has it");
       },
       [this, state](std::exception_ptr failure) {
         if (!failure && !state->existing) committed(state->plan.tally);
@@ -160,10 +200,12 @@ Task TaskService::update(const std::string& id, const TaskChanges& changes,
                          const Preconditions& conditions) {
   Task result;
   Tally done;
-  host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, agent_host::now_ms());
-    result = batch.update(id, changes, conditions, "id");
-    done = batch.tally;
+  rerun_when_changed([&] {
+    host_.sql().transaction([&](Transaction& tx) {
+      Batch batch(tx, events_enabled_, agent_host::now_ms());
+      result = batch.update(id, changes, conditions, "id");
+      done = batch.tally;
+    });
   });
   committed(done);
   return result;
@@ -173,10 +215,12 @@ Task TaskService::transition(const std::string& id, const std::string& to,
                              const Preconditions& conditions) {
   Task result;
   Tally done;
-  host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, agent_host::now_ms());
-    result = batch.transition(id, to, conditions);
-    done = batch.tally;
+  rerun_when_changed([&] {
+    host_.sql().transaction([&](Transaction& tx) {
+      Batch batch(tx, events_enabled_, agent_host::now_ms());
+      result = batch.transition(id, to, conditions);
+      done = batch.tally;
+    });
   });
   committed(done);
   return result;
@@ -184,10 +228,12 @@ Task TaskService::transition(const std::string& id, const std::string& to,
 
 void TaskService::remove(const std::string& id, const Preconditions& conditions) {
   Tally done;
-  host_.sql().transaction([&](Transaction& tx) {
-    Batch batch(tx, events_enabled_, agent_host::now_ms());
-    batch.remove(id, conditions);
-    done = batch.tally;
+  rerun_when_changed([&] {
+    host_.sql().transaction([&](Transaction& tx) {
+      Batch batch(tx, events_enabled_, agent_host::now_ms());
+      batch.remove(id, conditions);
+      done = batch.tally;
+    });
   });
   committed(done);
 }
@@ -198,17 +244,20 @@ json TaskService::bulk(const json& body) {
   json created = json::array();
   json updated = json::array();
   Tally done;
-  host_.sql().transaction([&](Transaction& tx) {
-    created = json::array();
-    updated = json::array();
-    Batch batch(tx, events_enabled_, agent_host::now_ms());
-    for (auto& task : request.creates) created.push_back(to_json(batch.insert(task, std::nullopt)));
-    for (size_t i = 0; i < request.updates.size(); ++i) {
-      const BulkUpdate& update = request.updates[i];
-      updated.push_back(to_json(batch.update(update.id, update.changes, update.conditions,
-                                             "update[" + std::to_string(i) + "].id")));
-    }
-    done = batch.tally;
+  rerun_when_changed([&] {
+    host_.sql().transaction([&](Transaction& tx) {
+      created = json::array();
+      updated = json::array();
+      Batch batch(tx, events_enabled_, agent_host::now_ms());
+      for (auto& task : request.creates)
+        created.push_back(to_json(batch.insert(task, std::nullopt)));
+      for (size_t i = 0; i < request.updates.size(); ++i) {
+        const BulkUpdate& update = request.updates[i];
+        updated.push_back(to_json(batch.update(update.id, update.changes, update.conditions,
+                                               "update[" + std::to_string(i) + "].id")));
+      }
+      done = batch.tally;
+    });
   });
   committed(done);
   return json{{"created", std::move(created)}, {"updated", std::move(updated)}};

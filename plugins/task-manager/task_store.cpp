@@ -273,8 +273,18 @@ std::optional<Task> find_by_idempotency_key(agent_host::Transaction& tx, const s
   return task_from_row(rows[0]);
 }
 
-void execute(agent_host::Transaction& tx, const std::vector<Statement>& statements) {
-  for (const auto& statement : statements) tx.execute(statement.sql, statement.params_json);
+bool insert_task_unless_key_exists(agent_host::Transaction& tx, const Statement& insert_task) {
+  return !tx.query(std::string(insert_task.sql) +
+                       " ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL"
+                       " DO NOTHING RETURNING id",
+                   json::parse(insert_task.params_json))
+              .empty();
+}
+
+void execute(agent_host::Transaction& tx, const std::vector<Statement>& statements,
+             std::size_t from) {
+  for (std::size_t i = from; i < statements.size(); ++i)
+    tx.execute(statements[i].sql, statements[i].params_json);
 }
 
 void add_insert_task(const Task& task, const std::optional<std::string>& idempotency_key,
@@ -291,25 +301,33 @@ void add_insert_task(const Task& task, const std::optional<std::string>& idempot
   add_insert_tags(task, out);
 }
 
-void update_task(agent_host::Transaction& tx, const Task& task, bool tags_changed) {
-  tx.query(
+bool update_task(agent_host::Transaction& tx, const Task& task, int64_t read_version,
+                 bool tags_changed) {
+  const json changed = tx.query(
       "UPDATE tasks SET title = $2, description = $3, status = $4, priority = $5, assignee = $6, "
       "tags = $7, due_at = $8, updated_at = $9, completed_at = $10, cancelled_at = $11, "
-      "version = $12 WHERE id = $1",
+      "version = $12 WHERE id = $1 AND version = $13 RETURNING id",
       json::array({task.id, task.title, task.description, task.status, task.priority,
                    nullable(task.assignee), tags_text(task), nullable(task.due_at), task.updated_at,
-                   nullable(task.completed_at), nullable(task.cancelled_at), task.version}));
+                   nullable(task.completed_at), nullable(task.cancelled_at), task.version,
+                   read_version}));
+  if (changed.empty()) return false;
   if (tags_changed) {
-    tx.query("DELETE FROM task_tags WHERE task_id = $1", json::array({task.id}));
-    std::vector<Statement> tag_rows;
-    add_insert_tags(task, tag_rows);
-    execute(tx, tag_rows);
+    std::vector<Statement> rows{
+        {"DELETE FROM task_tags WHERE task_id = $1", json::array({task.id}).dump()}};
+    add_insert_tags(task, rows);
+    execute(tx, rows);
   }
+  return true;
 }
 
-void delete_task(agent_host::Transaction& tx, const std::string& id) {
-  tx.query("DELETE FROM task_tags WHERE task_id = $1", json::array({id}));
-  tx.query("DELETE FROM tasks WHERE id = $1", json::array({id}));
+bool delete_task(agent_host::Transaction& tx, const std::string& id, int64_t read_version) {
+  if (tx.query("DELETE FROM tasks WHERE id = $1 AND version = $2 RETURNING id",
+               json::array({id, read_version}))
+          .empty())
+    return false;
+  execute(tx, {{"DELETE FROM task_tags WHERE task_id = $1", json::array({id}).dump()}});
+  return true;
 }
 
 Statement append_event(const Event& event) {

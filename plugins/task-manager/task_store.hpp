@@ -59,14 +59,25 @@ struct Statement {
   const char* sql;
   std::string params_json;
 };
-void execute(agent_host::Transaction& tx, const std::vector<Statement>& statements);
+// Runs statements[from..] as writes whose rows nobody reads.
+void execute(agent_host::Transaction& tx, const std::vector<Statement>& statements,
+             std::size_t from = 0);
 
 // The task row and its tag index rows.
 void add_insert_task(const Task& task, const std::optional<std::string>& idempotency_key,
                      std::vector<Statement>& out);
+// A task's first statement from add_insert_task, made conditional: false,
+// and nothing written, when a task with its idempotency key exists. A
+// concurrent transaction inserting the same key (another replica) is waited
+// for; once it has committed, the key exists.
+bool insert_task_unless_key_exists(agent_host::Transaction& tx, const Statement& insert_task);
 // Writes every mutable field; `tags_changed` also rewrites the tag index rows.
-void update_task(agent_host::Transaction& tx, const Task& task, bool tags_changed);
-void delete_task(agent_host::Transaction& tx, const std::string& id);
+// Both apply only while the row is still at `read_version`, the version the
+// transaction read: false, and nothing written, when another transaction (a
+// replica: PostgreSQL runs at READ COMMITTED) changed or deleted it since.
+bool update_task(agent_host::Transaction& tx, const Task& task, int64_t read_version,
+                 bool tags_changed);
+bool delete_task(agent_host::Transaction& tx, const std::string& id, int64_t read_version);
 
 // The outbox: events recorded in the writer's transaction, delivered later in seq order.
 Statement append_event(const Event& event);

@@ -9,22 +9,29 @@
 #   With --baseline DIR (a folder holding another build's agent-host and
 #   ah-task-manager.so, e.g. the previous commit's), each round also runs
 #   cases 2 and 3 with those binaries: a change measured side by side in one run.
+#   With --host-cpu CORES (e.g. 0.25), every host runs in a CPU cgroup of its
+#   own capped at CORES, as the kubelet enforces a pod's CPU limit (CFS
+#   quota): replicas then scale as pods that each hit their limit do, not as
+#   processes sharing this machine's cores. Needs a writable cgroup cpu
+#   controller (v1 or v2; root).
 #
 #   tests/bench/task-manager/run_postgres.sh [--duration 10] [--connections 32] [--rounds 3]
-#                                            [--baseline DIR]
+#                                            [--baseline DIR] [--host-cpu CORES]
 # BUILD_DIR overrides the Release build folder (default build/bench-task-manager).
 set -euo pipefail
 duration=10
 connections=32
 rounds=3
 baseline=""
+host_cpu=""
 while (($#)); do
   case $1 in
     --duration) duration=${2%s}; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
-    *) echo "unknown option $1 (use --duration, --connections, --rounds, --baseline)" >&2; exit 2 ;;
+    --host-cpu) host_cpu=$2; shift 2 ;;
+    *) echo "unknown option $1 (use --duration, --connections, --rounds, --baseline, --host-cpu)" >&2; exit 2 ;;
   esac
 done
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,10 +43,12 @@ bin=$build/bin
 work=$(mktemp -d "${TMPDIR:-/tmp}/tm-pg-bench.XXXXXX")
 chmod 755 "$work"
 pids=()
+cgroups=()
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_port=$(free_port)
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for group in "${cgroups[@]}"; do rmdir "$group" 2>/dev/null || true; done
   "$root/tests/support/postgres.sh" stop "$work/pg" || true
   rm -rf "$work"
 }
@@ -48,6 +57,30 @@ server=$("$root/tests/support/postgres.sh" start "$work/pg" "$pg_port")
 psql -q "$server" -c "CREATE DATABASE bench" >/dev/null
 url=${server%/postgres}/bench
 rps() { awk '/Requests\/sec/ {print $2}'; }
+
+# --host-cpu: one cgroup per host slot, capped at $host_cpu cores per 100 ms
+# period (cgroup v2's cpu.max, else v1's cfs quota).
+cap_cpu() {
+  local pid=$1 slot=$2 group quota
+  quota=$(python3 -c "print(int(float('$host_cpu') * 100000))")
+  if grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    group=/sys/fs/cgroup/ah-bench-$$-$slot
+    mkdir -p "$group" && echo "$quota 100000" >"$group/cpu.max"
+  else
+    group=/sys/fs/cgroup/cpu/ah-bench-$$-$slot
+    mkdir -p "$group" && echo 100000 >"$group/cpu.cfs_period_us" && echo "$quota" >"$group/cpu.cfs_quota_us"
+  fi
+  echo "$pid" >"$group/cgroup.procs"
+  [[ " ${cgroups[*]} " == *" $group "* ]] || cgroups+=("$group")
+}
+if [[ -n $host_cpu ]]; then
+  probe_group=/sys/fs/cgroup/cpu/ah-bench-$$-probe
+  grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null && probe_group=/sys/fs/cgroup/ah-bench-$$-probe
+  mkdir "$probe_group" 2>/dev/null && rmdir "$probe_group" || {
+    echo "--host-cpu needs a writable cgroup cpu controller (cgroup v2 with cpu enabled, or v1's /sys/fs/cgroup/cpu) and root" >&2
+    exit 2
+  }
+fi
 
 # Starts `count` hosts on the same schema, from the binaries in $2 (default:
 # this build); $bases lists where they answer.
@@ -73,6 +106,7 @@ start_hosts() {
 JSON
     "$host_bin/agent-host" --config "$work/host$i.json" >"$work/host$i.log" 2>&1 &
     pids+=($!)
+    [[ -z $host_cpu ]] || cap_cpu "$!" "$i"
     bases+=("http://127.0.0.1:$port")
     for _ in $(seq 200); do curl -sf "${bases[-1]}/readyz" >/dev/null && break; sleep 0.05; done
     curl -sf "${bases[-1]}/readyz" >/dev/null || { cat "$work/host$i.log" >&2; exit 1; }
@@ -161,6 +195,7 @@ for round in $(seq "$rounds"); do
   scales+=("$(python3 -c "print(f'{$three/$one:.2f}')")")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+[[ -z $host_cpu ]] || echo "Every host capped at $host_cpu CPU cores (a cgroup each, CFS quota)."
 cat <<TABLE
 | case (per round) | result |
 |---|---|

@@ -4,9 +4,11 @@
 // acknowledged write, and an outage of the server is survived.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <host_process.hpp>
 #include <mutex>
 #include <set>
@@ -103,6 +105,95 @@ TEST_F(Replicas, OneReplicaAtATimeDeliversTheOutboxAndNoEventIsLost) {
   }
   EXPECT_EQ(events["events"].size(), static_cast<std::size_t>(kTasks));
   EXPECT_EQ(events["duplicates"], 0) << "two replicas delivered the same events";
+}
+
+// Sends `count` requests at once, spread over `hosts`; returns their statuses.
+std::vector<int> at_once(const std::vector<std::unique_ptr<HostProcess>>& hosts, int count,
+                         const std::function<Reply(const HostProcess&)>& send) {
+  std::vector<int> statuses(static_cast<std::size_t>(count));
+  std::vector<std::thread> senders;
+  for (int i = 0; i < count; ++i)
+    senders.emplace_back([&, i] {
+      statuses[static_cast<std::size_t>(i)] =
+          send(*hosts[static_cast<std::size_t>(i) % hosts.size()]).status;
+    });
+  for (auto& sender : senders) sender.join();
+  return statuses;
+}
+
+// Changes sent at once to different replicas with the same If-Match: one
+// applies, the others find the version moved (412). Read-then-write without
+// a row lock let each replica see the old version and all of them succeed,
+// the last silently overwriting the others.
+TEST_F(Replicas, IfMatchAdmitsOneOfConcurrentChangesOnDifferentReplicas) {
+  std::vector<std::unique_ptr<HostProcess>> hosts;
+  for (int i = 0; i < 3; ++i)
+    hosts.push_back(std::make_unique<HostProcess>(task_manager_on(database_->url())));
+  const Reply created = create_task(*hosts[0], "contended");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/task/tasks/" + created.json()["id"].get<std::string>();
+  constexpr int kRounds = 10, kWriters = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string etag = http("GET", hosts[0]->base_url() + path).header("etag");
+    std::atomic<int> writer{0};
+    const auto statuses = at_once(hosts, kWriters, [&](const HostProcess& host) {
+      const std::string title = "r" + std::to_string(round) + "w" + std::to_string(writer++);
+      return http("PATCH", host.base_url() + path, json{{"title", title}}.dump(),
+                  {{"content-type", "application/json"}, {"If-Match", etag}});
+    });
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1) << "round " << round;
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 412), kWriters - 1) << "round " << round;
+  }
+  EXPECT_EQ(http("GET", hosts[1]->base_url() + path).json()["version"], kRounds + 1);
+}
+
+// Creates sent at once to different replicas with one Idempotency-Key make
+// one task: the first answers 201, every other one replays it (200).
+TEST_F(Replicas, OneIdempotencyKeyMakesOneTaskWhenReplicasRace) {
+  std::vector<std::unique_ptr<HostProcess>> hosts;
+  for (int i = 0; i < 3; ++i)
+    hosts.push_back(std::make_unique<HostProcess>(task_manager_on(database_->url())));
+  for (int round = 0; round < 10; ++round) {
+    const std::string key = "race-" + std::to_string(round);
+    const auto statuses = at_once(hosts, 6, [&](const HostProcess& host) {
+      return create_task(host, key, {{"Idempotency-Key", key}});
+    });
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1) << key;
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 5) << key;
+  }
+  const json listed = http("GET", hosts[2]->base_url() + "/task/tasks?limit=100").json();
+  EXPECT_EQ(listed["items"].size(), 10u);
+}
+
+// A change and a delete of one task at once on different replicas: either
+// order is fine, but the tag index keeps no row of a task that is gone.
+TEST_F(Replicas, AChangeRacingADeleteLeavesNoTagOfTheDeletedTask) {
+  std::vector<std::unique_ptr<HostProcess>> hosts;
+  for (int i = 0; i < 2; ++i)
+    hosts.push_back(std::make_unique<HostProcess>(task_manager_on(database_->url())));
+  const Headers json_type = {{"content-type", "application/json"}};
+  for (int round = 0; round < 20; ++round) {
+    const Reply created = http("POST", hosts[0]->base_url() + "/task/tasks",
+                               json{{"title", "doomed"}, {"tags", {"a"}}}.dump(), json_type);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string path = "/task/tasks/" + created.json()["id"].get<std::string>();
+    std::thread retag([&] {
+      http("PATCH", hosts[1]->base_url() + path, json{{"tags", {"b", "c"}}}.dump(), json_type);
+    });
+    http("DELETE", hosts[0]->base_url() + path);
+    retag.join();
+  }
+  store::PostgresSettings settings;
+  settings.conninfo = database_->url();
+  settings.schema = runtime::schema_of_plugin("task-manager");
+  const auto database = store::PostgresDatabase::open(settings);
+  std::string rows;
+  ASSERT_TRUE(database
+                  ->query("SELECT count(*) AS n FROM task_tags t WHERE NOT EXISTS "
+                          "(SELECT 1 FROM tasks WHERE id = t.task_id)",
+                          "[]", rows)
+                  .ok());
+  EXPECT_EQ(json::parse(rows).at(0).at("n"), 0) << "tag rows of deleted tasks";
 }
 
 // A replica that does not hold the outbox lease leaves the lease row alone
