@@ -126,6 +126,20 @@ BEGIN
 END $$
 )sql";
 
+// Migration 4 on SQLite, which cannot drop a constraint: the tag index
+// rebuilt without its foreign key.
+constexpr const char* kTagsWithoutForeignKey = R"sql(
+CREATE TABLE task_tags_rebuilt (
+  tag TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  PRIMARY KEY (tag, task_id)
+) WITHOUT ROWID;
+INSERT INTO task_tags_rebuilt (tag, task_id) SELECT tag, task_id FROM task_tags;
+DROP TABLE task_tags;
+ALTER TABLE task_tags_rebuilt RENAME TO task_tags;
+CREATE INDEX task_tags_task ON task_tags (task_id);
+)sql";
+
 // Migration 0: tasks, their tag index, the outbox and stored daily reports.
 constexpr const char* kTasksSchema = R"sql(
 CREATE TABLE tasks (
@@ -231,6 +245,13 @@ std::vector<agent_host::Migration> migrations() {
       // (one writer, in-place updates) keeps its triggers; its delta table
       // stays empty.
       {kCountDeltasTable, std::string(kCountDeltasTable) + ";\n" + kPostgresCountDeltas},
+      // 4: the tag index without its foreign key. Its rows are written and
+      // deleted only with their task's, in the transaction that checks the
+      // task's version (update_task, delete_task), so none outlives its task;
+      // the key's check cost PostgreSQL an index lookup and a row lock (a WAL
+      // record) on every create: 1.11x the creates/s without it.
+      {kTagsWithoutForeignKey,
+       "ALTER TABLE task_tags DROP CONSTRAINT IF EXISTS task_tags_task_id_fkey"},
   };
 }
 
