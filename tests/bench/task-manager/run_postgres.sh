@@ -56,6 +56,12 @@ trap cleanup EXIT
 server=$("$root/tests/support/postgres.sh" start "$work/pg" "$pg_port")
 psql -q "$server" -c "CREATE DATABASE bench" >/dev/null
 url=${server%/postgres}/bench
+# The baseline build writes a database of its own: its migrations may be
+# older than this build's, which refuses a schema it does not know.
+if [[ -n $baseline ]]; then
+  psql -q "$server" -c "CREATE DATABASE bench_baseline" >/dev/null
+  baseline_url=${server%/postgres}/bench_baseline
+fi
 rps() { awk '/Requests\/sec/ {print $2}'; }
 
 # --host-cpu: one cgroup per host slot, capped at $host_cpu cores per 100 ms
@@ -83,9 +89,9 @@ if [[ -n $host_cpu ]]; then
 fi
 
 # Starts `count` hosts on the same schema, from the binaries in $2 (default:
-# this build); $bases lists where they answer.
+# this build) on the database $3 (default: $url); $bases lists where they answer.
 start_hosts() {
-  local count=$1 host_bin=${2:-$bin} i port metrics_port
+  local count=$1 host_bin=${2:-$bin} database=${3:-$url} i port metrics_port
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   pids=() bases=()
   for i in $(seq "$count"); do
@@ -96,7 +102,7 @@ start_hosts() {
   "http": {"port": $port, "threads": 2},
   "metrics": {"port": $metrics_port},
   "log": {"level": "warn", "format": "json"},
-  "storage": {"backend": "postgres", "postgres": {"url": "$url", "pool_size": 4}},
+  "storage": {"backend": "postgres", "postgres": {"url": "$database", "pool_size": 4}},
   "scheduler": {"enabled": false},
   "plugin_dirs": ["$host_bin"],
   "peers": {},
@@ -183,10 +189,10 @@ for round in $(seq "$rounds"); do
   cpu_three+=("$(cpu_per_create "$three")")
   if [[ -n $baseline ]]; then
     echo "== round $round: creates through 1 host of the baseline ($baseline)" >&2
-    start_hosts 1 "$baseline"; old=$(creates)
+    start_hosts 1 "$baseline" "$baseline_url"; old=$(creates)
     olds+=("$old") gains+=("$(python3 -c "print(f'{$one/$old:.2f}')")")
     echo "== round $round: creates through 3 hosts of the baseline" >&2
-    start_hosts 3 "$baseline"; old_three=$(creates)
+    start_hosts 3 "$baseline" "$baseline_url"; old_three=$(creates)
     old_threes+=("$old_three") gains_three+=("$(python3 -c "print(f'{$three/$old_three:.2f}')")")
     old_scales+=("$(python3 -c "print(f'{$old_three/$old:.2f}')")")
   fi
