@@ -95,6 +95,8 @@ Response get_report(ReportService& service, const Request& request) {
     if (!format) throw not_acceptable(*record, "Accept: " + accept);
   }
   auto text = service.document(*record, format->name);
+  // Deleted since it was found (another request, another replica): gone as a whole.
+  if (!text && !service.find(id)) throw HttpError::not_found("report " + id);
   if (!text)
     throw HttpError(410, "gone",
                     "the " + format->name + " file of report " + id +

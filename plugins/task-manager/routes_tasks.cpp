@@ -51,6 +51,14 @@ std::optional<std::string> idempotency_key(const Request& request) {
   return std::string(*key);
 }
 
+// Eight reruns in a row found the task changed by other replicas (see
+// TaskService): rare enough that the client's retry is the answer.
+constexpr const char* kKeptChanging =
+    "Other replicas kept changing the task while this applied (code conflict); send it again";
+constexpr const char* kKeyKeptChanging =
+    "The task holding the Idempotency-Key kept being created and deleted by other requests "
+    "(code conflict); send it again";
+
 constexpr const char* kIfMatch =
     "The task's ETag (\"<version>\") or *: the change applies only to that version";
 
@@ -105,6 +113,7 @@ void add_create_route(agent_host::Host& host, TaskService& service) {
           .responds(200, "An earlier create with this Idempotency-Key made it (replayed)",
                     schemas::task())
           .responds(400, "Invalid task, header or query parameter")
+          .responds(409, kKeyKeptChanging)
           .responds(415, "The body is not JSON"),
       [&service](const Request& request, DeferredResponse response) {
         reject_query(request);
@@ -160,6 +169,7 @@ void add_change_routes(agent_host::Host& host, TaskService& service) {
           .responds(200, "The changed task", schemas::task())
           .responds(400, "Invalid change, header or query parameter")
           .responds(404, "No such task")
+          .responds(409, kKeptChanging)
           .responds(412, "If-Match names another version")
           .responds(415, "The body is not JSON"),
       [&service](const Request& request) {
@@ -176,6 +186,7 @@ void add_change_routes(agent_host::Host& host, TaskService& service) {
                  .responds(204, "Deleted")
                  .responds(400, "Malformed If-Match or an unknown query parameter")
                  .responds(404, "No such task")
+                 .responds(409, kKeptChanging)
                  .responds(412, "If-Match names another version"),
              [&service](const Request& request) {
                reject_query(request);
@@ -193,7 +204,10 @@ void add_change_routes(agent_host::Host& host, TaskService& service) {
           .responds(200, "The task in its new status", schemas::task())
           .responds(400, "Invalid target, header or query parameter")
           .responds(404, "No such task")
-          .responds(409, "The transition is not allowed from the current status")
+          .responds(409,
+                    "The transition is not allowed from the current status (code "
+                    "illegal_transition), or another replica kept changing the task while this "
+                    "applied (code conflict): send it again")
           .responds(412, "If-Match names another version")
           .responds(415, "The body is not JSON"),
       [&service](const Request& request) {
@@ -212,6 +226,7 @@ void add_bulk_route(agent_host::Host& host, TaskService& service) {
                  .responds(200, "Every item applied", schemas::bulk_response())
                  .responds(400, "An invalid item (field names its index); nothing applied")
                  .responds(404, "An update names no task; nothing applied")
+                 .responds(409, kKeptChanging)
                  .responds(412, "An update's if_match names another version; nothing applied")
                  .responds(415, "The body is not JSON"),
              [&service](const Request& request) {

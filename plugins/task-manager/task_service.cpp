@@ -174,14 +174,20 @@ void TaskService::create(PlannedCreate plan, CreatedFn done) {
         }
         // Another replica may be creating with the same key right now: the
         // conditional insert waits for it, and finds the key once it committed.
-        if (store::insert_task_unless_key_exists(tx, statements.front())) {
-          store::execute(tx, statements, 1);
-          return;
+        // The task holding the key may be deleted between the two statements
+        // (each sees what is committed when it starts): then try again.
+        for (int tried = 1; tried <= kChangeAttempts; ++tried) {
+          if (store::insert_task_unless_key_exists(tx, statements.front())) {
+            store::execute(tx, statements, 1);
+            return;
+          }
+          state->existing = store::find_by_idempotency_key(tx, *key);
+          if (state->existing) return;
         }
-        state->existing = store::find_by_idempotency_key(tx, *key);
-        if (!state->existing)
-          throw agent_host::Error(agent_host::Status::internal,
-                                  "idempotency key '" + *key + "' is taken but no task has it");
+        throw HttpError(409, "conflict",
+                        "the task holding idempotency key '" + *key +
+                            "' kept being created and deleted; send the request again",
+                        "Idempotency-Key");
       },
       [this, state](std::exception_ptr failure) {
         if (!failure && !state->existing) committed(state->plan.tally);

@@ -14,8 +14,17 @@ namespace workflow {
 
 namespace {
 Backend make_backend(const PluginConfig& config, agent_host::Host& host) {
-  return config.redis.url.empty() ? make_local_backend(host)
-                                  : make_redis_backend(config.redis, host);
+  if (!config.redis.url.empty()) return make_redis_backend(config.redis, host);
+  // The SQL store and in-process queue serve one process; on PostgreSQL a
+  // second process (a replica, a rolling update's surge) shares the store.
+  if (host.sql().dialect() == agent_host::SqlDialect::postgres)
+    host.warn(
+        "workflow runs are queued in this process (redis.url is empty) while storage is "
+        "PostgreSQL: two processes on this database would start runs twice and take over each "
+        "other's. Set plugins.workflow.config.redis.url so replicas share work through Redis "
+        "Streams, or run exactly one replica with the Recreate update strategy",
+        {{"key", "plugins.workflow.config.redis.url"}});
+  return make_local_backend(host);
 }
 }  // namespace
 

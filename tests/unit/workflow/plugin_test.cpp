@@ -5,6 +5,7 @@
 #include <agent_host/testing.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "webhook_auth.hpp"
@@ -72,6 +73,24 @@ class WorkflowPlugin : public ::testing::Test {
 
   FakeHost host_;
 };
+
+// In-process mode on PostgreSQL works for one process, and the log says what
+// two would do and which key changes it; on SQLite (one process by nature) it
+// says nothing.
+TEST_F(WorkflowPlugin, InProcessModeOnPostgresWarnsThatItServesOneProcess) {
+  start();
+  const char* postgres = std::getenv("AH_TEST_POSTGRES_URL");
+  const bool on_postgres = postgres != nullptr && postgres[0] != '\0';
+  int warnings = 0;
+  for (const auto& line : host_.logs()) {
+    if (line.level != agent_host::LogLevel::warn ||
+        line.message.find("runs are queued in this process") == std::string::npos)
+      continue;
+    ++warnings;
+    EXPECT_EQ(line.fields.value("key", ""), "plugins.workflow.config.redis.url");
+  }
+  EXPECT_EQ(warnings, on_postgres ? 1 : 0);
+}
 
 TEST_F(WorkflowPlugin, UploadListReadVersionAndDelete) {
   start();
