@@ -45,6 +45,25 @@ json task_manager_on(const std::string& url, const std::string& sink_url = {}) {
            {{"task-manager", {{"config", {{"metrics_refresh_ms", 200}, {"events", events}}}}}}}};
 }
 
+json reporting_on(const std::string& url) {
+  return {{"service", "reporting"},
+          {"storage", storage_on(url)},
+          {"plugins", {{"reporting", {{"config", {{"summary", {{"enabled", false}}}}}}}}}};
+}
+
+Reply generate_daily_report(const HostProcess& host) {
+  return http("POST", host.base_url() + "/reporting/reports", json{{"period", "daily"}}.dump(),
+              {{"content-type", "application/json"}});
+}
+
+// The Task Manager's schema, opened as the plugin's store opens it.
+std::unique_ptr<store::PostgresDatabase> task_manager_schema(const std::string& url) {
+  store::PostgresSettings settings;
+  settings.conninfo = url;
+  settings.schema = runtime::schema_of_plugin("task-manager");
+  return store::PostgresDatabase::open(settings);
+}
+
 Reply create_task(const HostProcess& host, const std::string& title, Headers headers = {}) {
   headers.emplace_back("content-type", "application/json");
   return try_http("POST", host.base_url() + "/task/tasks", json{{"title", title}}.dump(), headers,
@@ -168,16 +187,10 @@ TEST_F(Replicas, OneIdempotencyKeyMakesOneTaskWhenReplicasRace) {
 // A report read on one replica while another deletes it: 200 or 404, never
 // 410 (which says a stored document went missing).
 TEST_F(Replicas, AReportReadWhileAnotherReplicaDeletesItIsFoundOrNotFound) {
-  const json config = {
-      {"service", "reporting"},
-      {"storage", storage_on(database_->url())},
-      {"plugins", {{"reporting", {{"config", {{"summary", {{"enabled", false}}}}}}}}}};
-  HostProcess first(config);
-  HostProcess second(config);
+  HostProcess first(reporting_on(database_->url()));
+  HostProcess second(reporting_on(database_->url()));
   for (int round = 0; round < 15; ++round) {
-    const Reply generated =
-        http("POST", first.base_url() + "/reporting/reports", json{{"period", "daily"}}.dump(),
-             {{"content-type", "application/json"}});
+    const Reply generated = generate_daily_report(first);
     ASSERT_LT(generated.status, 300) << generated.body;
     const std::string path = "/reporting/reports/" + generated.json()["id"].get<std::string>();
     std::atomic<bool> deleted{false};
@@ -206,10 +219,7 @@ TEST_F(Replicas, AChangeRacingADeleteLeavesNoTagOfTheDeletedTask) {
   for (int i = 0; i < 2; ++i)
     hosts.push_back(std::make_unique<HostProcess>(task_manager_on(database_->url())));
   const Headers json_type = {{"content-type", "application/json"}};
-  store::PostgresSettings settings;
-  settings.conninfo = database_->url();
-  settings.schema = runtime::schema_of_plugin("task-manager");
-  const auto database = store::PostgresDatabase::open(settings);
+  const auto database = task_manager_schema(database_->url());
   for (int round = 0; round < 3; ++round) {
     const Reply created = http("POST", hosts[0]->base_url() + "/task/tasks",
                                json{{"title", "doomed"}, {"tags", {"a"}}}.dump(), json_type);
@@ -273,10 +283,7 @@ TEST_F(Replicas, AReplicaNotHoldingTheOutboxLeaseDoesNotAskOnEveryCommit) {
   HostProcess holder(config);
   ASSERT_EQ(create_task(holder, "first").status, 201);
 
-  store::PostgresSettings settings;
-  settings.conninfo = database_->url();
-  settings.schema = runtime::schema_of_plugin("task-manager");
-  const auto database = store::PostgresDatabase::open(settings);
+  const auto database = task_manager_schema(database_->url());
   const auto lease = [&] {
     std::string rows;
     const store::Outcome read =
@@ -387,15 +394,9 @@ TEST(PostgresOutage, HostsReportNotReadyAndRecoverByThemselves) {
 }
 
 TEST_F(Replicas, AReportStoredByOneReportingReplicaIsServedByAnother) {
-  const json config = {
-      {"service", "reporting"},
-      {"storage", storage_on(database_->url())},
-      {"plugins", {{"reporting", {{"config", {{"summary", {{"enabled", false}}}}}}}}}};
-  HostProcess first(config);
-  HostProcess second(config);
-  const Reply generated =
-      http("POST", first.base_url() + "/reporting/reports", json{{"period", "daily"}}.dump(),
-           {{"content-type", "application/json"}});
+  HostProcess first(reporting_on(database_->url()));
+  HostProcess second(reporting_on(database_->url()));
+  const Reply generated = generate_daily_report(first);
   ASSERT_LT(generated.status, 300) << generated.body;
   const std::string id = generated.json()["id"];
   for (const std::string format : {"json", "html", "md"}) {
