@@ -36,6 +36,33 @@ void rerun_when_changed(Attempt&& attempt) {
   }
 }
 
+// A create's writes; when a task already holds its idempotency key, nothing
+// but that task (to replay). Another replica may be creating with the same
+// key right now: the conditional insert waits for it, and finds the key
+// once it committed. The task holding the key may be deleted between the
+// two statements (each sees what is committed when it starts): then the
+// insert is tried again.
+std::optional<Task> insert_unless_key_is_taken(Transaction& tx,
+                                               const TaskService::PlannedCreate& plan) {
+  const auto& statements = plan.statements;
+  if (!plan.idempotency_key) {
+    store::execute(tx, statements);
+    return std::nullopt;
+  }
+  const std::string& key = *plan.idempotency_key;
+  for (int tried = 1; tried <= kChangeAttempts; ++tried) {
+    if (store::insert_task_unless_key_exists(tx, statements.front())) {
+      store::execute(tx, statements, 1);
+      return std::nullopt;
+    }
+    if (auto holder = store::find_by_idempotency_key(tx, key)) return holder;
+  }
+  throw HttpError(409, "conflict",
+                  "the task holding idempotency key '" + key +
+                      "' kept being created and deleted; send the request again",
+                  "Idempotency-Key");
+}
+
 }  // namespace
 
 TaskService::PlannedCreate TaskService::plan_insert(Task task,
@@ -164,31 +191,7 @@ void TaskService::create(PlannedCreate plan, CreatedFn done) {
   };
   auto state = std::make_shared<State>(State{std::move(plan), std::move(done), std::nullopt});
   host_.sql().transaction_async(
-      [state](Transaction& tx) {
-        const auto& key = state->plan.idempotency_key;
-        const auto& statements = state->plan.statements;
-        state->existing.reset();
-        if (!key) {
-          store::execute(tx, statements);
-          return;
-        }
-        // Another replica may be creating with the same key right now: the
-        // conditional insert waits for it, and finds the key once it committed.
-        // The task holding the key may be deleted between the two statements
-        // (each sees what is committed when it starts): then try again.
-        for (int tried = 1; tried <= kChangeAttempts; ++tried) {
-          if (store::insert_task_unless_key_exists(tx, statements.front())) {
-            store::execute(tx, statements, 1);
-            return;
-          }
-          state->existing = store::find_by_idempotency_key(tx, *key);
-          if (state->existing) return;
-        }
-        throw HttpError(409, "conflict",
-                        "the task holding idempotency key '" + *key +
-                            "' kept being created and deleted; send the request again",
-                        "Idempotency-Key");
-      },
+      [state](Transaction& tx) { state->existing = insert_unless_key_is_taken(tx, state->plan); },
       [this, state](std::exception_ptr failure) {
         if (!failure && !state->existing) committed(state->plan.tally);
         state->done(failure, state->existing ? Created{*state->existing, true}
