@@ -65,24 +65,23 @@ fi
 rps() { awk '/Requests\/sec/ {print $2}'; }
 
 # --host-cpu: one cgroup per host slot, capped at $host_cpu cores per 100 ms
-# period (cgroup v2's cpu.max, else v1's cfs quota).
+# period (cgroup v2's cpu.max, else v1's cfs quota), under $cgroup_root.
 cap_cpu() {
-  local pid=$1 slot=$2 group quota
+  local pid=$1 group=$cgroup_root/ah-bench-$$-$2 quota
   quota=$(python3 -c "print(int(float('$host_cpu') * 100000))")
-  if grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-    group=/sys/fs/cgroup/ah-bench-$$-$slot
-    mkdir -p "$group" && echo "$quota 100000" >"$group/cpu.max"
+  mkdir -p "$group"
+  if [[ $cgroup_root == /sys/fs/cgroup ]]; then
+    echo "$quota 100000" >"$group/cpu.max"
   else
-    group=/sys/fs/cgroup/cpu/ah-bench-$$-$slot
-    mkdir -p "$group" && echo 100000 >"$group/cpu.cfs_period_us" && echo "$quota" >"$group/cpu.cfs_quota_us"
+    echo 100000 >"$group/cpu.cfs_period_us" && echo "$quota" >"$group/cpu.cfs_quota_us"
   fi
   echo "$pid" >"$group/cgroup.procs"
   [[ " ${cgroups[*]} " == *" $group "* ]] || cgroups+=("$group")
 }
 if [[ -n $host_cpu ]]; then
-  probe_group=/sys/fs/cgroup/cpu/ah-bench-$$-probe
-  grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null && probe_group=/sys/fs/cgroup/ah-bench-$$-probe
-  mkdir "$probe_group" 2>/dev/null && rmdir "$probe_group" || {
+  cgroup_root=/sys/fs/cgroup/cpu
+  grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null && cgroup_root=/sys/fs/cgroup
+  mkdir "$cgroup_root/ah-bench-$$-probe" 2>/dev/null && rmdir "$cgroup_root/ah-bench-$$-probe" || {
     echo "--host-cpu needs a writable cgroup cpu controller (cgroup v2 with cpu enabled, or v1's /sys/fs/cgroup/cpu) and root" >&2
     exit 2
   }

@@ -141,9 +141,9 @@ std::vector<int> at_once(const std::vector<std::unique_ptr<HostProcess>>& hosts,
 }
 
 // Changes sent at once to different replicas with the same If-Match: one
-// applies, the others find the version moved (412). Read-then-write without
-// a row lock let each replica see the old version and all of them succeed,
-// the last silently overwriting the others.
+// applies, the others find the version moved (412). An UPDATE that did not
+// name the version it read let each replica pass If-Match and all of them
+// succeed, the last silently overwriting the others.
 TEST_F(Replicas, IfMatchAdmitsOneOfConcurrentChangesOnDifferentReplicas) {
   std::vector<std::unique_ptr<HostProcess>> hosts;
   for (int i = 0; i < 3; ++i)
